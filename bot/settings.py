@@ -1,0 +1,124 @@
+"""Rex's settings: read once from the environment (and `.env`), typed, failing fast."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SLACK_API_URL = "https://slack.com/api/"
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message says in one line what to set."""
+
+
+class Settings(BaseSettings):
+    """Every knob Rex has. Nothing else in the code reads `os.environ`."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = SLACK_API_URL
+    database_url: str = "sqlite:///rex.db"
+    port: int = Field(default=3000, ge=1, le=65535)
+    rex_digest_channel: str | None = None
+    rex_admins: Annotated[frozenset[str], NoDecode] = frozenset()
+    rex_timezone: str = "UTC"
+    rex_followup_days: int = Field(default=7, ge=1, le=90)
+    rex_teacher_capacity: int = Field(default=2, ge=1, le=20)
+    rex_learner_capacity: int = Field(default=1, ge=1, le=20)
+    rex_cooldown_days: int = Field(default=90, ge=0, le=3650)
+    rex_round_cron: str = "mon 08:00"
+    rex_digest_cron: str = "mon 09:00"
+    rex_sweep_seconds: int = Field(default=30, ge=1, le=3600)
+
+    @field_validator("rex_admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("rex_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r} (use an IANA name such as Europe/Paris)") from exc
+        return value
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.rex_timezone)
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    def bot_token(self) -> str:
+        """The bot token, checked: a missing or swapped token is a one-line error."""
+        token = _secret(self.slack_bot_token)
+        if not token:
+            raise SettingsError("SLACK_BOT_TOKEN is not set: set it to your app's xoxb- bot token")
+        if token.startswith("xapp-"):
+            raise SettingsError(
+                "SLACK_BOT_TOKEN holds an app-level token (xapp-...): put the xoxb- bot token "
+                "there and the xapp- token in SLACK_APP_TOKEN"
+            )
+        if not token.startswith("xoxb-"):
+            raise SettingsError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+        return token
+
+    def app_token(self) -> str:
+        token = _secret(self.slack_app_token)
+        if token.startswith("xoxb-"):
+            raise SettingsError(
+                "SLACK_APP_TOKEN holds a bot token (xoxb-...): put the xapp- app-level token "
+                "there and the xoxb- token in SLACK_BOT_TOKEN"
+            )
+        if not token.startswith("xapp-"):
+            raise SettingsError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+        return token
+
+    def signing_secret(self) -> str:
+        secret = _secret(self.slack_signing_secret)
+        if not secret:
+            raise SettingsError(
+                "SLACK_SIGNING_SECRET is not set: copy it from your app's Basic Information page"
+            )
+        if secret.startswith(("xoxb-", "xapp-")):
+            raise SettingsError("SLACK_SIGNING_SECRET holds a token: set it to the signing secret")
+        return secret
+
+    def check(self) -> None:
+        """Fail fast, before anything starts, on what the chosen mode needs."""
+        self.bot_token()
+        if self.socket_mode:
+            self.app_token()
+        else:
+            self.signing_secret()
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value().strip() if value is not None else ""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings once; a malformed value becomes a one-line `SettingsError`."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingsError(f"{name}: {first['msg']}") from exc

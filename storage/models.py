@@ -1,0 +1,176 @@
+"""Rex's tables. Alembic owns the schema; these models are its source of truth."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import DateTime, String, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+LABEL_MAX = 80
+NAME_MAX = 120
+COMMENT_MAX = 2000
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite would hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return (
+            value.astimezone(UTC)
+            if dialect.name != "sqlite"
+            else value.astimezone(UTC).replace(tzinfo=None)
+        )
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def timestamp(*, default_factory: Callable[[], datetime] | None = None, index: bool = False) -> Any:
+    """A UTC timestamp column; without a default it is nullable."""
+    if default_factory is None:
+        return Field(default=None, sa_type=UtcDateTime, index=index)
+    return Field(default_factory=default_factory, sa_type=UtcDateTime, index=index)
+
+
+class MemberStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    LEFT = "left"
+
+
+class SkillKind(StrEnum):
+    TEACH = "teach"
+    LEARN = "learn"
+
+
+class ExchangeState(StrEnum):
+    """Foundation states; the lifecycle issue refines them."""
+
+    PROPOSED = "proposed"
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    DECLINED = "declined"
+
+
+class ExchangeKind(StrEnum):
+    PAIR = "pair"
+    SWAP = "swap"
+    CYCLE = "cycle"
+    GROUP = "group"
+
+
+class GoalMet(StrEnum):
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+
+
+class WorkKind(StrEnum):
+    INTRO = "intro"
+    FOLLOWUP = "followup"
+
+
+class Member(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slack_id: str = Field(max_length=32, unique=True, index=True)
+    display_name: str = Field(default="", max_length=NAME_MAX)
+    status: MemberStatus = Field(default=MemberStatus.ACTIVE, sa_type=String(16))
+    joined_at: datetime = timestamp(default_factory=utcnow)
+    charter_agreed_at: datetime = timestamp(default_factory=utcnow)
+    left_at: datetime | None = timestamp()
+
+
+class Skill(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("member_id", "kind", "normalized"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
+    kind: SkillKind = Field(sa_type=String(8))
+    label: str = Field(max_length=LABEL_MAX)
+    normalized: str = Field(max_length=LABEL_MAX * 2, index=True)
+    created_at: datetime = timestamp(default_factory=utcnow)
+
+
+class Exchange(SQLModel, table=True):
+    """One introduction: a pair, a swap, a cycle or a group, in one group DM."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: ExchangeKind = Field(default=ExchangeKind.PAIR, sa_type=String(8))
+    state: ExchangeState = Field(default=ExchangeState.PROPOSED, sa_type=String(16), index=True)
+    channel_id: str | None = Field(default=None, max_length=32)
+    intro_ts: str | None = Field(default=None, max_length=32)
+    scheduled_at: datetime | None = timestamp()
+    created_at: datetime = timestamp(default_factory=utcnow, index=True)
+    held_at: datetime | None = timestamp()
+    closed_at: datetime | None = timestamp()
+
+
+class Lesson(SQLModel, table=True):
+    """Who teaches what to whom inside an exchange (a swap has two, a group several)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    exchange_id: int = Field(foreign_key="exchange.id", index=True)
+    teacher_id: int = Field(foreign_key="member.id", index=True)
+    learner_id: int = Field(foreign_key="member.id", index=True)
+    teach_label: str = Field(max_length=LABEL_MAX)
+    learn_label: str = Field(max_length=LABEL_MAX)
+    score: float = 0.0
+
+
+class Evaluation(SQLModel, table=True):
+    """One participant's a-posteriori evaluation; comments never leave this table."""
+
+    __table_args__ = (UniqueConstraint("exchange_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    exchange_id: int = Field(foreign_key="exchange.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    satisfaction: int = Field(ge=1, le=5)
+    goal_met: GoalMet | None = Field(default=None, sa_type=String(8))
+    hours: float = Field(ge=0)
+    comment: str | None = Field(default=None, max_length=COMMENT_MAX)
+    created_at: datetime = timestamp(default_factory=utcnow, index=True)
+
+
+class DueWork(SQLModel, table=True):
+    """A message Rex owes someone at a time: claimed atomically by the sweep job."""
+
+    __tablename__ = "due_work"
+    __table_args__ = (UniqueConstraint("kind", "exchange_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: WorkKind = Field(sa_type=String(16))
+    exchange_id: int = Field(foreign_key="exchange.id", index=True)
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    due_at: datetime = Field(sa_type=UtcDateTime, index=True)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = timestamp()
+    done_at: datetime | None = timestamp(index=True)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=200)
+
+
+class SeenEvent(SQLModel, table=True):
+    """Slack event ids already handled, so a redelivery is handled once."""
+
+    __tablename__ = "seen_event"
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    seen_at: datetime = timestamp(default_factory=utcnow)
