@@ -1,0 +1,276 @@
+"""Repository functions: keyword-only, given a session, returning typed rows. They never
+open or commit sessions; the caller owns the unit of work."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, update
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    DueWork,
+    Evaluation,
+    Exchange,
+    ExchangeState,
+    Lesson,
+    Member,
+    MemberStatus,
+    SeenEvent,
+    Skill,
+    WorkKind,
+)
+
+OPEN_STATES = (ExchangeState.PROPOSED, ExchangeState.SCHEDULED)
+
+
+def get_member(session: Session, *, slack_id: str) -> Member | None:
+    return session.exec(select(Member).where(Member.slack_id == slack_id)).first()
+
+
+def get_members(session: Session, *, ids: Iterable[int]) -> dict[int, Member]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.exec(select(Member).where(col(Member.id).in_(wanted))).all()
+    return {m.id: m for m in rows if m.id is not None}
+
+
+def save(session: Session, row: Member | Exchange | Skill | Evaluation) -> None:
+    """Add a row and flush it so its id is known."""
+    session.add(row)
+    session.flush()
+
+
+def skills_of(session: Session, *, member_id: int) -> list[Skill]:
+    return list(
+        session.exec(
+            select(Skill).where(Skill.member_id == member_id).order_by(col(Skill.id))
+        ).all()
+    )
+
+
+def delete_skills(session: Session, *, member_id: int) -> None:
+    session.execute(delete(Skill).where(col(Skill.member_id) == member_id))
+
+
+def active_members_with_skills(session: Session) -> list[tuple[Member, list[Skill]]]:
+    """Active members and their skills, in two queries whatever the network's size."""
+    members = session.exec(
+        select(Member).where(Member.status == MemberStatus.ACTIVE).order_by(col(Member.id))
+    ).all()
+    by_member: dict[int, list[Skill]] = {m.id: [] for m in members if m.id is not None}
+    skills = session.exec(
+        select(Skill)
+        .join(Member, col(Member.id) == col(Skill.member_id))
+        .where(Member.status == MemberStatus.ACTIVE)
+        .order_by(col(Skill.id))
+    ).all()
+    for skill in skills:
+        by_member[skill.member_id].append(skill)
+    return [(m, by_member[m.id]) for m in members if m.id is not None]
+
+
+@dataclass(frozen=True)
+class OpenLoad:
+    """How many open exchanges each member carries, as teacher and as learner."""
+
+    as_teacher: dict[int, int]
+    as_learner: dict[int, int]
+
+
+def open_load(session: Session) -> OpenLoad:
+    rows = session.exec(
+        select(Lesson.teacher_id, Lesson.learner_id)
+        .join(Exchange, col(Exchange.id) == col(Lesson.exchange_id))
+        .where(col(Exchange.state).in_(OPEN_STATES))
+    ).all()
+    teachers: dict[int, int] = {}
+    learners: dict[int, int] = {}
+    for teacher_id, learner_id in rows:
+        teachers[teacher_id] = teachers.get(teacher_id, 0) + 1
+        learners[learner_id] = learners.get(learner_id, 0) + 1
+    return OpenLoad(teachers, learners)
+
+
+@dataclass(frozen=True)
+class PastPairing:
+    teacher_id: int
+    learner_id: int
+    created_at: datetime
+    met: bool
+
+
+def past_pairings(session: Session, *, since: datetime) -> list[PastPairing]:
+    """Lessons introduced since a date, and whether their exchange was ever held."""
+    rows = session.exec(
+        select(Lesson.teacher_id, Lesson.learner_id, Exchange.created_at, Exchange.held_at)
+        .join(Exchange, col(Exchange.id) == col(Lesson.exchange_id))
+        .where(col(Exchange.created_at) >= since)
+    ).all()
+    return [
+        PastPairing(t, learner, created, held is not None) for t, learner, created, held in rows
+    ]
+
+
+def lessons_of(session: Session, *, exchange_id: int) -> list[Lesson]:
+    return list(
+        session.exec(
+            select(Lesson).where(Lesson.exchange_id == exchange_id).order_by(col(Lesson.id))
+        ).all()
+    )
+
+
+def participant_ids(lessons: Sequence[Lesson]) -> list[int]:
+    """Everyone in an exchange, teachers first, each once, in a stable order."""
+    seen: dict[int, None] = {}
+    for lesson in lessons:
+        seen.setdefault(lesson.teacher_id)
+    for lesson in lessons:
+        seen.setdefault(lesson.learner_id)
+    return list(seen)
+
+
+def exchanges_of(session: Session, *, member_id: int) -> list[Exchange]:
+    ids = select(Lesson.exchange_id).where(
+        or_(col(Lesson.teacher_id) == member_id, col(Lesson.learner_id) == member_id)
+    )
+    return list(
+        session.exec(
+            select(Exchange).where(col(Exchange.id).in_(ids)).order_by(col(Exchange.id))
+        ).all()
+    )
+
+
+def get_exchange(session: Session, *, exchange_id: int, lock: bool = False) -> Exchange | None:
+    query = select(Exchange).where(Exchange.id == exchange_id)
+    if lock:
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def get_evaluation(session: Session, *, exchange_id: int, member_id: int) -> Evaluation | None:
+    return session.exec(
+        select(Evaluation).where(
+            Evaluation.exchange_id == exchange_id, Evaluation.member_id == member_id
+        )
+    ).first()
+
+
+def add_due_work(
+    session: Session, *, kind: WorkKind, exchange_id: int, due_at: datetime, member_id: int | None
+) -> None:
+    session.add(DueWork(kind=kind, exchange_id=exchange_id, member_id=member_id, due_at=due_at))
+
+
+def claim_due_work(
+    session: Session,
+    *,
+    now: datetime,
+    worker: str,
+    limit: int,
+    lease: timedelta,
+) -> list[DueWork]:
+    """Atomically take up to `limit` due rows for this worker.
+
+    One UPDATE over a locked sub-select (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite
+    serialises writers), so two replicas never take the same row. A claim older than the
+    lease is presumed dead (its process crashed) and may be taken again.
+    """
+    due = (
+        select(DueWork.id)
+        .where(
+            col(DueWork.done_at).is_(None),
+            col(DueWork.due_at) <= now,
+            or_(col(DueWork.claimed_at).is_(None), col(DueWork.claimed_at) < now - lease),
+        )
+        .order_by(col(DueWork.due_at), col(DueWork.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = session.execute(
+        update(DueWork)
+        .where(col(DueWork.id).in_(due.scalar_subquery()))
+        .values(claimed_by=worker, claimed_at=now, attempts=DueWork.attempts + 1)
+        .returning(col(DueWork.id))
+    )
+    ids = [row[0] for row in claimed]
+    if not ids:
+        return []
+    return list(
+        session.exec(
+            select(DueWork)
+            .where(col(DueWork.id).in_(ids), DueWork.claimed_by == worker)
+            .order_by(col(DueWork.due_at), col(DueWork.id))
+            .execution_options(populate_existing=True)
+        ).all()
+    )
+
+
+def finish_work(session: Session, *, work_id: int, now: datetime) -> None:
+    session.execute(update(DueWork).where(col(DueWork.id) == work_id).values(done_at=now))
+
+
+def retry_work(session: Session, *, work_id: int, due_at: datetime, error: str) -> None:
+    session.execute(
+        update(DueWork)
+        .where(col(DueWork.id) == work_id)
+        .values(claimed_by=None, claimed_at=None, due_at=due_at, last_error=error[:200])
+    )
+
+
+def pending_work(session: Session, *, exchange_id: int, kind: WorkKind) -> list[DueWork]:
+    return list(
+        session.exec(
+            select(DueWork).where(
+                DueWork.exchange_id == exchange_id,
+                DueWork.kind == kind,
+                col(DueWork.done_at).is_(None),
+            )
+        ).all()
+    )
+
+
+def first_sighting(session: Session, *, event_id: str) -> bool:
+    """Record a Slack event id; False when it was already handled (a redelivery)."""
+    if session.get(SeenEvent, event_id) is not None:
+        return False
+    session.add(SeenEvent(event_id=event_id))
+    session.flush()
+    return True
+
+
+def count_members(session: Session, *, joined_before: datetime, status: MemberStatus) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(Member)
+        .where(col(Member.joined_at) < joined_before, Member.status == status)
+    ).one()
+
+
+def count_joined(session: Session, *, since: datetime, until: datetime) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(Member)
+        .where(col(Member.joined_at) >= since, col(Member.joined_at) < until)
+    ).one()
+
+
+def count_exchanges(session: Session, *, column: str, since: datetime, until: datetime) -> int:
+    """Exchanges whose `created_at` (proposed) or `held_at` (held) falls in the period."""
+    when = col(getattr(Exchange, column))
+    return session.exec(
+        select(func.count()).select_from(Exchange).where(when >= since, when < until)
+    ).one()
+
+
+def evaluations_between(
+    session: Session, *, since: datetime, until: datetime
+) -> list[tuple[int, str | None, float]]:
+    """(satisfaction, goal met, hours) of evaluations given in the period: no names, no text."""
+    rows = session.exec(
+        select(Evaluation.satisfaction, Evaluation.goal_met, Evaluation.hours).where(
+            col(Evaluation.created_at) >= since, col(Evaluation.created_at) < until
+        )
+    ).all()
+    return [(s, g, h) for s, g, h in rows]

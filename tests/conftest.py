@@ -1,0 +1,67 @@
+"""Shared fixtures: a database per backend (SQLite and a real PostgreSQL), and the clock."""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import Session, SQLModel
+
+from storage.db import make_engine, migrate
+from tests.pgserver import find_pg_bin, postgres_server
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    given = os.environ.get("REX_TEST_POSTGRES")
+    if given:
+        yield given
+        return
+    if find_pg_bin() is None:
+        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) not installed: PostgreSQL tests skipped")
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'rex.db'}"
+
+
+def _backend_url(request: pytest.FixtureRequest) -> str:
+    name = request.param
+    return str(request.getfixturevalue("sqlite_url" if name == "sqlite" else "postgres_url"))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def migrated_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """One migrated database per backend for the whole session."""
+    engine = make_engine(_backend_url(request))
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def wipe(engine: Engine) -> None:
+    """Empty every table so each test starts from nothing."""
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def engine(migrated_engine: Engine) -> Engine:
+    wipe(migrated_engine)
+    return migrated_engine
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
