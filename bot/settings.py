@@ -33,8 +33,8 @@ class Settings(BaseSettings):
     rex_teacher_capacity: int = Field(default=2, ge=1, le=20)
     rex_learner_capacity: int = Field(default=1, ge=1, le=20)
     rex_cooldown_days: int = Field(default=90, ge=0, le=3650)
-    rex_round_cron: str = "mon 08:00"
-    rex_digest_cron: str = "mon 09:00"
+    rex_round_cron: str = "0 8 * * mon"
+    rex_digest_cron: str = "0 9 * * mon"
     rex_sweep_seconds: int = Field(default=30, ge=1, le=3600)
 
     @field_validator("rex_admins", mode="before")
@@ -55,7 +55,8 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown timezone {value!r} (use an IANA name such as Europe/Paris)") from exc
+            hint = "use an IANA name such as Europe/Paris"
+            raise ValueError(f"unknown timezone {value!r} ({hint})") from exc
         return value
 
     @property

@@ -1,0 +1,10 @@
+"""Slack listeners. Each module registers its own; this wires them all."""
+
+from slack_bolt import App
+
+from handlers import commands, evaluation, exchanges, home, join
+
+
+def register(app: App) -> None:
+    for module in (commands, join, exchanges, evaluation, home):
+        module.register(app)

@@ -67,6 +67,7 @@ class ExchangeState(StrEnum):
     SCHEDULED = "scheduled"
     HELD = "held"
     DECLINED = "declined"
+    CANCELLED = "cancelled"
 
 
 class ExchangeKind(StrEnum):

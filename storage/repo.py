@@ -207,8 +207,14 @@ def claim_due_work(
     )
 
 
-def finish_work(session: Session, *, work_id: int, now: datetime) -> None:
-    session.execute(update(DueWork).where(col(DueWork.id) == work_id).values(done_at=now))
+def finish_work(
+    session: Session, *, work_id: int, now: datetime, error: str | None = None
+) -> None:
+    """Mark a row done; `error` records why it was given up instead of sent."""
+    values: dict[str, object] = {"done_at": now}
+    if error is not None:
+        values["last_error"] = error[:200]
+    session.execute(update(DueWork).where(col(DueWork.id) == work_id).values(**values))
 
 
 def retry_work(session: Session, *, work_id: int, due_at: datetime, error: str) -> None:

@@ -1,0 +1,263 @@
+"""The exchange loop's rules: a round proposes exchanges, people meet, decline or
+schedule, and each participant evaluates afterwards. Slack-free: callers send messages."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.rounds import Candidate, PastExchange, RoundConfig, RoundResult, plan_round
+from bot.text import InvalidInput
+from storage import repo
+from storage.models import (
+    Evaluation,
+    Exchange,
+    ExchangeKind,
+    ExchangeState,
+    GoalMet,
+    Lesson,
+    Member,
+    SkillKind,
+    WorkKind,
+)
+
+MAX_HOURS = 100.0
+
+
+@dataclass(frozen=True)
+class ExchangeView:
+    """An exchange with its lessons and people, as the messages need it."""
+
+    exchange: Exchange
+    lessons: list[Lesson]
+    members: dict[int, Member]
+
+    @property
+    def id(self) -> int:
+        assert self.exchange.id is not None
+        return self.exchange.id
+
+    def slack_ids(self) -> list[str]:
+        return [self.members[i].slack_id for i in repo.participant_ids(self.lessons)]
+
+    def member_for(self, slack_id: str) -> Member | None:
+        return next((m for m in self.members.values() if m.slack_id == slack_id), None)
+
+    def learns(self, member_id: int) -> bool:
+        return any(lesson.learner_id == member_id for lesson in self.lessons)
+
+
+class ExchangeGone(Exception):
+    """The exchange does not exist, is closed, or the person is not part of it."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def load(session: Session, *, exchange_id: int, lock: bool = False) -> ExchangeView | None:
+    exchange = repo.get_exchange(session, exchange_id=exchange_id, lock=lock)
+    if exchange is None:
+        return None
+    lessons = repo.lessons_of(session, exchange_id=exchange_id)
+    members = repo.get_members(session, ids=repo.participant_ids(lessons))
+    return ExchangeView(exchange, lessons, members)
+
+
+def _participant(
+    session: Session, *, exchange_id: int, slack_id: str
+) -> tuple[ExchangeView, Member]:
+    view = load(session, exchange_id=exchange_id, lock=True)
+    if view is None:
+        raise ExchangeGone("exchange.closed")
+    member = view.member_for(slack_id)
+    if member is None:
+        raise ExchangeGone("exchange.not_yours")
+    return view, member
+
+
+def run_round(session: Session, *, config: RoundConfig, now: datetime) -> RoundResult:
+    """Plan a round over everyone matchable and store its exchanges with their intros due."""
+    members_skills = [
+        (member, member.id, skills)
+        for member, skills in repo.active_members_with_skills(session)
+        if member.id is not None
+    ]
+    load_ = repo.open_load(session)
+    slack_of = {member_id: member.slack_id for member, member_id, _ in members_skills}
+    last_seen = {member_id: member.joined_at for member, member_id, _ in members_skills}
+    history: list[PastExchange] = []
+    for past in repo.past_pairings(session, since=now - timedelta(days=config.cooldown_days)):
+        for member_id in (past.teacher_id, past.learner_id):
+            if member_id in last_seen and past.created_at > last_seen[member_id]:
+                last_seen[member_id] = past.created_at
+        if past.teacher_id in slack_of and past.learner_id in slack_of:
+            history.append(
+                PastExchange(
+                    teacher=slack_of[past.teacher_id],
+                    learner=slack_of[past.learner_id],
+                    days_ago=(now - past.created_at).total_seconds() / 86400,
+                    met=past.met,
+                )
+            )
+    candidates = [
+        Candidate(
+            id=member.slack_id,
+            teach=tuple(s.label for s in skills if s.kind == SkillKind.TEACH),
+            learn=tuple(s.label for s in skills if s.kind == SkillKind.LEARN),
+            open_as_teacher=load_.as_teacher.get(member_id, 0),
+            open_as_learner=load_.as_learner.get(member_id, 0),
+            waited_days=(now - last_seen[member_id]).total_seconds() / 86400,
+        )
+        for member, member_id, skills in members_skills
+    ]
+    result = plan_round(candidates, history, config)
+    id_of = {slack_id: member_id for member_id, slack_id in slack_of.items()}
+    for proposed in result.exchanges:
+        exchange = Exchange(kind=ExchangeKind(proposed.kind), created_at=now)
+        session.add(exchange)
+        session.flush()
+        assert exchange.id is not None
+        for lesson in proposed.lessons:
+            session.add(
+                Lesson(
+                    exchange_id=exchange.id,
+                    teacher_id=id_of[lesson.teacher],
+                    learner_id=id_of[lesson.learner],
+                    teach_label=lesson.teach,
+                    learn_label=lesson.learn,
+                    score=lesson.score,
+                )
+            )
+        repo.add_due_work(
+            session, kind=WorkKind.INTRO, exchange_id=exchange.id, member_id=None, due_at=now
+        )
+    session.flush()
+    return result
+
+
+def intro_sent(
+    session: Session,
+    *,
+    exchange_id: int,
+    channel_id: str,
+    ts: str,
+    now: datetime,
+    followup_days: int,
+) -> None:
+    """Remember where the intro lives and put each participant's follow-up on the calendar."""
+    view = load(session, exchange_id=exchange_id)
+    assert view is not None
+    view.exchange.channel_id = channel_id
+    view.exchange.intro_ts = ts
+    session.add(view.exchange)
+    for member_id in repo.participant_ids(view.lessons):
+        repo.add_due_work(
+            session,
+            kind=WorkKind.FOLLOWUP,
+            exchange_id=exchange_id,
+            member_id=member_id,
+            due_at=now + timedelta(days=followup_days),
+        )
+    session.flush()
+
+
+def mark_met(session: Session, *, exchange_id: int, slack_id: str, now: datetime) -> bool:
+    """Record that the exchange happened; False when it was already recorded (a double click)."""
+    view, _ = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
+    exchange = view.exchange
+    if exchange.held_at is not None:
+        return False
+    if exchange.state not in repo.OPEN_STATES:
+        raise ExchangeGone("exchange.closed")
+    exchange.state = ExchangeState.HELD
+    exchange.held_at = now
+    session.add(exchange)
+    for work in repo.pending_work(session, exchange_id=exchange_id, kind=WorkKind.FOLLOWUP):
+        work.due_at = min(work.due_at, now)
+        session.add(work)
+    session.flush()
+    return True
+
+
+def decline(session: Session, *, exchange_id: int, slack_id: str, now: datetime) -> None:
+    """Not a fit: close the exchange; its people are free for the next round."""
+    view, _ = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
+    exchange = view.exchange
+    if exchange.state not in repo.OPEN_STATES:
+        raise ExchangeGone("exchange.closed")
+    exchange.state = ExchangeState.DECLINED
+    exchange.closed_at = now
+    session.add(exchange)
+    for work in repo.pending_work(session, exchange_id=exchange_id, kind=WorkKind.FOLLOWUP):
+        work.done_at = now
+        session.add(work)
+    session.flush()
+
+
+def schedule(
+    session: Session,
+    *,
+    exchange_id: int,
+    slack_id: str,
+    when: datetime,
+    now: datetime,
+) -> None:
+    """Set the session's time; follow-ups then come an hour after it."""
+    if when <= now:
+        raise InvalidInput("error.date_past")
+    view, _ = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
+    exchange = view.exchange
+    if exchange.state not in repo.OPEN_STATES:
+        raise ExchangeGone("exchange.closed")
+    exchange.state = ExchangeState.SCHEDULED
+    exchange.scheduled_at = when
+    session.add(exchange)
+    for work in repo.pending_work(session, exchange_id=exchange_id, kind=WorkKind.FOLLOWUP):
+        work.due_at = when + timedelta(hours=1)
+        session.add(work)
+    session.flush()
+
+
+def evaluate(
+    session: Session,
+    *,
+    exchange_id: int,
+    slack_id: str,
+    satisfaction: int,
+    goal_met: GoalMet | None,
+    hours: float,
+    comment: str | None,
+    now: datetime,
+) -> bool:
+    """Store one participant's evaluation; False when they had already given it.
+
+    An evaluation is also the word that the exchange happened.
+    """
+    if not 1 <= satisfaction <= 5:
+        raise InvalidInput("error.generic")
+    if not 0 <= hours <= MAX_HOURS:
+        raise InvalidInput("error.hours", max=int(MAX_HOURS))
+    view, member = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
+    assert member.id is not None
+    if repo.get_evaluation(session, exchange_id=exchange_id, member_id=member.id) is not None:
+        return False
+    if view.exchange.state in (ExchangeState.DECLINED, ExchangeState.CANCELLED):
+        raise ExchangeGone("exchange.closed")
+    if view.exchange.held_at is None:
+        view.exchange.state = ExchangeState.HELD
+        view.exchange.held_at = now
+        session.add(view.exchange)
+    session.add(
+        Evaluation(
+            exchange_id=exchange_id,
+            member_id=member.id,
+            satisfaction=satisfaction,
+            goal_met=goal_met if view.learns(member.id) else None,
+            hours=hours,
+            comment=(comment or "").strip()[:2000] or None,
+            created_at=now,
+        )
+    )
+    session.flush()
+    return True

@@ -1,0 +1,181 @@
+"""The message catalogue: every text a person reads, keyed by id, English first.
+
+Placeholders use `str.format` names; values that come from people must be escaped by the
+caller (see `bot.text.escape`) before they are passed in.
+"""
+
+from typing import Final
+
+DEFAULT_LANGUAGE: Final = "en"
+
+MESSAGES: Final[dict[str, dict[str, str]]] = {
+    "en": {
+        # help and charter
+        "help": (
+            "*Rex, the knowledge exchange network*\n"
+            "Share what you know, learn what you want: Rex introduces people who can teach "
+            "each other.\n"
+            "• `/rex join`: join the network (what you can teach, what you want to learn)\n"
+            "• `/rex teach <skill>`: add a skill you can teach\n"
+            "• `/rex learn <skill>`: add a skill you want to learn\n"
+            "• `/rex me`: see your profile\n"
+            "• `/rex pause` / `/rex resume`: stop or restart introductions\n"
+            "• `/rex leave`: leave the network\n"
+            "• `/rex help`: this help"
+        ),
+        "help.admin": (
+            "*Admin*\n• `/rex admin round`: run a matching round now\n"
+            "• `/rex admin digest`: post the digest now"
+        ),
+        "unknown_command": "I don't know `{command}`. Here is what I can do:",
+        "charter": (
+            "*The charter*\n"
+            "• *Voluntary*: you take part because you want to, and can pause or leave any time.\n"
+            "• *Reciprocal*: everyone teaches something and learns something "
+            "(not necessarily with the same person).\n"
+            "• *Knowledge, not services*: we pass on know-how; nobody does the work for "
+            "someone else.\n"
+            "• *Confidential*: what is said in an exchange stays in it.\n"
+            "• *Evaluated*: after each exchange, a short private evaluation helps the "
+            "network improve."
+        ),
+        # join modal
+        "join.title": "Join Rex",
+        "join.submit": "Join",
+        "join.close": "Cancel",
+        "join.agree_label": "Charter",
+        "join.agree": "I agree to the charter",
+        "join.teach_label": "What I can teach",
+        "join.teach_hint": "One skill per line, e.g. Excel pivot tables",
+        "join.learn_label": "What I want to learn",
+        "join.learn_hint": "One skill per line, e.g. public speaking",
+        "join.welcome": (
+            "Welcome to Rex, {name}! You can teach {teach} and want to learn {learn}. "
+            "I'll introduce you at the next matching round."
+        ),
+        "join.already": "You're already a member. Here is your profile:",
+        # profile commands
+        "skill.added.teach": "Added *{skill}* to what you can teach.",
+        "skill.added.learn": "Added *{skill}* to what you want to learn.",
+        "skill.known": "*{skill}* is already in your profile.",
+        "skill.usage.teach": "Tell me the skill: `/rex teach Excel pivot tables`",
+        "skill.usage.learn": "Tell me the skill: `/rex learn public speaking`",
+        "me.title": "*Your Rex profile* ({status})",
+        "me.teach": "*Can teach:* {skills}",
+        "me.learn": "*Wants to learn:* {skills}",
+        "me.none": "nothing yet",
+        "me.incomplete.teach": (
+            "You have nothing to teach yet, so I can't match you: add one with `/rex teach`."
+        ),
+        "me.incomplete.learn": (
+            "You have nothing to learn yet, so I can't match you: add one with `/rex learn`."
+        ),
+        "status.active": "active",
+        "status.paused": "paused",
+        "status.left": "left",
+        "not_member": "You haven't joined Rex yet: type `/rex join` to start.",
+        "paused": "Paused. I won't introduce you to anyone until you type `/rex resume`.",
+        "resumed": "Welcome back! You'll be part of the next matching round.",
+        "left": (
+            "You've left Rex. Your open introductions are closed; "
+            "type `/rex join` to come back any time."
+        ),
+        # errors
+        "error.need_teach": "Reciprocity is the rule: add at least one skill you can teach.",
+        "error.need_learn": "Reciprocity is the rule: add at least one skill you want to learn.",
+        "error.charter": "Please agree to the charter to join.",
+        "error.label_empty": "A skill can't be empty.",
+        "error.label_too_long": "A skill is at most {max} characters.",
+        "error.label_control": "A skill can't contain control characters.",
+        "error.too_many_skills": "At most {max} skills here.",
+        "error.hours": "Hours must be a number between 0 and {max}.",
+        "error.date_past": "Pick a date and time in the future.",
+        "error.generic": "Something went wrong on my side; please try again in a minute.",
+        # intros and exchanges
+        "intro.pair": (
+            "Hello {teacher} and {learner}! :wave:\n"
+            "{teacher} can teach *{teach}*, and {learner} wants to learn *{learn}*."
+        ),
+        "intro.next": (
+            "Next step: agree on a time for a first session (a call or a coffee, about an "
+            "hour). Use *Schedule* to set it, *We met* once it happened, or *Not a fit* "
+            "if it won't work."
+        ),
+        "intro.lesson": "{teacher} teaches *{teach}* to {learner} (wants *{learn}*)",
+        "intro.many": "Hello {people}! :wave: Rex thinks you can help each other:",
+        "button.schedule": "Schedule",
+        "button.met": "We met",
+        "button.not_fit": "Not a fit",
+        "button.evaluate": "Evaluate",
+        "schedule.title": "Schedule a session",
+        "schedule.submit": "Schedule",
+        "schedule.date": "Date",
+        "schedule.time": "Time",
+        "schedule.place": "Place or video link",
+        "schedule.place_hint": "e.g. Room 4.12, or a meeting link",
+        "schedule.done": "{who} scheduled a session on {when}{place}.",
+        "schedule.place_suffix": " ({place})",
+        "met.done": "{who} says you met. Thanks! I'll ask each of you for a short evaluation.",
+        "met.already": "Already noted that you met. Thanks!",
+        "not_fit.done": (
+            "{who} says this one isn't a fit. No problem: everyone is back in the pool for "
+            "the next round."
+        ),
+        "exchange.closed": "This exchange is closed.",
+        "exchange.not_yours": "This exchange belongs to other people.",
+        # follow-up and evaluation
+        "followup.text": (
+            "How did your exchange about *{skill}* with {others} go? "
+            "Two minutes of evaluation help the network (only aggregates are ever shown)."
+        ),
+        "eval.title": "How did it go?",
+        "eval.submit": "Send",
+        "eval.satisfaction": "Satisfaction",
+        "eval.satisfaction.1": "1 - Not at all satisfied",
+        "eval.satisfaction.2": "2 - Not very satisfied",
+        "eval.satisfaction.3": "3 - Fairly satisfied",
+        "eval.satisfaction.4": "4 - Satisfied",
+        "eval.satisfaction.5": "5 - Very satisfied",
+        "eval.goal": "Was the learning goal met?",
+        "eval.goal.yes": "Yes",
+        "eval.goal.partly": "Partly",
+        "eval.goal.no": "No",
+        "eval.hours": "Hours spent",
+        "eval.comment": "Private comment (optional)",
+        "eval.comment_hint": (
+            "Only the community managers' aggregates use it; nobody else reads it."
+        ),
+        "eval.thanks": "Thanks for your evaluation! It counts {hours} h of learning time.",
+        "eval.already": "You've already evaluated this exchange. Thanks!",
+        # rounds
+        "round.done": "Round done: {count} introductions on their way.",
+        "admin.only": "Only Rex admins can do that.",
+        "admin.usage": "Admin commands: `/rex admin round`, `/rex admin digest`.",
+        "digest.posted": "Digest posted in <#{channel}>.",
+        "digest.no_channel": (
+            "No digest channel is set: ask whoever runs Rex to set REX_DIGEST_CHANNEL."
+        ),
+        # digest
+        "digest.title": "Rex digest: {since} to {until}",
+        "digest.members": "*Members:* {members} ({new} new this period)",
+        "digest.exchanges": "*Exchanges:* {proposed} proposed, {held} held",
+        "digest.quality": (
+            "*Satisfaction:* {satisfaction} of evaluations rate 4 or 5 out of 5 "
+            "(average {average}/5, {evaluations} evaluations)"
+        ),
+        "digest.goals": "*Learning goals:* {yes} met, {partly} partly met",
+        "digest.hours": "*Learning time:* {hours} hours",
+        "digest.no_evaluations": "*Evaluations:* none this period yet.",
+        # home
+        "home.title": "Rex",
+        "home.intro": "Share what you know, learn what you want.",
+        "home.not_member": "You haven't joined yet: type `/rex join` to start.",
+    },
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    """The text for `key` in `lang` (English when that language lacks it), filled in."""
+    catalogue = MESSAGES.get(lang, MESSAGES[DEFAULT_LANGUAGE])
+    template = catalogue.get(key) or MESSAGES[DEFAULT_LANGUAGE][key]
+    return template.format(**params) if params else template

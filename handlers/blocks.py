@@ -1,0 +1,349 @@
+"""Block Kit builders: pure functions from domain values to Slack dicts."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.digest import DigestFigures
+from bot.exchanges import ExchangeView
+from bot.members import Profile
+from bot.messages import t
+from bot.text import escape
+from handlers.ids import ActionId, BlockId, CallbackId
+
+Block = dict[str, Any]
+View = dict[str, Any]
+
+MESSAGE_BLOCK_LIMIT = 50
+VIEW_BLOCK_LIMIT = 100
+
+
+def _text(text: str, kind: str = "plain_text") -> dict[str, Any]:
+    if kind == "plain_text":
+        return {"type": "plain_text", "text": text[:3000], "emoji": True}
+    return {"type": "mrkdwn", "text": text[:3000]}
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": _text(text, "mrkdwn")}
+
+
+def _button(label: str, action_id: ActionId, value: str, style: str | None = None) -> Block:
+    button: Block = {
+        "type": "button",
+        "text": _text(label),
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def _modal(
+    callback_id: CallbackId,
+    title: str,
+    submit: str,
+    blocks: list[Block],
+    private_metadata: str = "",
+    lang: str = "en",
+) -> View:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": _text(title[:24]),
+        "submit": _text(submit[:24]),
+        "close": _text(t("join.close", lang)[:24]),
+        "private_metadata": private_metadata,
+        "blocks": blocks[:VIEW_BLOCK_LIMIT],
+    }
+
+
+def _input(
+    block_id: BlockId,
+    label: str,
+    element: Block,
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": _text(label),
+        "element": {**element, "action_id": ActionId.INPUT},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = _text(hint)
+    return block
+
+
+def _options(pairs: Sequence[tuple[str, str]]) -> list[Block]:
+    return [{"text": _text(label), "value": value} for value, label in pairs]
+
+
+def skill_list(labels: Sequence[str], lang: str) -> str:
+    return ", ".join(f"*{escape(label)}*" for label in labels) or t("me.none", lang)
+
+
+def help_blocks(lang: str, *, is_admin: bool, prefix: str | None = None) -> list[Block]:
+    blocks = [section(prefix)] if prefix else []
+    blocks.append(section(t("help", lang)))
+    if is_admin:
+        blocks.append(section(t("help.admin", lang)))
+    return blocks
+
+
+def join_modal(lang: str) -> View:
+    blocks = [
+        section(t("charter", lang)),
+        _input(
+            BlockId.JOIN_TEACH,
+            t("join.teach_label", lang),
+            {
+                "type": "plain_text_input",
+                "multiline": True,
+                "max_length": 1500,
+                "placeholder": _text(t("join.teach_hint", lang)),
+            },
+            hint=t("join.teach_hint", lang),
+        ),
+        _input(
+            BlockId.JOIN_LEARN,
+            t("join.learn_label", lang),
+            {
+                "type": "plain_text_input",
+                "multiline": True,
+                "max_length": 1500,
+                "placeholder": _text(t("join.learn_hint", lang)),
+            },
+            hint=t("join.learn_hint", lang),
+        ),
+        _input(
+            BlockId.JOIN_AGREE,
+            t("join.agree_label", lang),
+            {"type": "checkboxes", "options": _options([("agree", t("join.agree", lang))])},
+        ),
+    ]
+    return _modal(CallbackId.JOIN, t("join.title", lang), t("join.submit", lang), blocks, lang=lang)
+
+
+def profile_blocks(profile: Profile, lang: str) -> list[Block]:
+    status = t(f"status.{profile.member.status}", lang)
+    lines = [
+        t("me.title", lang, status=status),
+        t("me.teach", lang, skills=skill_list(profile.teach, lang)),
+        t("me.learn", lang, skills=skill_list(profile.learn, lang)),
+    ]
+    if not profile.teach:
+        lines.append(t("me.incomplete.teach", lang))
+    if not profile.learn:
+        lines.append(t("me.incomplete.learn", lang))
+    return [section("\n".join(lines))]
+
+
+def _mention(slack_id: str) -> str:
+    return f"<@{slack_id}>"
+
+
+def intro_blocks(view: ExchangeView, lang: str) -> list[Block]:
+    """The group DM's first message: who teaches what to whom, and what to do next."""
+    value = str(view.id)
+    people = view.members
+    if len(view.lessons) == 1:
+        lesson = view.lessons[0]
+        text = t(
+            "intro.pair",
+            lang,
+            teacher=_mention(people[lesson.teacher_id].slack_id),
+            learner=_mention(people[lesson.learner_id].slack_id),
+            teach=escape(lesson.teach_label),
+            learn=escape(lesson.learn_label),
+        )
+    else:
+        lines = [t("intro.many", lang, people=", ".join(_mention(s) for s in view.slack_ids()))]
+        lines += [
+            "• "
+            + t(
+                "intro.lesson",
+                lang,
+                teacher=_mention(people[lesson.teacher_id].slack_id),
+                learner=_mention(people[lesson.learner_id].slack_id),
+                teach=escape(lesson.teach_label),
+                learn=escape(lesson.learn_label),
+            )
+            for lesson in view.lessons
+        ]
+        text = "\n".join(lines)
+    return [
+        section(text),
+        section(t("intro.next", lang)),
+        {
+            "type": "actions",
+            "block_id": BlockId.INTRO_ACTIONS,
+            "elements": [
+                _button(t("button.schedule", lang), ActionId.SCHEDULE, value, "primary"),
+                _button(t("button.met", lang), ActionId.MET, value),
+                _button(t("button.not_fit", lang), ActionId.NOT_FIT, value, "danger"),
+            ],
+        },
+    ]
+
+
+def intro_fallback(view: ExchangeView, lang: str) -> str:
+    """Notification text for the intro (shown where blocks are not)."""
+    return t("intro.many", lang, people=", ".join(_mention(s) for s in view.slack_ids()))
+
+
+def schedule_modal(exchange_id: int, lang: str) -> View:
+    blocks = [
+        _input(BlockId.SCHEDULE_WHEN, t("schedule.date", lang), {"type": "datetimepicker"}),
+        _input(
+            BlockId.SCHEDULE_PLACE,
+            t("schedule.place", lang),
+            {
+                "type": "plain_text_input",
+                "max_length": 200,
+                "placeholder": _text(t("schedule.place_hint", lang)),
+            },
+            optional=True,
+        ),
+    ]
+    return _modal(
+        CallbackId.SCHEDULE,
+        t("schedule.title", lang),
+        t("schedule.submit", lang),
+        blocks,
+        private_metadata=str(exchange_id),
+        lang=lang,
+    )
+
+
+def slack_date(when: datetime) -> str:
+    """A date Slack shows in each reader's own timezone."""
+    stamp = int(when.timestamp())
+    fallback = when.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{stamp}^{{date_long_pretty}} at {{time}}|{fallback}>"
+
+
+def followup_blocks(view: ExchangeView, slack_id: str, lang: str) -> list[Block]:
+    others = [s for s in view.slack_ids() if s != slack_id]
+    member = view.member_for(slack_id)
+    skills = [
+        lesson.teach_label
+        for lesson in view.lessons
+        if member is not None and member.id in (lesson.teacher_id, lesson.learner_id)
+    ]
+    text = t(
+        "followup.text",
+        lang,
+        skill=escape(" / ".join(dict.fromkeys(skills))),
+        others=", ".join(_mention(s) for s in others),
+    )
+    return [
+        section(text),
+        {
+            "type": "actions",
+            "block_id": BlockId.FOLLOWUP_ACTIONS,
+            "elements": [
+                _button(t("button.evaluate", lang), ActionId.EVALUATE, str(view.id), "primary")
+            ],
+        },
+    ]
+
+
+def evaluation_modal(exchange_id: int, *, learner: bool, lang: str) -> View:
+    satisfaction = [(str(n), t(f"eval.satisfaction.{n}", lang)) for n in range(5, 0, -1)]
+    blocks = [
+        _input(
+            BlockId.EVAL_SATISFACTION,
+            t("eval.satisfaction", lang),
+            {"type": "static_select", "options": _options(satisfaction)},
+        ),
+    ]
+    if learner:
+        goals = [(g, t(f"eval.goal.{g}", lang)) for g in ("yes", "partly", "no")]
+        blocks.append(
+            _input(
+                BlockId.EVAL_GOAL,
+                t("eval.goal", lang),
+                {"type": "radio_buttons", "options": _options(goals)},
+            )
+        )
+    blocks += [
+        _input(
+            BlockId.EVAL_HOURS,
+            t("eval.hours", lang),
+            {
+                "type": "number_input",
+                "is_decimal_allowed": True,
+                "min_value": "0",
+                "max_value": "100",
+            },
+        ),
+        _input(
+            BlockId.EVAL_COMMENT,
+            t("eval.comment", lang),
+            {"type": "plain_text_input", "multiline": True, "max_length": 2000},
+            optional=True,
+            hint=t("eval.comment_hint", lang),
+        ),
+    ]
+    return _modal(
+        CallbackId.EVALUATION,
+        t("eval.title", lang),
+        t("eval.submit", lang),
+        blocks,
+        private_metadata=str(exchange_id),
+        lang=lang,
+    )
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{round(value * 100)}%"
+
+
+def digest_blocks(figures: DigestFigures, lang: str) -> list[Block]:
+    title = t(
+        "digest.title",
+        lang,
+        since=figures.since.date().isoformat(),
+        until=figures.until.date().isoformat(),
+    )
+    lines = [
+        t("digest.members", lang, members=figures.members, new=figures.new_members),
+        t("digest.exchanges", lang, proposed=figures.proposed, held=figures.held),
+    ]
+    if figures.evaluations:
+        lines += [
+            t(
+                "digest.quality",
+                lang,
+                satisfaction=_percent(figures.satisfaction_rate),
+                average=f"{figures.satisfaction_average or 0:.1f}",
+                evaluations=figures.evaluations,
+            ),
+            t(
+                "digest.goals",
+                lang,
+                yes=_percent(figures.goals_yes),
+                partly=_percent(figures.goals_partly),
+            ),
+        ]
+    else:
+        lines.append(t("digest.no_evaluations", lang))
+    lines.append(t("digest.hours", lang, hours=f"{figures.hours:g}"))
+    return [{"type": "header", "text": _text(title[:150])}, section("\n".join(lines))]
+
+
+def home_view(profile: Profile | None, lang: str) -> View:
+    blocks: list[Block] = [
+        {"type": "header", "text": _text(t("home.title", lang))},
+        section(t("home.intro", lang)),
+    ]
+    if profile is None:
+        blocks.append(section(t("home.not_member", lang)))
+    else:
+        blocks += profile_blocks(profile, lang)
+    return {"type": "home", "blocks": blocks[:VIEW_BLOCK_LIMIT]}

@@ -1,0 +1,91 @@
+"""The follow-up's Evaluate button and the evaluation modal."""
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import exchanges
+from bot.messages import t
+from bot.text import InvalidInput
+from handlers import blocks
+from handlers.context import (
+    form_errors,
+    language_of,
+    rex_of,
+    selected_value,
+    session_of,
+    state_of,
+    text_value,
+    user_id_of,
+)
+from handlers.ids import ActionId, BlockId, CallbackId
+from storage.models import GoalMet
+
+
+def register(app: App) -> None:
+    app.action(ActionId.EVALUATE)(on_evaluate_clicked)
+    app.view(CallbackId.EVALUATION)(on_evaluation_submitted)
+
+
+def on_evaluate_clicked(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    ack()
+    lang = language_of(context)
+    exchange_id = int(body["actions"][0]["value"])
+    view = exchanges.load(session_of(context), exchange_id=exchange_id)
+    member = view.member_for(user_id_of(body)) if view else None
+    if view is None or member is None or member.id is None:
+        respond(
+            text=t("exchange.not_yours", lang), response_type="ephemeral", replace_original=False
+        )
+        return
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=blocks.evaluation_modal(exchange_id, learner=view.learns(member.id), lang=lang),
+    )
+
+
+def _hours(view: dict[str, Any]) -> float | None:
+    raw = state_of(view, BlockId.EVAL_HOURS).get("value")
+    try:
+        return float(str(raw).replace(",", "."))
+    except ValueError:
+        return None
+
+
+def on_evaluation_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    lang = language_of(context)
+    slack_id = user_id_of(body)
+    hours = _hours(view)
+    satisfaction = selected_value(view, BlockId.EVAL_SATISFACTION)
+    goal = selected_value(view, BlockId.EVAL_GOAL)
+    if hours is None:
+        ack(form_errors({BlockId.EVAL_HOURS: t("error.hours", lang, max=100)}))
+        return
+    session = session_of(context)
+    try:
+        fresh = exchanges.evaluate(
+            session,
+            exchange_id=int(view["private_metadata"]),
+            slack_id=slack_id,
+            satisfaction=int(satisfaction or 0),
+            goal_met=GoalMet(goal) if goal else None,
+            hours=hours,
+            comment=text_value(view, BlockId.EVAL_COMMENT),
+            now=rex_of(context).clock(),
+        )
+    except InvalidInput as exc:
+        block = BlockId.EVAL_HOURS if exc.key == "error.hours" else BlockId.EVAL_SATISFACTION
+        ack(form_errors({block: t(exc.key, lang, **exc.params)}))
+        return
+    except exchanges.ExchangeGone as exc:
+        ack(form_errors({BlockId.EVAL_SATISFACTION: t(exc.key, lang)}))
+        return
+    session.commit()
+    ack()
+    key = "eval.thanks" if fresh else "eval.already"
+    client.chat_postMessage(channel=slack_id, text=t(key, lang, hours=f"{hours:g}"))
