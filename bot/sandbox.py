@@ -14,10 +14,11 @@ from typing import Any, Self
 from sqlalchemy import Engine
 
 from bot.app import create_app
-from bot.fakeslack import FakeSlack, SlackDriver
+from bot.fakeslack import FakeSlack, Response, SlackDriver
 from bot.runtime import Rex, build_runtime
 from bot.server import HttpServer
 from bot.settings import load_settings
+from handlers.ids import ActionId, BlockId
 from storage.db import migrate
 from storage.models import utcnow
 
@@ -135,3 +136,58 @@ class Sandbox:
     def settle(self) -> None:
         """Wait until every listener started by the requests so far has finished."""
         self.executor.wait_idle()
+
+    # --- what a person does, as Slack would send it --------------------------------------
+
+    def add_person(
+        self, user_id: str, name: str, *, tz: str = "Europe/Paris", locale: str = "en-US"
+    ) -> None:
+        self.fake.add_user(user_id, name.split()[0].lower(), real_name=name, tz=tz, locale=locale)
+
+    def command(self, user_id: str, text: str) -> list[str]:
+        """Type `/rex <text>`; returns the texts Rex answered through the response_url."""
+        response = self.driver.command(user_id, text)
+        self.settle()
+        return [_text_of(post.body) for post in self.fake.hook_posts(response.response_url)]
+
+    def join(
+        self, user_id: str, teach: list[str], learn: list[str], *, agree: bool = True
+    ) -> Response:
+        """Open the join modal and submit it; returns Rex's answer to the submission."""
+        self.driver.command(user_id, "join")
+        self.settle()
+        response = self.driver.submit_view(
+            user_id,
+            {
+                BlockId.JOIN_TEACH: {ActionId.INPUT: "\n".join(teach)},
+                BlockId.JOIN_LEARN: {ActionId.INPUT: "\n".join(learn)},
+                BlockId.JOIN_AGREE: {ActionId.INPUT: ["agree"] if agree else []},
+            },
+        )
+        self.settle()
+        return response
+
+    def click(self, user_id: str, action_id: str, channel_id: str, message_ts: str) -> Response:
+        response = self.driver.click(
+            user_id, action_id, channel_id=channel_id, message_ts=message_ts
+        )
+        self.settle()
+        return response
+
+    def submit(self, user_id: str, values: dict[str, Any]) -> Response:
+        """Submit the person's open modal with `{block_id: value}`."""
+        response = self.driver.submit_view(
+            user_id, {block: {ActionId.INPUT: value} for block, value in values.items()}
+        )
+        self.settle()
+        return response
+
+
+def _text_of(body: dict[str, Any]) -> str:
+    """A message's readable text: its blocks' text when it has blocks, else its text."""
+    parts = [
+        block["text"]["text"]
+        for block in body.get("blocks") or []
+        if isinstance(block.get("text"), dict)
+    ]
+    return "\n".join(parts) if parts else str(body.get("text", ""))

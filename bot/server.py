@@ -46,16 +46,26 @@ class HttpServer:
         host, port = getattr(server, "effective_host"), getattr(server, "effective_port")
         self.url = f"http://{host}:{port}"
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     def serve_forever(self) -> None:
         self._server.run()
 
     def start(self) -> "HttpServer":
-        self._thread = threading.Thread(target=self._server.run, name="rex-http", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="rex-http", daemon=True)
         self._thread.start()
         return self
 
+    def _run(self) -> None:
+        try:
+            self._server.run()
+        except OSError:
+            # closing the socket under waitress's select() is how it stops
+            if not self._stopping.is_set():
+                raise
+
     def stop(self) -> None:
+        self._stopping.set()
         self._server.close()
         if self._thread is not None:
             self._thread.join(timeout=5)

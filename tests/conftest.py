@@ -2,11 +2,13 @@
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
+from bot.sandbox import ManualClock, Sandbox
 from storage.db import make_engine, migrate
 from tests.pgserver import find_pg_bin, postgres_server
 
@@ -65,3 +67,24 @@ def engine(migrated_engine: Engine) -> Engine:
 def session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def sandbox(engine: Engine) -> Iterator[Sandbox]:
+    """The real Rex over HTTP against the fake Slack, on each database backend."""
+    with Sandbox(engine=engine, clock=ManualClock(START)) as running:
+        for user_id, name in PEOPLE.items():
+            running.add_person(user_id, name)
+        yield running
+
+
+PEOPLE = {
+    "UADA": "Ada Lovelace",
+    "UBOB": "Bob Martin",
+    "UCLE": "Clémence Poésy",
+    "UDAN": "Dan Abramov",
+    "UADMIN": "Alex Admin",
+}

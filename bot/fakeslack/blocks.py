@@ -35,7 +35,7 @@ def fill_ids(blocks: list[JsonDict]) -> None:
     for block in blocks:
         block.setdefault("block_id", _random_id())
         for element in block_elements(block):
-            if "type" in element and element["type"] not in ("image", "overflow_item"):
+            if element.get("type") != "image":
                 element.setdefault("action_id", _random_id())
 
 
@@ -116,6 +116,7 @@ _STATE_SHAPES: dict[str, tuple[str, Converter, Any]] = {
     "rich_text_input": ("rich_text_value", _as_passthrough, None),
     "static_select": ("selected_option", _one_option, None),
     "radio_buttons": ("selected_option", _one_option, None),
+    "overflow": ("selected_option", _one_option, None),
     "external_select": ("selected_option", _external_option, None),
     "multi_static_select": ("selected_options", _many_options, []),
     "checkboxes": ("selected_options", _many_options, []),
@@ -133,7 +134,7 @@ _STATE_SHAPES: dict[str, tuple[str, Converter, Any]] = {
 
 
 def _initial_key(state_key: str) -> str:
-    """``selected_options`` -> ``initial_options``; ``value``/``rich_text_value`` -> ``initial_value``."""
+    """``selected_x`` -> ``initial_x``; ``value`` and ``rich_text_value`` -> ``initial_value``."""
     if state_key.startswith("selected_"):
         return "initial_" + state_key.removeprefix("selected_")
     return "initial_value"

@@ -1,0 +1,11 @@
+"""Offline Slack: a fake Web API server and a driver sending signed requests to the bot.
+
+Used by the test suite and by the offline demo sandbox, hence it lives in ``bot`` and depends on
+the standard library only.
+"""
+
+from bot.fakeslack.driver import Response, SlackDriver
+from bot.fakeslack.models import Call, HookPost, StoredFile
+from bot.fakeslack.server import FakeSlack
+
+__all__ = ["Call", "FakeSlack", "HookPost", "Response", "SlackDriver", "StoredFile"]

@@ -1,0 +1,349 @@
+"""End to end: the real Bolt app over HTTP, signed requests, the fake Slack recording calls."""
+
+import json
+import urllib.request
+from typing import Any
+
+from sqlmodel import Session, select
+
+from bot import delivery
+from bot.sandbox import Sandbox
+from handlers.ids import ActionId, BlockId, CallbackId
+from storage.models import Evaluation, Exchange, ExchangeState, Member, MemberStatus, Skill
+
+
+def _rows(sandbox: Sandbox, model: type[Any]) -> list[Any]:
+    with Session(sandbox.rex.engine) as session:
+        return list(session.exec(select(model)).all())
+
+
+def _intro(sandbox: Sandbox) -> tuple[str, dict[str, Any]]:
+    """The group DM Rex opened and its intro message."""
+    [call] = [c for c in sandbox.fake.calls_to("conversations.open") if not c.faulted]
+    channel = call.response["channel"]["id"]
+    return channel, sandbox.fake.messages(channel)[-1]
+
+
+def _dm_texts(sandbox: Sandbox, user_id: str) -> list[str]:
+    return [m.get("text", "") for m in sandbox.fake.messages(sandbox.fake.dm_channel(user_id))]
+
+
+def _pair(sandbox: Sandbox) -> None:
+    assert sandbox.join("UADA", ["Python", "Excel"], ["Public speaking"]).status == 200
+    assert sandbox.join("UBOB", ["public speaking"], ["python"]).status == 200
+
+
+# --- joining ------------------------------------------------------------------------------
+
+
+def test_join_opens_the_charter_modal_and_stores_the_profile(sandbox: Sandbox) -> None:
+    sandbox.driver.command("UADA", "join")
+    sandbox.settle()
+    view = sandbox.fake.last_view("UADA")
+    assert view is not None and view["callback_id"] == CallbackId.JOIN
+    text = json.dumps(view)
+    assert "Voluntary" in text and "Reciprocal" in text and "Confidential" in text
+    assert [b.get("block_id") for b in view["blocks"][1:]] == [
+        BlockId.JOIN_TEACH,
+        BlockId.JOIN_LEARN,
+        BlockId.JOIN_AGREE,
+    ]
+    answer = sandbox.submit(
+        "UADA",
+        {
+            BlockId.JOIN_TEACH: "Python\n  Excel pivot tables \npython",
+            BlockId.JOIN_LEARN: "Prise de parole en public",
+            BlockId.JOIN_AGREE: ["agree"],
+        },
+    )
+    assert answer.status == 200 and not answer.body
+    skills = sorted((s.kind, s.label) for s in _rows(sandbox, Skill))
+    assert skills == [
+        ("learn", "Prise de parole en public"),
+        ("teach", "Excel pivot tables"),
+        ("teach", "Python"),
+    ]
+    assert "Welcome to Rex" in _dm_texts(sandbox, "UADA")[-1]
+
+
+def test_join_without_reciprocity_or_charter_is_refused_in_the_modal(sandbox: Sandbox) -> None:
+    for teach, learn, agree, block in (
+        ([], ["Excel"], True, BlockId.JOIN_TEACH),
+        (["Excel"], ["  "], True, BlockId.JOIN_LEARN),
+        (["Excel"], ["Python"], False, BlockId.JOIN_AGREE),
+        (["x" * 81], ["Python"], True, BlockId.JOIN_TEACH),
+    ):
+        answer = sandbox.join("UADA", teach, learn, agree=agree)
+        assert answer.json is not None and answer.json["response_action"] == "errors"
+        assert list(answer.json["errors"]) == [block]
+    assert _rows(sandbox, Member) == [] and _rows(sandbox, Skill) == []
+
+
+def test_join_when_already_a_member_shows_the_profile(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    [text] = sandbox.command("UADA", "join")
+    assert "already a member" in text and "*Python*" in text
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+def test_teach_learn_and_me(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    assert sandbox.command("UADA", "teach SQL") == ["Added *SQL* to what you can teach."]
+    assert sandbox.command("UADA", "teach sql") == ["*sql* is already in your profile."]
+    assert sandbox.command("UADA", "learn Kubernetes") == [
+        "Added *Kubernetes* to what you want to learn."
+    ]
+    [profile] = sandbox.command("UADA", "me")
+    assert "*Python*, *Excel*, *SQL*" in profile and "*Public speaking*, *Kubernetes*" in profile
+    assert "Tell me the skill" in sandbox.command("UADA", "teach")[0]
+
+
+def test_user_text_is_escaped_and_pings_nobody(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    [answer] = sandbox.command("UADA", "teach <!channel> & <@UBOB>")
+    assert answer == "Added *&lt;!channel&gt; &amp; &lt;@UBOB&gt;* to what you can teach."
+    [refused] = sandbox.command("UADA", "learn " + "y" * 81)
+    assert refused == "A skill is at most 80 characters."
+
+
+def test_commands_before_joining_say_how_to_join(sandbox: Sandbox) -> None:
+    for text in ("teach Python", "me", "pause", "leave"):
+        assert sandbox.command("UCLE", text) == [
+            "You haven't joined Rex yet: type `/rex join` to start."
+        ]
+
+
+def test_help_for_empty_help_and_unknown(sandbox: Sandbox) -> None:
+    for text in ("", "help"):
+        [answer] = sandbox.command("UADA", text)
+        assert "`/rex teach <skill>`" in answer and "unknown" not in answer
+        assert "/rex admin round" not in answer
+    [unknown] = sandbox.command("UADA", "dance <!here>")
+    assert unknown.startswith("I don't know `dance`.")
+    assert "/rex admin round" in sandbox.command("UADMIN", "help")[0]
+
+
+def test_pause_resume_leave(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    assert "Paused" in sandbox.command("UBOB", "pause")[0]
+    assert sandbox.command("UADMIN", "admin round") == ["Round done: 0 introductions on their way."]
+    assert "Welcome back" in sandbox.command("UBOB", "resume")[0]
+    sandbox.command("UADMIN", "admin round")
+    assert len(_rows(sandbox, Exchange)) == 1
+    assert "left Rex" in sandbox.command("UBOB", "leave")[0]
+    [bob] = [m for m in _rows(sandbox, Member) if m.slack_id == "UBOB"]
+    assert bob.status == MemberStatus.LEFT
+    assert [e.state for e in _rows(sandbox, Exchange)] == [ExchangeState.CANCELLED]
+
+
+# --- rounds and intros --------------------------------------------------------------------
+
+
+def test_round_opens_a_group_dm_with_an_intro_and_buttons(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    sandbox.join("UCLE", ["Cooking"], ["Cooking"])  # nobody else: never paired with herself
+    answer = sandbox.command("UADMIN", "admin round")
+    assert answer == ["Round done: 1 introductions on their way."]
+    [opened] = sandbox.fake.calls_to("conversations.open")
+    assert sorted(opened.body["users"].split(",")) == ["UADA", "UBOB"]
+    channel, intro = _intro(sandbox)
+    assert sorted(sandbox.fake.mpim_members(channel)) == ["UADA", "UBOB"]
+    text = json.dumps(intro["blocks"])
+    assert "<@UADA>" in text and "<@UBOB>" in text and "*Python*" in text
+    buttons = [e["action_id"] for e in intro["blocks"][-1]["elements"]]
+    assert buttons == [ActionId.SCHEDULE, ActionId.MET, ActionId.NOT_FIT]
+    # one open exchange per learner: a second round proposes nothing new
+    sandbox.command("UADMIN", "admin round")
+    assert len(_rows(sandbox, Exchange)) == 1
+    assert len(sandbox.fake.calls_to("conversations.open")) == 1
+
+
+def test_round_and_digest_are_for_admins_only(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    for text in ("admin round", "admin digest"):
+        assert sandbox.command("UADA", text) == ["Only Rex admins can do that."]
+    assert _rows(sandbox, Exchange) == []
+    assert sandbox.fake.messages("CDIGEST") == []
+
+
+def test_intro_survives_rate_limits_and_server_errors(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    sandbox.fake.inject("conversations.open", status=429, retry_after=1, times=1)
+    sandbox.fake.inject("chat.postMessage", status=500, times=1)
+    sandbox.command("UADMIN", "admin round")
+    channel, intro = _intro(sandbox)
+    assert len(sandbox.fake.messages(channel)) == 1
+    faulted = [c.method for c in sandbox.fake.calls if c.faulted]
+    assert faulted == ["conversations.open", "chat.postMessage"]
+
+
+def test_intro_to_a_deactivated_account_is_given_up_not_retried_forever(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    sandbox.fake.inject("conversations.open", error="account_inactive", times=1)
+    sandbox.command("UADMIN", "admin round")
+    assert delivery.sweep(sandbox.rex).sent == 0
+    assert sandbox.fake.calls_to("chat.postMessage")[-1].body["channel"] in ("UADA", "UBOB")
+
+
+# --- the exchange: schedule, met, not a fit ----------------------------------------------
+
+
+def test_schedule_posts_a_localised_date_in_the_group_dm(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    sandbox.command("UADMIN", "admin round")
+    channel, intro = _intro(sandbox)
+    sandbox.click("UBOB", ActionId.SCHEDULE, channel, intro["ts"])
+    view = sandbox.fake.last_view("UBOB")
+    assert view is not None and view["callback_id"] == CallbackId.SCHEDULE
+    past = int(sandbox.clock().timestamp()) - 3600
+    refused = sandbox.submit("UBOB", {BlockId.SCHEDULE_WHEN: past})
+    assert refused.json is not None and BlockId.SCHEDULE_WHEN in refused.json["errors"]
+    when = int(sandbox.clock().timestamp()) + 2 * 86400
+    assert (
+        sandbox.submit(
+            "UBOB", {BlockId.SCHEDULE_WHEN: when, BlockId.SCHEDULE_PLACE: "Room <4.12>"}
+        ).status
+        == 200
+    )
+    confirmation = sandbox.fake.messages(channel)[-1]["text"]
+    assert f"<!date^{when}^" in confirmation and "(Room &lt;4.12&gt;)" in confirmation
+    [exchange] = _rows(sandbox, Exchange)
+    assert exchange.state == ExchangeState.SCHEDULED
+
+
+def test_we_met_twice_records_one_meeting(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    sandbox.command("UADMIN", "admin round")
+    channel, intro = _intro(sandbox)
+    sandbox.click("UADA", ActionId.MET, channel, intro["ts"])
+    second = sandbox.click("UBOB", ActionId.MET, channel, intro["ts"])
+    assert second.status == 200
+    said = [m["text"] for m in sandbox.fake.messages(channel)[1:]]
+    assert said == ["<@UADA> says you met. Thanks! I'll ask each of you for a short evaluation."]
+    [exchange] = _rows(sandbox, Exchange)
+    assert exchange.state == ExchangeState.HELD and exchange.held_at == sandbox.clock()
+
+
+def test_not_a_fit_closes_and_frees_both(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    sandbox.command("UADMIN", "admin round")
+    channel, intro = _intro(sandbox)
+    sandbox.click("UBOB", ActionId.NOT_FIT, channel, intro["ts"])
+    assert "isn't a fit" in sandbox.fake.messages(channel)[-1]["text"]
+    [exchange] = _rows(sandbox, Exchange)
+    assert exchange.state == ExchangeState.DECLINED
+    sandbox.click("UADA", ActionId.MET, channel, intro["ts"])
+    assert sandbox.fake.hook_posts()[-1].body["text"] == "This exchange is closed."
+    # nothing followed up on a declined exchange
+    sandbox.clock.advance(days=8)
+    assert delivery.sweep(sandbox.rex).sent == 0
+
+
+# --- follow-up, evaluation and digest ------------------------------------------------------
+
+
+def _evaluate(sandbox: Sandbox, user_id: str, values: dict[str, Any]) -> Any:
+    [message] = [
+        m
+        for m in sandbox.fake.messages(sandbox.fake.dm_channel(user_id))
+        if m.get("blocks") and "How did" in m["text"]
+    ]
+    sandbox.click(user_id, ActionId.EVALUATE, sandbox.fake.dm_channel(user_id), message["ts"])
+    return sandbox.submit(user_id, values)
+
+
+def test_follow_up_after_n_days_then_evaluation_then_digest(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    sandbox.command("UADMIN", "admin round")
+    sandbox.clock.advance(days=6)
+    assert delivery.sweep(sandbox.rex).sent == 0
+    sandbox.clock.advance(days=1, minutes=1)
+    assert delivery.sweep(sandbox.rex).sent == 2
+    assert delivery.sweep(sandbox.rex).sent == 0  # each follow-up once
+    learner_view = _evaluate(sandbox, "UBOB", {})  # opens the modal, submits nothing valid
+    assert learner_view.json is not None
+    view = sandbox.fake.last_view("UBOB")
+    assert view is not None and view["callback_id"] == CallbackId.EVALUATION
+    assert BlockId.EVAL_GOAL in [b.get("block_id") for b in view["blocks"]]
+    ok = sandbox.submit(
+        "UBOB",
+        {
+            BlockId.EVAL_SATISFACTION: "5",
+            BlockId.EVAL_GOAL: "partly",
+            BlockId.EVAL_HOURS: "1.5",
+            BlockId.EVAL_COMMENT: "secret remark",
+        },
+    )
+    assert ok.status == 200 and not ok.body
+    teacher = _evaluate(
+        sandbox,
+        "UADA",
+        {
+            BlockId.EVAL_SATISFACTION: "3",
+            BlockId.EVAL_HOURS: "2",
+        },
+    )
+    assert teacher.status == 200
+    evaluations = sorted(_rows(sandbox, Evaluation), key=lambda e: e.satisfaction)
+    assert [(e.satisfaction, e.goal_met, e.hours) for e in evaluations] == [
+        (3, None, 2.0),
+        (5, "partly", 1.5),
+    ]
+    assert _dm_texts(sandbox, "UBOB")[-1].startswith("Thanks for your evaluation!")
+    [exchange] = _rows(sandbox, Exchange)
+    assert exchange.state == ExchangeState.HELD
+    sandbox.clock.advance(hours=1)  # the weekly window now starts after the round
+    assert sandbox.command("UADMIN", "admin digest") == ["Digest posted in <#CDIGEST>."]
+    [digest] = sandbox.fake.messages("CDIGEST")
+    body = json.dumps(digest["blocks"])
+    assert "*Members:* 2 (0 new this period)" in body
+    assert "*Exchanges:* 0 proposed, 1 held" in body
+    assert "50% of evaluations rate 4 or 5" in body and "average 4.0/5" in body
+    assert "0% met, 100% partly met" in body and "3.5 hours" in body
+    assert "secret remark" not in body
+
+
+def test_evaluation_with_bad_hours_gets_a_field_error(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    sandbox.command("UADMIN", "admin round")
+    sandbox.clock.advance(days=8)
+    delivery.sweep(sandbox.rex)
+    answer = _evaluate(sandbox, "UADA", {BlockId.EVAL_SATISFACTION: "4", BlockId.EVAL_HOURS: "250"})
+    assert answer.json is not None and BlockId.EVAL_HOURS in answer.json["errors"]
+    assert _rows(sandbox, Evaluation) == []
+
+
+def test_empty_digest_is_friendly(sandbox: Sandbox) -> None:
+    sandbox.command("UADMIN", "admin digest")
+    [digest] = sandbox.fake.messages("CDIGEST")
+    assert "none this period yet" in json.dumps(digest["blocks"])
+
+
+# --- the HTTP edge ------------------------------------------------------------------------
+
+
+def test_bad_signature_and_stale_timestamp_are_rejected(sandbox: Sandbox) -> None:
+    forged = sandbox.driver.tampered(sign_with="not-the-secret").command("UADA", "help")
+    stale = sandbox.driver.tampered(timestamp=1_000_000_000).command("UADA", "help")
+    assert forged.status == 401 and stale.status == 401
+    sandbox.settle()
+    assert sandbox.fake.hook_posts() == []
+
+
+def test_app_home_is_published_and_redelivered_events_handled_once(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    event = {"type": "app_home_opened", "user": "UADA", "channel": "D1", "tab": "home"}
+    sandbox.driver.event(event, event_id="Ev0001")
+    sandbox.settle()
+    sandbox.driver.event(event, event_id="Ev0001", retry_num=1)
+    sandbox.settle()
+    assert len(sandbox.fake.calls_to("views.publish")) == 1
+    home = sandbox.fake.home("UADA")
+    assert home is not None and "*Python*" in json.dumps(home["blocks"])
+
+
+def test_healthz_answers_when_the_database_does(sandbox: Sandbox) -> None:
+    with urllib.request.urlopen(f"{sandbox.url}/healthz", timeout=5) as answer:
+        assert answer.status == 200 and answer.read() == b"ok"
