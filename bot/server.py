@@ -42,8 +42,7 @@ class HttpServer:
         server = create_server(wsgi_app(app, rex), host=host, port=port, threads=8, ident="rex")
         assert isinstance(server, BaseWSGIServer)
         self._server = server
-        # types-waitress lacks the bound address attributes; waitress sets them on bind.
-        host, port = getattr(server, "effective_host"), getattr(server, "effective_port")
+        host, port = server.effective_host, server.effective_port  # type: ignore[attr-defined]
         self.url = f"http://{host}:{port}"
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()

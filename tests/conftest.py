@@ -22,7 +22,10 @@ def postgres_url() -> Iterator[str]:
         yield given
         return
     if find_pg_bin() is None:
-        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) not installed: PostgreSQL tests skipped")
+        reason = "PostgreSQL binaries (initdb, pg_ctl) not installed"
+        if os.environ.get("REX_TEST_REQUIRE_POSTGRES"):
+            pytest.fail(f"{reason}, and REX_TEST_REQUIRE_POSTGRES is set")
+        pytest.skip(f"{reason}: PostgreSQL tests skipped")
     with postgres_server() as url:
         yield url
 

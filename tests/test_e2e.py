@@ -173,7 +173,7 @@ def test_intro_survives_rate_limits_and_server_errors(sandbox: Sandbox) -> None:
     sandbox.fake.inject("conversations.open", status=429, retry_after=1, times=1)
     sandbox.fake.inject("chat.postMessage", status=500, times=1)
     sandbox.command("UADMIN", "admin round")
-    channel, intro = _intro(sandbox)
+    channel, _ = _intro(sandbox)
     assert len(sandbox.fake.messages(channel)) == 1
     faulted = [c.method for c in sandbox.fake.calls if c.faulted]
     assert faulted == ["conversations.open", "chat.postMessage"]

@@ -1,0 +1,111 @@
+"""Block Kit builders, tested as the dicts Slack receives."""
+
+from datetime import UTC, datetime
+
+from bot.digest import DigestFigures
+from bot.exchanges import ExchangeView
+from bot.members import Profile
+from handlers import blocks
+from handlers.ids import ActionId, BlockId, CallbackId
+from storage.models import Exchange, Lesson, Member
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def _view(*lessons: tuple[int, int, str, str]) -> ExchangeView:
+    people = {i: Member(id=i, slack_id=f"U{i}") for pair in lessons for i in pair[:2]}
+    return ExchangeView(
+        Exchange(id=42),
+        [
+            Lesson(exchange_id=42, teacher_id=t, learner_id=le, teach_label=a, learn_label=b)
+            for t, le, a, b in lessons
+        ],
+        people,
+    )
+
+
+def test_every_modal_respects_slack_limits() -> None:
+    for view in (
+        blocks.join_modal("en"),
+        blocks.schedule_modal(1, "en"),
+        blocks.evaluation_modal(1, learner=True, lang="en"),
+    ):
+        assert view["type"] == "modal"
+        for part in ("title", "submit", "close"):
+            assert len(view[part]["text"]) <= 24
+        assert len(view["blocks"]) <= blocks.VIEW_BLOCK_LIMIT
+        inputs = [b for b in view["blocks"] if b["type"] == "input"]
+        assert all(b["element"]["action_id"] == ActionId.INPUT for b in inputs)
+
+
+def test_join_modal_has_charter_fields_and_consent() -> None:
+    view = blocks.join_modal("en")
+    assert view["callback_id"] == CallbackId.JOIN
+    assert view["blocks"][0]["text"]["text"].startswith("*The charter*")
+    by_id = {b.get("block_id"): b for b in view["blocks"]}
+    assert by_id[BlockId.JOIN_TEACH]["element"]["multiline"] is True
+    assert by_id[BlockId.JOIN_AGREE]["element"]["type"] == "checkboxes"
+    assert by_id[BlockId.JOIN_AGREE]["optional"] is False
+
+
+def test_pair_intro_names_both_and_escapes_labels() -> None:
+    intro = blocks.intro_blocks(_view((1, 2, "<!channel> SQL", "sql & co")), "en")
+    text = intro[0]["text"]["text"]
+    assert "<@U1> can teach *&lt;!channel&gt; SQL*" in text
+    assert "<@U2> wants to learn *sql &amp; co*" in text
+    actions = intro[-1]
+    assert actions["block_id"] == BlockId.INTRO_ACTIONS
+    assert [(e["action_id"], e["value"]) for e in actions["elements"]] == [
+        (ActionId.SCHEDULE, "42"),
+        (ActionId.MET, "42"),
+        (ActionId.NOT_FIT, "42"),
+    ]
+
+
+def test_swap_intro_lists_both_directions() -> None:
+    intro = blocks.intro_blocks(_view((1, 2, "Python", "python"), (2, 1, "Excel", "excel")), "en")
+    text = intro[0]["text"]["text"]
+    assert text.count("teaches") == 2 and "<@U2> teaches *Excel* to <@U1>" in text
+
+
+def test_learners_are_asked_about_their_goal_teachers_are_not() -> None:
+    def ids(learner: bool) -> list[str]:
+        view = blocks.evaluation_modal(7, learner=learner, lang="en")
+        return [b["block_id"] for b in view["blocks"]]
+
+    assert BlockId.EVAL_GOAL in ids(True) and BlockId.EVAL_GOAL not in ids(False)
+    assert blocks.evaluation_modal(7, learner=False, lang="en")["private_metadata"] == "7"
+
+
+def test_slack_date_shows_each_reader_their_own_time() -> None:
+    assert blocks.slack_date(NOW) == (
+        f"<!date^{int(NOW.timestamp())}^{{date_long_pretty}} at {{time}}|2026-11-30 09:00 UTC>"
+    )
+
+
+def test_digest_blocks_show_percentages_and_no_individual_data() -> None:
+    figures = DigestFigures(
+        since=NOW,
+        until=NOW,
+        members=10,
+        new_members=2,
+        proposed=4,
+        held=3,
+        evaluations=5,
+        satisfaction_rate=0.8,
+        satisfaction_average=4.2,
+        goals_yes=0.6,
+        goals_partly=0.2,
+        hours=7.5,
+    )
+    content = blocks.digest_blocks(figures, "en")
+    assert len(content) <= blocks.MESSAGE_BLOCK_LIMIT
+    text = content[1]["text"]["text"]
+    assert "80% of evaluations rate 4 or 5" in text and "average 4.2/5" in text
+    assert "60% met, 20% partly met" in text and "7.5 hours" in text
+
+
+def test_profile_says_what_is_missing() -> None:
+    member = Member(slack_id="U1")
+    text = blocks.profile_blocks(Profile(member, ["Go"], []), "en")[0]["text"]["text"]
+    assert "*Go*" in text and "nothing to learn yet" in text

@@ -1,0 +1,234 @@
+"""Domain rules on both databases, without Slack: membership, the exchange loop, the digest."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from bot import digest, exchanges, members
+from bot.rounds import RoundConfig
+from bot.text import InvalidInput
+from storage import repo
+from storage.models import (
+    DueWork,
+    Evaluation,
+    Exchange,
+    ExchangeState,
+    GoalMet,
+    Lesson,
+    Member,
+    MemberStatus,
+    SkillKind,
+    WorkKind,
+)
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+CONFIG = RoundConfig()
+
+
+def _join(session: Session, slack_id: str, teach: str, learn: str, when: datetime = NOW) -> None:
+    members.join(
+        session,
+        slack_id=slack_id,
+        display_name=slack_id,
+        teach_text=teach,
+        learn_text=learn,
+        agreed=True,
+        now=when,
+    )
+    session.commit()
+
+
+def test_join_validates_everything_before_writing(session: Session) -> None:
+    with pytest.raises(members.FormErrors) as refused:
+        members.join(
+            session,
+            slack_id="U1",
+            display_name="u",
+            teach_text="",
+            learn_text="x" * 81,
+            agreed=False,
+            now=NOW,
+        )
+    assert refused.value.errors == {
+        "teach": ("error.need_teach", {}),
+        "learn": ("error.label_too_long", {"max": 80}),
+        "agree": ("error.charter", {}),
+    }
+    assert session.exec(select(Member)).all() == []
+    with pytest.raises(members.FormErrors) as crowded:
+        members.join(
+            session,
+            slack_id="U1",
+            display_name="u",
+            teach_text="\n".join(f"skill {i}" for i in range(16)),
+            learn_text="x",
+            agreed=True,
+            now=NOW,
+        )
+    assert crowded.value.errors == {"teach": ("error.too_many_skills", {"max": 15})}
+
+
+def test_rejoining_after_leaving_reactivates_with_the_new_profile(session: Session) -> None:
+    _join(session, "U1", "Python", "Excel")
+    members.set_status(session, slack_id="U1", status=MemberStatus.LEFT, now=NOW)
+    session.commit()
+    with pytest.raises(members.NotMember):
+        members.add_skill(session, slack_id="U1", kind=SkillKind.TEACH, raw_label="SQL", now=NOW)
+    _join(session, "U1", "Go", "Rust")
+    profile = members.profile(session, slack_id="U1")
+    assert profile is not None and profile.member.status == MemberStatus.ACTIVE
+    assert (profile.teach, profile.learn) == (["Go"], ["Rust"])
+
+
+def test_add_skill_refuses_a_sixteenth_without_writing(session: Session) -> None:
+    _join(session, "U1", "\n".join(f"skill {i}" for i in range(15)), "Excel")
+    with pytest.raises(InvalidInput, match="error.too_many_skills"):
+        members.add_skill(
+            session, slack_id="U1", kind=SkillKind.TEACH, raw_label="one more", now=NOW
+        )
+    session.rollback()
+    profile = members.profile(session, slack_id="U1")
+    assert profile is not None and len(profile.teach) == 15
+    assert members.add_skill(
+        session, slack_id="U1", kind=SkillKind.TEACH, raw_label="SKILL 3", now=NOW
+    ) == ("SKILL 3", False)
+
+
+def test_round_pairs_never_self_skips_paused_and_keeps_one_open_exchange(session: Session) -> None:
+    _join(session, "UA", "Python", "Public speaking")
+    _join(session, "UB", "Public speaking", "Python")
+    _join(session, "UC", "Cooking", "Cooking")
+    _join(session, "UD", "Python", "Public speaking")
+    members.set_status(session, slack_id="UD", status=MemberStatus.PAUSED, now=NOW)
+    result = exchanges.run_round(session, config=CONFIG, now=NOW)
+    session.commit()
+    people = {m for e in result.exchanges for m in e.members}
+    assert people == {"UA", "UB"}
+    lessons = session.exec(select(Lesson)).all()
+    assert all(lesson.teacher_id != lesson.learner_id for lesson in lessons)
+    intros = session.exec(select(DueWork).where(DueWork.kind == WorkKind.INTRO)).all()
+    assert len(intros) == len(result.exchanges) and all(w.due_at == NOW for w in intros)
+    again = exchanges.run_round(session, config=CONFIG, now=NOW + timedelta(days=7))
+    assert again.exchanges == ()
+
+
+def test_a_declined_pair_can_be_proposed_again_a_held_one_waits_for_the_cooldown(
+    session: Session,
+) -> None:
+    _join(session, "UA", "Python", "Public speaking")
+    _join(session, "UB", "Public speaking", "Python")
+    first = exchanges.run_round(session, config=CONFIG, now=NOW)
+    session.commit()
+    [exchange] = session.exec(select(Exchange)).all()
+    assert exchange.id is not None and len(first.exchanges) == 1
+    exchanges.decline(session, exchange_id=exchange.id, slack_id="UA", now=NOW)
+    session.commit()
+    retry = exchanges.run_round(session, config=CONFIG, now=NOW + timedelta(days=1))
+    session.commit()
+    assert len(retry.exchanges) == 1
+    second = session.exec(select(Exchange).where(Exchange.id != exchange.id)).one()
+    assert second.id is not None
+    exchanges.mark_met(session, exchange_id=second.id, slack_id="UB", now=NOW + timedelta(days=2))
+    session.commit()
+    soon = exchanges.run_round(session, config=CONFIG, now=NOW + timedelta(days=30))
+    assert soon.exchanges == ()
+
+
+def _held_exchange(session: Session) -> int:
+    _join(session, "UA", "Python", "Public speaking")
+    _join(session, "UB", "Public speaking", "Python")
+    exchanges.run_round(session, config=CONFIG, now=NOW)
+    session.commit()
+    exchange = session.exec(select(Exchange)).first()
+    assert exchange is not None and exchange.id is not None
+    return exchange.id
+
+
+def test_evaluate_once_per_person_and_only_participants(session: Session) -> None:
+    exchange_id = _held_exchange(session)
+    args = {
+        "satisfaction": 4,
+        "goal_met": GoalMet.YES,
+        "hours": 1.0,
+        "comment": " merci ",
+        "now": NOW,
+    }
+    assert exchanges.evaluate(session, exchange_id=exchange_id, slack_id="UA", **args)
+    assert not exchanges.evaluate(session, exchange_id=exchange_id, slack_id="UA", **args)
+    with pytest.raises(exchanges.ExchangeGone, match="exchange.not_yours"):
+        exchanges.evaluate(session, exchange_id=exchange_id, slack_id="UZ", **args)
+    with pytest.raises(InvalidInput, match="error.hours"):
+        exchanges.evaluate(
+            session, exchange_id=exchange_id, slack_id="UB", **{**args, "hours": 101.0}
+        )
+    session.commit()
+    [evaluation] = session.exec(select(Evaluation)).all()
+    assert evaluation.comment == "merci"
+    exchange = session.get(Exchange, exchange_id)
+    assert exchange is not None and exchange.state == ExchangeState.HELD
+
+
+def test_schedule_moves_follow_ups_after_the_session(session: Session) -> None:
+    exchange_id = _held_exchange(session)
+    exchanges.intro_sent(
+        session, exchange_id=exchange_id, channel_id="G1", ts="1.0", now=NOW, followup_days=7
+    )
+    when = NOW + timedelta(days=2)
+    with pytest.raises(InvalidInput, match="error.date_past"):
+        exchanges.schedule(
+            session, exchange_id=exchange_id, slack_id="UA", when=NOW - timedelta(hours=1), now=NOW
+        )
+    exchanges.schedule(session, exchange_id=exchange_id, slack_id="UA", when=when, now=NOW)
+    session.commit()
+    followups = repo.pending_work(session, exchange_id=exchange_id, kind=WorkKind.FOLLOWUP)
+    assert len(followups) == 2
+    assert {w.due_at for w in followups} == {when + timedelta(hours=1)}
+
+
+def test_digest_figures_by_hand(session: Session) -> None:
+    """Three evaluations: ratings 5, 4, 2 -> 2 of 3 satisfied (67%), average 3.67;
+    goals among the two learners' answers: one yes, one partly; hours 1.5 + 2 + 1 = 4.5."""
+    week_ago = NOW - timedelta(days=7)
+    _join(session, "UOLD", "Go", "Rust", when=week_ago - timedelta(days=30))
+    for slack_id in ("UA", "UB", "UC"):
+        _join(session, slack_id, "Python", "Public speaking", when=NOW - timedelta(days=1))
+    ids = {m.slack_id: m.id for m in session.exec(select(Member)).all()}
+    exchange = Exchange(
+        created_at=NOW - timedelta(days=2),
+        held_at=NOW - timedelta(days=1),
+        state=ExchangeState.HELD,
+    )
+    old = Exchange(created_at=week_ago - timedelta(days=3), state=ExchangeState.DECLINED)
+    session.add_all([exchange, old])
+    session.flush()
+    assert exchange.id is not None
+    for slack_id, rating, goal, hours in (
+        ("UA", 5, GoalMet.YES, 1.5),
+        ("UB", 4, None, 2.0),
+        ("UC", 2, GoalMet.PARTLY, 1.0),
+    ):
+        member_id = ids[slack_id]
+        assert member_id is not None
+        session.add(
+            Evaluation(
+                exchange_id=exchange.id,
+                member_id=member_id,
+                satisfaction=rating,
+                goal_met=goal,
+                hours=hours,
+                comment="private",
+                created_at=NOW - timedelta(hours=5),
+            )
+        )
+    members.set_status(session, slack_id="UC", status=MemberStatus.PAUSED, now=NOW)
+    session.commit()
+    figures = digest.compute(session, since=week_ago, until=NOW)
+    assert (figures.members, figures.new_members) == (3, 3)
+    assert (figures.proposed, figures.held, figures.evaluations) == (1, 1, 3)
+    assert figures.satisfaction_rate == pytest.approx(2 / 3)
+    assert figures.satisfaction_average == pytest.approx(11 / 3)
+    assert (figures.goals_yes, figures.goals_partly) == (0.5, 0.5)
+    assert figures.hours == pytest.approx(4.5)
+    empty = digest.compute(session, since=NOW, until=NOW + timedelta(days=7))
+    assert empty.evaluations == 0 and empty.satisfaction_rate is None and empty.hours == 0
