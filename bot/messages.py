@@ -148,7 +148,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "eval.thanks": "Thanks for your evaluation! It counts {hours} h of learning time.",
         "eval.already": "You've already evaluated this exchange. Thanks!",
         # rounds
-        "round.done": "Round done: {count} introductions on their way.",
+        "round.done.one": "Round done: {count} introduction on its way.",
+        "round.done.other": "Round done: {count} introductions on their way.",
         "admin.only": "Only Rex admins can do that.",
         "admin.usage": "Admin commands: `/rex admin round`, `/rex admin digest`.",
         "digest.posted": "Digest posted in <#{channel}>.",
@@ -179,3 +180,8 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
     catalogue = MESSAGES.get(lang, MESSAGES[DEFAULT_LANGUAGE])
     template = catalogue.get(key) or MESSAGES[DEFAULT_LANGUAGE][key]
     return template.format(**params) if params else template
+
+
+def tn(key: str, count: int, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    """The plural form of `key` (`key.one` or `key.other`) for `count`, filled in."""
+    return t(f"{key}.{'one' if count == 1 else 'other'}", lang, count=count, **params)

@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
 
 from bot.runtime import Rex
@@ -39,13 +40,15 @@ class HttpServer:
     """Waitress on a port (0 picks a free one), in the foreground or a background thread."""
 
     def __init__(self, app: App, rex: Rex, *, host: str = "0.0.0.0", port: int = 3000) -> None:
-        server = create_server(wsgi_app(app, rex), host=host, port=port, threads=8, ident="rex")
+        self._map: dict[int, Any] = {}
+        server = create_server(
+            wsgi_app(app, rex), map=self._map, host=host, port=port, threads=8, ident="rex"
+        )
         assert isinstance(server, BaseWSGIServer)
         self._server = server
         host, port = server.effective_host, server.effective_port  # type: ignore[attr-defined]
         self.url = f"http://{host}:{port}"
         self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
 
     def serve_forever(self) -> None:
         self._server.run()
@@ -56,15 +59,16 @@ class HttpServer:
         return self
 
     def _run(self) -> None:
-        try:
-            self._server.run()
-        except OSError:
-            # closing the socket under waitress's select() is how it stops
-            if not self._stopping.is_set():
-                raise
+        self._server.run()
+
+    def _close_all(self) -> None:
+        self._server.task_dispatcher.shutdown()
+        wasyncore.close_all(self._map)
 
     def stop(self) -> None:
-        self._stopping.set()
-        self._server.close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        """Close from inside waitress's loop (woken by its trigger), so it ends at once."""
+        if self._thread is None or not self._thread.is_alive():
+            self._close_all()
+            return
+        self._server.trigger.pull_trigger(self._close_all)  # type: ignore[attr-defined]
+        self._thread.join(timeout=5)

@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 
 from bot import delivery, members
 from bot.exchanges import run_round
-from bot.messages import t
+from bot.messages import t, tn
 from bot.text import InvalidInput, escape
 from handlers import blocks
 from handlers.context import language_of, rex_of, session_of
@@ -140,7 +140,7 @@ def _admin(
         session = session_of(context)
         result = run_round(session, config=rex.round_config, now=rex.clock())
         session.commit()
-        _say(respond, t("round.done", lang, count=len(result.exchanges)))
+        _say(respond, tn("round.done", len(result.exchanges), lang))
         delivery.wake(rex)
     elif action == "digest":
         channel = rex.settings.rex_digest_channel

@@ -145,7 +145,7 @@ def test_round_opens_a_group_dm_with_an_intro_and_buttons(sandbox: Sandbox) -> N
     _pair(sandbox)
     sandbox.join("UCLE", ["Cooking"], ["Cooking"])  # nobody else: never paired with herself
     answer = sandbox.command("UADMIN", "admin round")
-    assert answer == ["Round done: 1 introductions on their way."]
+    assert answer == ["Round done: 1 introduction on its way."]
     [opened] = sandbox.fake.calls_to("conversations.open")
     assert sorted(opened.body["users"].split(",")) == ["UADA", "UBOB"]
     channel, intro = _intro(sandbox)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.messages import MESSAGES, t
+from bot.messages import MESSAGES, t, tn
 from bot.text import InvalidInput, clean_label, clean_labels, escape
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,6 +93,7 @@ def test_keys_built_from_statuses_and_answers_exist() -> None:
     assert {f"status.{s}" for s in ("active", "paused", "left")} <= keys
     assert {f"eval.satisfaction.{n}" for n in range(1, 6)} <= keys
     assert {f"eval.goal.{g}" for g in ("yes", "partly", "no")} <= keys
+    assert {f"round.done.{form}" for form in ("one", "other")} <= keys
 
 
 def test_languages_share_keys_and_placeholders() -> None:
@@ -107,3 +108,5 @@ def test_languages_share_keys_and_placeholders() -> None:
 def test_t_fills_placeholders_and_falls_back_to_english() -> None:
     assert t("skill.added.teach", "en", skill="SQL") == "Added *SQL* to what you can teach."
     assert t("skill.added.teach", "xx", skill="SQL") == "Added *SQL* to what you can teach."
+    assert tn("round.done", 1) == "Round done: 1 introduction on its way."
+    assert tn("round.done", 0) == "Round done: 0 introductions on their way."
