@@ -1,9 +1,11 @@
 """Sending what Rex owes people: due intros and follow-ups are rows, claimed atomically and
 sent here, so a restart or a second replica never loses or doubles a message."""
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
@@ -14,7 +16,7 @@ from bot.runtime import Rex
 from handlers import blocks
 from storage import repo
 from storage.db import unit_of_work
-from storage.models import DueWork, ExchangeState, WorkKind
+from storage.models import DueWork, ExchangeState, MemberStatus, WorkKind
 
 log = logging.getLogger("rex.delivery")
 
@@ -100,11 +102,13 @@ def sweep(rex: Rex, *, limit: int = BATCH) -> SweepReport:
 
 
 def _deliver(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
-    view = exchanges.load(session, exchange_id=work.exchange_id)
-    if view is None or view.exchange.state in CLOSED:
-        return "skipped"
     lang = DEFAULT_LANGUAGE
     metadata = {"event_type": "rex_delivery", "event_payload": {"work_id": work.id}}
+    if work.kind == WorkKind.UNMATCHED:
+        return _send_unmatched(rex, session, work, metadata)
+    view = exchanges.load(session, exchange_id=work.exchange_id or -1)
+    if view is None or view.exchange.state in CLOSED:
+        return "skipped"
     if work.kind == WorkKind.INTRO:
         opened = rex.client.conversations_open(users=",".join(view.slack_ids()))
         channel = opened["channel"]["id"]
@@ -139,6 +143,28 @@ def _deliver(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
         metadata=metadata,
     )
     log.info("followup.sent exchange=%s member=%s", view.id, member.id)
+    return "sent"
+
+
+def _send_unmatched(rex: Rex, session: Session, work: DueWork, metadata: dict[str, Any]) -> str:
+    """Tell a member left out of a round why, once; not if they have paused or left since."""
+    member = repo.get_members(session, ids=[work.member_id or -1]).get(work.member_id or -1)
+    if member is None or member.status != MemberStatus.ACTIVE:
+        return "skipped"
+    notice = json.loads(work.payload or "{}")
+    text = blocks.unmatched_text(
+        notice.get("reason", ""),
+        notice.get("skill"),
+        int(notice.get("demand", 0)),
+        DEFAULT_LANGUAGE,
+    )
+    rex.client.chat_postMessage(channel=member.slack_id, text=text, metadata=metadata)
+    log.info(
+        "unmatched.sent round=%s member=%s reason=%s",
+        work.round_id,
+        member.id,
+        notice.get("reason"),
+    )
     return "sent"
 
 

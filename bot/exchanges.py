@@ -1,6 +1,7 @@
 """The exchange loop's rules: a round proposes exchanges, people meet, decline or
 schedule, and each participant evaluates afterwards. Slack-free: callers send messages."""
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,6 +11,7 @@ from bot.rounds import Candidate, PastExchange, RoundConfig, RoundResult, plan_r
 from bot.text import InvalidInput
 from storage import repo
 from storage.models import (
+    DueWork,
     Evaluation,
     Exchange,
     ExchangeKind,
@@ -17,6 +19,7 @@ from storage.models import (
     GoalMet,
     Lesson,
     Member,
+    Round,
     SkillKind,
     WorkKind,
 )
@@ -76,14 +79,36 @@ def _participant(
     return view, member
 
 
-def run_round(session: Session, *, config: RoundConfig, now: datetime) -> RoundResult:
-    """Plan a round over everyone matchable and store its exchanges with their intros due."""
+@dataclass(frozen=True)
+class RoundInput:
+    """What the engine needs, read from the database, and the way back to member ids."""
+
+    candidates: list[Candidate]
+    history: list[PastExchange]
+    member_ids: dict[str, int]
+
+
+# Reasons worth telling a member about; "already has an open exchange" is not news to them.
+NOTIFIED_REASONS = frozenset(
+    {
+        "nobody_teaches",
+        "teachers_busy",
+        "only_avoided_or_recent",
+        "nothing_to_teach",
+        "nothing_to_learn",
+    }
+)
+
+
+def round_input(session: Session, *, config: RoundConfig, now: datetime) -> RoundInput:
+    """Active members with their load, waiting time and balance; recent pairings."""
     members_skills = [
         (member, member.id, skills)
         for member, skills in repo.active_members_with_skills(session)
         if member.id is not None
     ]
     load_ = repo.open_load(session)
+    balance = repo.hours_balance(session)
     slack_of = {member_id: member.slack_id for member, member_id, _ in members_skills}
     last_seen = {member_id: member.joined_at for member, member_id, _ in members_skills}
     history: list[PastExchange] = []
@@ -108,30 +133,61 @@ def run_round(session: Session, *, config: RoundConfig, now: datetime) -> RoundR
             open_as_teacher=load_.as_teacher.get(member_id, 0),
             open_as_learner=load_.as_learner.get(member_id, 0),
             waited_days=(now - last_seen[member_id]).total_seconds() / 86400,
+            hours_taught=balance.get(member_id, (0.0, 0.0))[0],
+            hours_learned=balance.get(member_id, (0.0, 0.0))[1],
         )
         for member, member_id, skills in members_skills
     ]
-    result = plan_round(candidates, history, config)
-    id_of = {slack_id: member_id for member_id, slack_id in slack_of.items()}
+    member_ids = {slack_id: member_id for member_id, slack_id in slack_of.items()}
+    return RoundInput(candidates, history, member_ids)
+
+
+def preview_round(session: Session, *, config: RoundConfig, now: datetime) -> RoundResult:
+    """What a round would propose right now, writing nothing."""
+    plan = round_input(session, config=config, now=now)
+    return plan_round(plan.candidates, plan.history, config)
+
+
+def run_round(session: Session, *, config: RoundConfig, now: datetime) -> RoundResult:
+    """Plan a round and store it: its exchanges with their intros due now, and a notice due
+    for each member left out, so every message is sent once by the sweep."""
+    plan = round_input(session, config=config, now=now)
+    result = plan_round(plan.candidates, plan.history, config)
+    notices = [u for u in result.unmatched if u.reason_code in NOTIFIED_REASONS]
+    round_ = Round(
+        planned_at=now, seed=config.seed, exchanges=len(result.exchanges), unmatched=len(notices)
+    )
+    session.add(round_)
+    session.flush()
     for proposed in result.exchanges:
-        exchange = Exchange(kind=ExchangeKind(proposed.kind), created_at=now)
+        exchange = Exchange(round_id=round_.id, kind=ExchangeKind(proposed.kind), created_at=now)
         session.add(exchange)
         session.flush()
         assert exchange.id is not None
-        for lesson in proposed.lessons:
-            session.add(
-                Lesson(
-                    exchange_id=exchange.id,
-                    teacher_id=id_of[lesson.teacher],
-                    learner_id=id_of[lesson.learner],
-                    teach_label=lesson.teach,
-                    learn_label=lesson.learn,
-                    score=lesson.score,
-                )
+        session.add_all(
+            Lesson(
+                exchange_id=exchange.id,
+                teacher_id=plan.member_ids[lesson.teacher],
+                learner_id=plan.member_ids[lesson.learner],
+                teach_label=lesson.teach,
+                learn_label=lesson.learn,
+                score=lesson.score,
             )
-        repo.add_due_work(
-            session, kind=WorkKind.INTRO, exchange_id=exchange.id, member_id=None, due_at=now
+            for lesson in proposed.lessons
         )
+        session.add(DueWork(kind=WorkKind.INTRO, exchange_id=exchange.id, due_at=now))
+    session.add_all(
+        DueWork(
+            kind=WorkKind.UNMATCHED,
+            round_id=round_.id,
+            member_id=plan.member_ids[notice.id],
+            due_at=now,
+            payload=json.dumps(
+                {"reason": notice.reason_code, "skill": notice.skill, "demand": notice.demand}
+            ),
+        )
+        for notice in notices
+    )
     session.flush()
     return result
 

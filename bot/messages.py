@@ -25,6 +25,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         ),
         "help.admin": (
             "*Admin*\n• `/rex admin round`: run a matching round now\n"
+            "• `/rex admin preview`: see what a round would propose, sending nothing\n"
             "• `/rex admin digest`: post the digest now"
         ),
         "unknown_command": "I don't know `{command}`. Here is what I can do:",
@@ -150,8 +151,45 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         # rounds
         "round.done.one": "Round done: {count} introduction on its way.",
         "round.done.other": "Round done: {count} introductions on their way.",
+        "unmatched.nobody_teaches": (
+            "No introduction for you this round: nobody in the network teaches *{skill}* "
+            "yet{others}. I'll look again at every round; a colleague who knows it can join "
+            "with `/rex join`."
+        ),
+        "unmatched.teachers_busy": (
+            "No introduction for you this round: everyone who teaches *{skill}* is fully "
+            "booked{others}. You'll be among the first served next round."
+        ),
+        "unmatched.only_avoided_or_recent": (
+            "No introduction for you this round: the people who teach *{skill}* are ones you "
+            "met recently or asked not to meet. I'll keep looking."
+        ),
+        "unmatched.nothing_to_teach": (
+            "I couldn't match you this round: exchanges are reciprocal, so add a skill you can "
+            "teach with `/rex teach <skill>`."
+        ),
+        "unmatched.nothing_to_learn": (
+            "I couldn't match you this round: add a skill you want to learn with "
+            "`/rex learn <skill>`."
+        ),
+        "unmatched.others.one": "; {count} other person wants it too",
+        "unmatched.others.other": "; {count} other people want it too",
+        "preview.title": "Round preview (nothing was sent)",
+        "preview.summary": (
+            "Exchanges proposed: *{exchanges}* (swaps: {swaps}, cycles: {cycles}, "
+            "groups: {groups}, pairs: {pairs}) · learners served: *{served}* · "
+            "left out: *{unmatched}*"
+        ),
+        "preview.line.pair": "{teacher} teaches *{skill}* to {learner}",
+        "preview.line.swap": "{first} and {second} swap *{skill}* / *{other}*",
+        "preview.line.cycle": "cycle: {people}",
+        "preview.line.group": "{teacher} teaches *{skill}* to a group: {learners}",
+        "preview.more": "… and {count} more.",
+        "preview.wanted": "*Wanted, nobody teaches:* {skills}",
         "admin.only": "Only Rex admins can do that.",
-        "admin.usage": "Admin commands: `/rex admin round`, `/rex admin digest`.",
+        "admin.usage": (
+            "Admin commands: `/rex admin round`, `/rex admin preview`, `/rex admin digest`."
+        ),
         "digest.posted": "Digest posted in <#{channel}>.",
         "digest.no_channel": (
             "No digest channel is set: ask whoever runs Rex to set REX_DIGEST_CHANNEL."

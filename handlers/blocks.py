@@ -1,13 +1,16 @@
 """Block Kit builders: pure functions from domain values to Slack dicts."""
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.digest import DigestFigures
 from bot.exchanges import ExchangeView
+from bot.matching import normalize
 from bot.members import Profile
-from bot.messages import t
+from bot.messages import t, tn
+from bot.rounds import ProposedExchange, RoundResult
 from bot.text import escape
 from handlers.ids import ActionId, BlockId, CallbackId
 
@@ -347,3 +350,83 @@ def home_view(profile: Profile | None, lang: str) -> View:
     else:
         blocks += profile_blocks(profile, lang)
     return {"type": "home", "blocks": blocks[:VIEW_BLOCK_LIMIT]}
+
+
+def unmatched_text(reason: str, skill: str | None, demand: int, lang: str) -> str:
+    """Why someone got no introduction this round, in their words for the skill."""
+    others = tn("unmatched.others", demand, lang) if demand else ""
+    return t(f"unmatched.{reason}", lang, skill=escape(skill or ""), others=others)
+
+
+def _preview_line(exchange: ProposedExchange, lang: str) -> str:
+    lessons = exchange.lessons
+    first = lessons[0]
+    if exchange.kind == "swap":
+        return t(
+            "preview.line.swap",
+            lang,
+            first=_mention(first.teacher),
+            second=_mention(first.learner),
+            skill=escape(first.teach),
+            other=escape(lessons[1].teach),
+        )
+    if exchange.kind == "cycle":
+        chain = " → ".join(f"{_mention(x.teacher)} (*{escape(x.teach)}*)" for x in lessons)
+        return t("preview.line.cycle", lang, people=f"{chain} → {_mention(first.teacher)}")
+    if exchange.kind == "group":
+        learners = ", ".join(_mention(x.learner) for x in lessons)
+        return t(
+            "preview.line.group",
+            lang,
+            teacher=_mention(first.teacher),
+            skill=escape(first.teach),
+            learners=learners,
+        )
+    return t(
+        "preview.line.pair",
+        lang,
+        teacher=_mention(first.teacher),
+        learner=_mention(first.learner),
+        skill=escape(first.teach),
+    )
+
+
+PREVIEW_LINES = 40
+
+
+def preview_blocks(result: RoundResult, lang: str) -> list[Block]:
+    """An admin's look at what a round would propose: a summary, the first exchanges, and
+    the skills wanted that nobody teaches."""
+    kinds = Counter(e.kind for e in result.exchanges)
+    served = len({x.learner for e in result.exchanges for x in e.lessons})
+    content: list[Block] = [
+        {"type": "header", "text": _text(t("preview.title", lang))},
+        section(
+            t(
+                "preview.summary",
+                lang,
+                exchanges=len(result.exchanges),
+                swaps=kinds["swap"],
+                cycles=kinds["cycle"],
+                groups=kinds["group"],
+                pairs=kinds["pair"],
+                served=served,
+                unmatched=len(result.unmatched),
+            )
+        ),
+    ]
+    lines = [f"• {_preview_line(e, lang)}" for e in result.exchanges[:PREVIEW_LINES]]
+    if len(result.exchanges) > PREVIEW_LINES:
+        lines.append(t("preview.more", lang, count=len(result.exchanges) - PREVIEW_LINES))
+    content += [section("\n".join(lines[i : i + 10])) for i in range(0, len(lines), 10)]
+    wanted: Counter[str] = Counter()
+    wording: dict[str, str] = {}
+    for u in result.unmatched:
+        if u.reason_code == "nobody_teaches" and u.skill:
+            key = normalize(u.skill)
+            wanted[key] += 1
+            wording.setdefault(key, u.skill)
+    if wanted:
+        top = ", ".join(f"*{escape(wording[k])}* ({n})" for k, n in wanted.most_common(10))
+        content.append(section(t("preview.wanted", lang, skills=top)))
+    return content[:MESSAGE_BLOCK_LIMIT]

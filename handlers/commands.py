@@ -7,7 +7,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import delivery, members
-from bot.exchanges import run_round
+from bot.exchanges import preview_round, run_round
 from bot.messages import t, tn
 from bot.text import InvalidInput, escape
 from handlers import blocks
@@ -142,6 +142,13 @@ def _admin(
         session.commit()
         _say(respond, tn("round.done", len(result.exchanges), lang))
         delivery.wake(rex)
+    elif action == "preview":
+        result = preview_round(session_of(context), config=rex.round_config, now=rex.clock())
+        respond(
+            blocks=blocks.preview_blocks(result, lang),
+            text=t("preview.title", lang),
+            response_type="ephemeral",
+        )
     elif action == "digest":
         channel = rex.settings.rex_digest_channel
         if not channel:

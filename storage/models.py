@@ -86,6 +86,7 @@ class GoalMet(StrEnum):
 class WorkKind(StrEnum):
     INTRO = "intro"
     FOLLOWUP = "followup"
+    UNMATCHED = "unmatched"
 
 
 class Member(SQLModel, table=True):
@@ -109,10 +110,21 @@ class Skill(SQLModel, table=True):
     created_at: datetime = timestamp(default_factory=utcnow)
 
 
+class Round(SQLModel, table=True):
+    """One matching round: when it ran and what it decided, for history and de-duplication."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    planned_at: datetime = timestamp(default_factory=utcnow, index=True)
+    seed: int = 0
+    exchanges: int = 0
+    unmatched: int = 0
+
+
 class Exchange(SQLModel, table=True):
     """One introduction: a pair, a swap, a cycle or a group, in one group DM."""
 
     id: int | None = Field(default=None, primary_key=True)
+    round_id: int | None = Field(default=None, foreign_key="round.id", index=True)
     kind: ExchangeKind = Field(default=ExchangeKind.PAIR, sa_type=String(8))
     state: ExchangeState = Field(default=ExchangeState.PROPOSED, sa_type=String(16), index=True)
     channel_id: str | None = Field(default=None, max_length=32)
@@ -151,15 +163,24 @@ class Evaluation(SQLModel, table=True):
 
 
 class DueWork(SQLModel, table=True):
-    """A message Rex owes someone at a time: claimed atomically by the sweep job."""
+    """A message Rex owes someone at a time: claimed atomically by the sweep job.
+
+    It concerns an exchange (intro, follow-up) or a member in a round (why they were not
+    matched); `payload` carries the little the message needs, as JSON.
+    """
 
     __tablename__ = "due_work"
-    __table_args__ = (UniqueConstraint("kind", "exchange_id", "member_id"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "exchange_id", "member_id"),
+        UniqueConstraint("kind", "round_id", "member_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: WorkKind = Field(sa_type=String(16))
-    exchange_id: int = Field(foreign_key="exchange.id", index=True)
+    exchange_id: int | None = Field(default=None, foreign_key="exchange.id", index=True)
+    round_id: int | None = Field(default=None, foreign_key="round.id")
     member_id: int | None = Field(default=None, foreign_key="member.id")
+    payload: str | None = Field(default=None, max_length=500)
     due_at: datetime = Field(sa_type=UtcDateTime, index=True)
     claimed_by: str | None = Field(default=None, max_length=64)
     claimed_at: datetime | None = timestamp()

@@ -163,6 +163,27 @@ def add_due_work(
     session.add(DueWork(kind=kind, exchange_id=exchange_id, member_id=member_id, due_at=due_at))
 
 
+def hours_balance(session: Session) -> dict[int, tuple[float, float]]:
+    """Hours each member reported, as (taught, learned), by their role in each exchange;
+    in a swap one session both teaches and learns, so it counts on both sides."""
+    taught = select(Lesson.exchange_id, Lesson.teacher_id.label("member_id")).distinct()  # type: ignore[attr-defined]
+    learned = select(Lesson.exchange_id, Lesson.learner_id.label("member_id")).distinct()  # type: ignore[attr-defined]
+    balance: dict[int, list[float]] = {}
+    for side, roles in enumerate((taught.subquery(), learned.subquery())):
+        rows = session.exec(
+            select(Evaluation.member_id, func.sum(Evaluation.hours))
+            .join(
+                roles,
+                (roles.c.exchange_id == Evaluation.exchange_id)
+                & (roles.c.member_id == Evaluation.member_id),
+            )
+            .group_by(col(Evaluation.member_id))
+        ).all()
+        for member_id, hours in rows:
+            balance.setdefault(member_id, [0.0, 0.0])[side] = float(hours or 0)
+    return {member_id: (t, le) for member_id, (t, le) in balance.items()}
+
+
 def claim_due_work(
     session: Session,
     *,
@@ -207,9 +228,7 @@ def claim_due_work(
     )
 
 
-def finish_work(
-    session: Session, *, work_id: int, now: datetime, error: str | None = None
-) -> None:
+def finish_work(session: Session, *, work_id: int, now: datetime, error: str | None = None) -> None:
     """Mark a row done; `error` records why it was given up instead of sent."""
     values: dict[str, object] = {"done_at": now}
     if error is not None:

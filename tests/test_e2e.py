@@ -347,3 +347,38 @@ def test_app_home_is_published_and_redelivered_events_handled_once(sandbox: Sand
 def test_healthz_answers_when_the_database_does(sandbox: Sandbox) -> None:
     with urllib.request.urlopen(f"{sandbox.url}/healthz", timeout=5) as answer:
         assert answer.status == 200 and answer.read() == b"ok"
+
+
+# --- issue 6 in Slack: preview and unmatched notices ---------------------------------------
+
+
+def test_admin_preview_shows_the_round_and_sends_nothing(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    sandbox.join("UCLE", ["Cooking"], ["Rust"])
+    sandbox.join("UDAN", ["Go"], ["rust"])
+    assert sandbox.command("UADA", "admin preview") == ["Only Rex admins can do that."]
+    [preview] = sandbox.command("UADMIN", "admin preview")
+    assert preview.startswith("Round preview (nothing was sent)")
+    assert "Exchanges proposed: *1* (swaps: 1, cycles: 0, groups: 0, pairs: 0)" in preview
+    assert "<@UBOB> and <@UADA> swap *public speaking* / *Python*" in preview
+    assert "*Wanted, nobody teaches:* *Rust* (2)" in preview
+    assert _rows(sandbox, Exchange) == []
+    assert sandbox.fake.calls_to("conversations.open") == []
+
+
+def test_members_left_out_are_told_why_once_per_round(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    sandbox.join("UCLE", ["Cooking"], ["Rust"])
+    sandbox.join("UDAN", ["Go"], ["rust"])
+    sandbox.command("UADMIN", "admin round")
+    [notice] = [t for t in _dm_texts(sandbox, "UCLE") if "this round" in t]
+    assert notice.startswith(
+        "No introduction for you this round: nobody in the network "
+        "teaches *Rust* yet; 1 other person wants it too."
+    )
+    assert delivery.sweep(sandbox.rex).sent == 0  # nothing sent twice
+    assert not [t for t in _dm_texts(sandbox, "UADA") if "this round" in t]
+    sandbox.command("UDAN", "pause")
+    sandbox.command("UADMIN", "admin round")  # a second round: a new notice, not for the paused
+    assert len([t for t in _dm_texts(sandbox, "UCLE") if "this round" in t]) == 2
+    assert len([t for t in _dm_texts(sandbox, "UDAN") if "this round" in t]) == 1
