@@ -14,7 +14,8 @@ from storage.models import GoalMet, MemberStatus
 class DigestFigures:
     since: datetime
     until: datetime
-    members: int
+    active: int
+    paused: int
     new_members: int
     proposed: int
     held: int
@@ -39,7 +40,8 @@ def compute(session: Session, *, since: datetime, until: datetime) -> DigestFigu
     return DigestFigures(
         since=since,
         until=until,
-        members=repo.count_members(session, joined_before=until, status=MemberStatus.ACTIVE),
+        active=repo.count_members(session, joined_before=until, status=MemberStatus.ACTIVE),
+        paused=repo.count_members(session, joined_before=until, status=MemberStatus.PAUSED),
         new_members=repo.count_joined(session, since=since, until=until),
         proposed=repo.count_exchanges(session, column="created_at", since=since, until=until),
         held=repo.count_exchanges(session, column="held_at", since=since, until=until),

@@ -196,7 +196,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         ),
         # digest
         "digest.title": "Rex digest: {since} to {until}",
-        "digest.members": "*Members:* {members} ({new} new this period)",
+        "digest.members": (
+            "*Members:* {members} ({active} active, {paused} paused), {new} new this period"
+        ),
         "digest.exchanges": "*Exchanges:* {proposed} proposed, {held} held",
         "digest.quality": (
             "*Satisfaction:* {satisfaction} of evaluations rate 4 or 5 out of 5 "

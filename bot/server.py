@@ -70,5 +70,8 @@ class HttpServer:
         if self._thread is None or not self._thread.is_alive():
             self._close_all()
             return
-        self._server.trigger.pull_trigger(self._close_all)  # type: ignore[attr-defined]
+        try:
+            self._server.trigger.pull_trigger(self._close_all)  # type: ignore[attr-defined]
+        except OSError:
+            pass  # the loop woke on its own, ran the close and shut the trigger already
         self._thread.join(timeout=5)

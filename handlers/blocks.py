@@ -315,7 +315,14 @@ def digest_blocks(figures: DigestFigures, lang: str) -> list[Block]:
         until=figures.until.date().isoformat(),
     )
     lines = [
-        t("digest.members", lang, members=figures.members, new=figures.new_members),
+        t(
+            "digest.members",
+            lang,
+            members=figures.active + figures.paused,
+            active=figures.active,
+            paused=figures.paused,
+            new=figures.new_members,
+        ),
         t("digest.exchanges", lang, proposed=figures.proposed, held=figures.held),
     ]
     if figures.evaluations:

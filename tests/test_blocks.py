@@ -87,7 +87,8 @@ def test_digest_blocks_show_percentages_and_no_individual_data() -> None:
     figures = DigestFigures(
         since=NOW,
         until=NOW,
-        members=10,
+        active=9,
+        paused=1,
         new_members=2,
         proposed=4,
         held=3,
@@ -103,6 +104,7 @@ def test_digest_blocks_show_percentages_and_no_individual_data() -> None:
     text = content[1]["text"]["text"]
     assert "80% of evaluations rate 4 or 5" in text and "average 4.2/5" in text
     assert "60% met, 20% partly met" in text and "7.5 hours" in text
+    assert "*Members:* 10 (9 active, 1 paused), 2 new this period" in text
 
 
 def test_profile_says_what_is_missing() -> None:

@@ -224,7 +224,7 @@ def test_digest_figures_by_hand(session: Session) -> None:
     members.set_status(session, slack_id="UC", status=MemberStatus.PAUSED, now=NOW)
     session.commit()
     figures = digest.compute(session, since=week_ago, until=NOW)
-    assert (figures.members, figures.new_members) == (3, 3)
+    assert (figures.active, figures.paused, figures.new_members) == (3, 1, 3)
     assert (figures.proposed, figures.held, figures.evaluations) == (1, 1, 3)
     assert figures.satisfaction_rate == pytest.approx(2 / 3)
     assert figures.satisfaction_average == pytest.approx(11 / 3)
