@@ -1,5 +1,6 @@
 """HTTP mode: Bolt's endpoint and a health check behind waitress, a production WSGI server."""
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -70,8 +71,7 @@ class HttpServer:
         if self._thread is None or not self._thread.is_alive():
             self._close_all()
             return
-        try:
+        # OSError: the loop woke on its own, ran the close and shut the trigger already
+        with contextlib.suppress(OSError):
             self._server.trigger.pull_trigger(self._close_all)  # type: ignore[attr-defined]
-        except OSError:
-            pass  # the loop woke on its own, ran the close and shut the trigger already
         self._thread.join(timeout=5)

@@ -83,7 +83,7 @@ def test_rejoining_after_leaving_reactivates_with_the_new_profile(session: Sessi
 
 def test_add_skill_refuses_a_sixteenth_without_writing(session: Session) -> None:
     _join(session, "U1", "\n".join(f"skill {i}" for i in range(15)), "Excel")
-    with pytest.raises(InvalidInput, match="error.too_many_skills"):
+    with pytest.raises(InvalidInput, match=r"error.too_many_skills"):
         members.add_skill(
             session, slack_id="U1", kind=SkillKind.TEACH, raw_label="one more", now=NOW
         )
@@ -147,21 +147,25 @@ def _held_exchange(session: Session) -> int:
 
 def test_evaluate_once_per_person_and_only_participants(session: Session) -> None:
     exchange_id = _held_exchange(session)
-    args = {
-        "satisfaction": 4,
-        "goal_met": GoalMet.YES,
-        "hours": 1.0,
-        "comment": " merci ",
-        "now": NOW,
-    }
-    assert exchanges.evaluate(session, exchange_id=exchange_id, slack_id="UA", **args)
-    assert not exchanges.evaluate(session, exchange_id=exchange_id, slack_id="UA", **args)
-    with pytest.raises(exchanges.ExchangeGone, match="exchange.not_yours"):
-        exchanges.evaluate(session, exchange_id=exchange_id, slack_id="UZ", **args)
-    with pytest.raises(InvalidInput, match="error.hours"):
-        exchanges.evaluate(
-            session, exchange_id=exchange_id, slack_id="UB", **{**args, "hours": 101.0}
+
+    def evaluate(slack_id: str, hours: float = 1.0) -> bool:
+        return exchanges.evaluate(
+            session,
+            exchange_id=exchange_id,
+            slack_id=slack_id,
+            satisfaction=4,
+            goal_met=GoalMet.YES,
+            hours=hours,
+            comment=" merci ",
+            now=NOW,
         )
+
+    assert evaluate("UA")
+    assert not evaluate("UA")
+    with pytest.raises(exchanges.ExchangeGone, match=r"exchange.not_yours"):
+        evaluate("UZ")
+    with pytest.raises(InvalidInput, match=r"error.hours"):
+        evaluate("UB", hours=101.0)
     session.commit()
     [evaluation] = session.exec(select(Evaluation)).all()
     assert evaluation.comment == "merci"
@@ -175,7 +179,7 @@ def test_schedule_moves_follow_ups_after_the_session(session: Session) -> None:
         session, exchange_id=exchange_id, channel_id="G1", ts="1.0", now=NOW, followup_days=7
     )
     when = NOW + timedelta(days=2)
-    with pytest.raises(InvalidInput, match="error.date_past"):
+    with pytest.raises(InvalidInput, match=r"error.date_past"):
         exchanges.schedule(
             session, exchange_id=exchange_id, slack_id="UA", when=NOW - timedelta(hours=1), now=NOW
         )

@@ -56,13 +56,11 @@ def _context(rex: Rex, session: Session) -> BoltContext:
 
 def test_slash_command_acks_before_it_answers(rex: Rex, session: Session) -> None:
     said: list[tuple[str, Any]] = []
+    ack: Any = Recorder(said, "ack")
+    respond: Any = Recorder(said, "respond")
     commands.on_rex(
-        Recorder(said, "ack"),
-        {"text": "me", "user_id": "U1"},  # type: ignore[arg-type]
-        _context(rex, session),
-        rex.client,
-        Recorder(said, "respond"),
-    )  # type: ignore[arg-type]
+        ack, {"text": "me", "user_id": "U1"}, _context(rex, session), rex.client, respond
+    )
     assert [name for name, _ in said] == ["ack", "respond"]
     assert said[1][1]["text"] == "You haven't joined Rex yet: type `/rex join` to start."
 
@@ -82,12 +80,9 @@ def test_join_with_errors_acks_field_errors_and_writes_nothing(
             }
         }
     }
+    ack: Any = Recorder(said, "ack")
     join.on_join_submitted(
-        Recorder(said, "ack"),
-        {"user": {"id": "U1", "name": "ada"}},  # type: ignore[arg-type]
-        view,
-        _context(rex, session),
-        rex.client,
+        ack, {"user": {"id": "U1", "name": "ada"}}, view, _context(rex, session), rex.client
     )
     [(name, answer)] = said
     assert name == "ack" and answer["response_action"] == "errors"

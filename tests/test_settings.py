@@ -37,7 +37,7 @@ def test_missing_or_swapped_tokens_fail_fast(values: dict[str, str], message: st
 
 
 def test_bad_values_become_one_line_errors() -> None:
-    with pytest.raises(SettingsError, match="REX_TIMEZONE: .*Europe/Paris"):
+    with pytest.raises(SettingsError, match=r"REX_TIMEZONE: .*Europe/Paris"):
         load_settings(_env_file=None, rex_timezone="Mars/Olympus")
     with pytest.raises(SettingsError, match="REX_FOLLOWUP_DAYS"):
         load_settings(_env_file=None, rex_followup_days=0)
