@@ -1,0 +1,1 @@
+"""Benchmarks and quality reports, run by hand or from tests (not shipped with the bot)."""

@@ -1,0 +1,77 @@
+"""Skill matching: does a teach label fit a learn label?
+
+Slack-free. `is_match` is the one decision every round uses; `match_labels` applies it to
+whole vocabularies at once so a round compares distinct labels, never people.
+
+A label is folded (case, accents, punctuation, plurals, fillers such as "basics of" or
+"les bases de"), mapped through the shipped alias table (`bot/data/`) to canonical
+skills, with single-word typos repaired against that table; the decision then compares
+skills, not strings, so near misses (Java/JavaScript, SQL/NoSQL) stay apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.matching.engine import MATCH_THRESHOLD, NORMALIZED_MAX, Matcher, Skill, SkillKey
+from bot.matching.vocabulary import Vocabulary, default_vocabulary, load_vocabulary
+
+__all__ = [
+    "MATCH_THRESHOLD",
+    "NORMALIZED_MAX",
+    "Matcher",
+    "Skill",
+    "SkillKey",
+    "Vocabulary",
+    "default_matcher",
+    "is_match",
+    "load_vocabulary",
+    "match_labels",
+    "normalize",
+    "score",
+    "use_vocabulary",
+]
+
+_current: Matcher | None = None
+
+
+def default_matcher() -> Matcher:
+    """The matcher behind the module functions: the shipped vocabulary unless replaced.
+
+    Built on first use and kept, so the vocabulary loads once and parsed labels stay cached
+    from one round to the next."""
+    global _current
+    if _current is None:
+        _current = Matcher(default_vocabulary())
+    return _current
+
+
+def use_vocabulary(vocab: Vocabulary) -> Matcher:
+    """Make the module functions use `vocab`, e.g. `load_vocabulary(extra_aliases=path)`
+    with a community manager's aliases; returns the new matcher."""
+    global _current
+    _current = Matcher(vocab)
+    return _current
+
+
+def normalize(label: str) -> str:
+    """Canonical form of a label: equal for spellings of one skill ("k8s", "Kubernetes
+    (CKA level)", "Kubernets"), empty when the label names nothing, at most NORMALIZED_MAX
+    characters. Labels with the same form get the same decisions and scores, so callers
+    may deduplicate on it."""
+    return default_matcher().parse(label).text
+
+
+def score(teach: str, learn: str) -> float:
+    """Similarity of two labels in [0, 100]; at least MATCH_THRESHOLD iff `is_match`."""
+    return default_matcher().score(teach, learn)
+
+
+def is_match(teach: str, learn: str) -> bool:
+    """The decision rounds use: could this teacher usefully teach this learner?"""
+    return default_matcher().is_match(teach, learn)
+
+
+def match_labels(teach: Sequence[str], learn: Sequence[str]) -> list[tuple[int, int, float]]:
+    """Every (teach index, learn index, score) pair that `is_match` accepts, computed in bulk."""
+    return default_matcher().match_labels(teach, learn)

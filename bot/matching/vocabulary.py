@@ -1,0 +1,313 @@
+"""The skill vocabulary: aliases, sub-skills and filler words, loaded from shipped data.
+
+Why data and not code: community managers extend the vocabulary (a new tool, a local
+abbreviation, a French wording) without a release, by passing their own files to
+`load_vocabulary`. The shipped files live in `bot/data/` and are described in its README.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.matching.text import fold_plural, prepare, words
+
+ALIASES_FILE = "skill_aliases.csv"
+PARTS_FILE = "skill_parts.csv"
+WORDS_FILE = "skill_words.toml"
+_RESERVED = ("~", " + ", "|")
+
+
+def _neighbour_keys() -> frozenset[tuple[str, str]]:
+    """Letter pairs next to each other on a QWERTY or AZERTY keyboard."""
+    pairs: set[tuple[str, str]] = set()
+    for rows in (("qwertyuiop", "asdfghjkl", "zxcvbnm"), ("azertyuiop", "qsdfghjklm", "wxcvbn")):
+        place = {
+            ch: (r, c + (0.0, 0.3, 0.8)[r])
+            for r, row in enumerate(rows)
+            for c, ch in enumerate(row)
+        }
+        for a, (ra, ca) in place.items():
+            for b, (rb, cb) in place.items():
+                if a != b and abs(ra - rb) <= 1 and abs(ca - cb) <= 1.1:
+                    pairs.add((a, b))
+    return frozenset(pairs)
+
+
+_NEIGHBOURS = _neighbour_keys()
+
+
+def is_typo(typed: str, word: str) -> bool:
+    """Whether `typed` is `word` with one slip of the keyboard (two for long words).
+
+    Short names are where distinct skills sit one letter apart (Perl/Pearl, Flask/Flash,
+    Ruby/Rugby, Spring/String), so short words only get the slips that rarely make
+    another word: two letters swapped, a letter dropped, a letter doubled; from six
+    letters also a neighbouring key (Kanbam), from eight any letter. Another first letter
+    is never a typo.
+    """
+    shortest = min(len(typed), len(word))
+    if shortest < 4 or typed[0] != word[0] or typed == word:
+        return False
+    if shortest >= 12:
+        return OSA.distance(typed, word, score_cutoff=2) <= 2
+    if OSA.distance(typed, word, score_cutoff=1) > 1:
+        return False
+    if len(typed) < len(word):
+        return True  # a letter dropped
+    if len(typed) > len(word):  # a letter added: fine in long words, or if doubled
+        extra = next((k for k in range(len(word)) if typed[k] != word[k]), len(word))
+        return shortest >= 6 or typed[extra] == typed[extra - 1]
+    changed = [(a, b) for a, b in zip(typed, word, strict=True) if a != b]
+    if len(changed) == 2 or shortest >= 8:  # swapped letters, or a long word
+        return True
+    return shortest >= 6 and changed[0] in _NEIGHBOURS
+
+
+def words_close(a: str, b: str) -> bool:
+    """Same word, or one a typo of the other (neither is known, so either may be typed)."""
+    return a == b or is_typo(a, b) or is_typo(b, a)
+
+
+@dataclass(slots=True)
+class _Builder:
+    """Mutable state while files are read; frozen into a `Vocabulary` at the end."""
+
+    stopwords: set[str] = field(default_factory=set)
+    generic: set[str] = field(default_factory=set)
+    fillers: set[tuple[str, ...]] = field(default_factory=set)
+    keep_plural: set[str] = field(default_factory=set)
+    expansions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    category: dict[str, str] = field(default_factory=dict)
+    by_words: dict[str, str] = field(default_factory=dict)
+    by_compact: dict[str, str] = field(default_factory=dict)
+    by_sorted: dict[str, str | None] = field(default_factory=dict)
+    parts: dict[str, dict[str, bool]] = field(default_factory=lambda: defaultdict(dict))
+
+
+class Vocabulary:
+    """Alias lookup, typo correction and the sub-skill relation over canonical skills."""
+
+    def __init__(self, built: _Builder) -> None:
+        self.stopwords = frozenset(built.stopwords)
+        self.generic = frozenset(built.generic)
+        fillers: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for filler in sorted(built.fillers, key=len, reverse=True):
+            fillers[filler[0]].append(filler)
+        self.fillers = {first: tuple(found) for first, found in fillers.items()}
+        self.keep_plural = frozenset(built.keep_plural)
+        self.expansions = dict(built.expansions)
+        self.category = dict(built.category)
+        self.by_words = dict(built.by_words)
+        self.by_compact = dict(built.by_compact)
+        self.by_sorted = {k: c for k, c in built.by_sorted.items() if c is not None}
+        self.max_words = max((k.count(" ") + 1 for k in self.by_words), default=1)
+        # broad skill → {core part → whether a learner may name the part alone}
+        self.parts = {broad: dict(found) for broad, found in built.parts.items() if found}
+        broads: dict[str, set[str]] = defaultdict(set)
+        for broad, found in self.parts.items():
+            for name in found:
+                broads[name].add(broad)
+        self.broads_of = {name: frozenset(b) for name, b in broads.items()}
+        alias_words = {w for key in self.by_words for w in key.split(" ")}
+        compacts = {key for key in self.by_compact if key not in alias_words}
+        self.known = frozenset(alias_words | self.stopwords | self.generic | compacts)
+        self.known |= {w for filler in built.fillers for w in filler}
+        # Typo targets by first letter and length, each with its neighbours two letters
+        # shorter or longer: all a word of that length can be a typo of.
+        by_size: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in sorted((alias_words | self.generic | compacts) - self.stopwords):
+            if len(word) >= 4:
+                by_size[word[0], len(word)].append(word)
+        sizes = {(first, n + d) for first, n in by_size for d in range(-2, 3)}
+        self._targets = {
+            (first, size): [
+                t for n in range(size - 2, size + 3) for t in by_size.get((first, n), ())
+            ]
+            for first, size in sizes
+        }
+        self.correct = functools.lru_cache(maxsize=1 << 16)(self._correct)
+        self._tokens = functools.lru_cache(maxsize=1 << 16)(self._fold_word)
+
+    def clean(self, raw: Iterable[str]) -> list[str]:
+        """Raw words → comparable tokens: abbreviations expanded, stopwords out, plurals in."""
+        return [token for word in raw for token in self._tokens(word)]
+
+    def _fold_word(self, word: str) -> tuple[str, ...]:
+        parts = self.expansions.get(word, (word,))
+        return tuple(fold_plural(p, self.keep_plural) for p in parts if p not in self.stopwords)
+
+    def phrase(self, text: str) -> list[str]:
+        """A vocabulary entry folded exactly like a label."""
+        main, notes = prepare(text)
+        return self.clean(words(f"{main} {notes}"))
+
+    def lookup(self, window: Sequence[str], any_order: bool = True) -> str | None:
+        """The canonical skill these tokens name: as written, run together, or (if
+        `any_order`) in another word order, unless that order belongs to two skills
+        ("system design"/"design systems")."""
+        found = self.by_words.get(" ".join(window)) or self.by_compact.get("".join(window))
+        if found is None and any_order:
+            found = self.by_sorted.get(" ".join(sorted(window)))
+        return found
+
+    def meaningful(self, token: str) -> bool:
+        """Whether a token says something about the skill (not a level or a number)."""
+        return token not in self.generic and not token.isdigit()
+
+    def strip_fillers(self, raw: list[str]) -> list[str]:
+        """Drop leading fillers ("how to", "les bases de"), unless they start a known skill
+        ("giving feedback", "learning management system") or nothing would be left."""
+        for filler in self.fillers.get(raw[0], ()) if raw else ():
+            n = len(filler)
+            if tuple(raw[:n]) != filler or len(raw) <= n:
+                continue
+            rest = raw[n:]
+            if not any(self.meaningful(t) for t in self.clean(rest)):
+                continue
+            tokens = self.clean(raw)
+            top = min(len(tokens), self.max_words)
+            if any(self.lookup(tokens[:size]) for size in range(2, top + 1)):
+                return raw
+            return self.strip_fillers(rest)
+        return raw
+
+    def _correct(self, word: str) -> str | None:
+        """The one vocabulary word `word` is a typo of, if unambiguous. Plural folding may
+        have kept or eaten an -s that the typo hid ("ergonomcis", "promethue(s)"), so the
+        word is also tried without and with it."""
+        if word in self.known or len(word) < 4:
+            return None
+        found = self._closest(word)
+        if found is None:
+            found = self._closest(word[:-1] if word.endswith("s") else word + "s")
+        return found
+
+    def _closest(self, word: str) -> str | None:
+        choices = self._targets.get((word[0], len(word)))
+        if choices is None:
+            return None
+        found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=2, limit=None)
+        close = [(dist, target) for target, dist, _ in found if is_typo(word, target)]
+        if not close:
+            return None
+        best = min(dist for dist, _ in close)
+        winners = {target for dist, target in close if dist == best}
+        return winners.pop() if len(winners) == 1 else None
+
+
+def _rows(text: str) -> Iterator[list[str]]:
+    """CSV rows without blank lines, `#` comments or the header."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    for number, row in enumerate(csv.reader(lines)):
+        if number:
+            yield [cell.strip() for cell in row]
+
+
+def _add_words(built: _Builder, text: str) -> None:
+    data = tomllib.loads(text)
+
+    def raw(entry: str) -> tuple[str, ...]:
+        main, _ = prepare(entry)
+        return tuple(words(main))
+
+    built.stopwords.update(w for entry in data.get("stopwords", []) for w in raw(entry))
+    built.keep_plural.update(w for entry in data.get("no_plural_folding", []) for w in raw(entry))
+    built.generic.update(w for entry in data.get("generic", []) for w in raw(entry))
+    built.fillers.update(raw(entry) for entry in data.get("leading_fillers", []) if raw(entry))
+    for short, long_ in data.get("expansions", {}).items():
+        built.expansions[raw(short)[0]] = raw(long_)
+    keep = frozenset(built.keep_plural)
+    built.generic = {fold_plural(w, keep) for w in built.generic}  # compared folded, as tokens
+
+
+def _add_aliases(built: _Builder, vocab: Vocabulary, text: str, source: str) -> None:
+    """Rows `canonical,category,aliases`; an alias already taken in this file is an error."""
+    taken: dict[tuple[str, str], str] = {}
+    for row in _rows(text):
+        if len(row) != 3 or not row[0]:
+            raise ValueError(f"{source}: expected canonical,category,aliases in {row!r}")
+        canonical, category, aliases = row
+        if any(mark in canonical for mark in _RESERVED):
+            raise ValueError(f"{source}: {canonical!r} uses a reserved character (~ + |)")
+        built.category[canonical] = category or built.category.get(canonical, "")
+        for alias in [canonical, *aliases.split("|")]:
+            tokens = vocab.phrase(alias)
+            if not tokens:
+                if alias.strip():
+                    raise ValueError(f"{source}: alias {alias!r} of {canonical!r} is empty")
+                continue
+            keys = [("words", " ".join(tokens)), ("compact", "".join(tokens))]
+            for key in keys:
+                owner = taken.setdefault(key, canonical)
+                if owner != canonical:
+                    raise ValueError(f"{source}: {alias!r} names both {owner!r} and {canonical!r}")
+            built.by_words[keys[0][1]] = canonical
+            built.by_compact[keys[1][1]] = canonical
+            shuffled = " ".join(sorted(tokens))
+            previous = built.by_sorted.setdefault(shuffled, canonical)
+            if previous != canonical:
+                built.by_sorted[shuffled] = None  # two skills: only their own order counts
+
+
+def _add_parts(built: _Builder, vocab: Vocabulary, text: str, source: str) -> None:
+    """Rows `skill,part,standalone`; `@category` as skill means every skill of it."""
+    for row in _rows(text):
+        if len(row) != 3 or row[2] not in ("yes", "no"):
+            raise ValueError(f"{source}: expected skill,part,yes|no in {row!r}")
+        skill, part_name, standalone = row
+        part = vocab.lookup(vocab.phrase(part_name))
+        if part is None:
+            raise ValueError(f"{source}: part {part_name!r} is not in the alias table")
+        if skill.startswith("@"):
+            broads = [c for c, cat in built.category.items() if cat == skill[1:]]
+            if not broads:
+                raise ValueError(f"{source}: no skill has category {skill[1:]!r}")
+        else:
+            found = vocab.lookup(vocab.phrase(skill))
+            if found is None:
+                raise ValueError(f"{source}: skill {skill!r} is not in the alias table")
+            broads = [found]
+        for broad in broads:
+            if broad != part:
+                built.parts[broad][part] = standalone == "yes"
+
+
+def _shipped(name: str) -> str:
+    return resources.files("bot").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def load_vocabulary(
+    extra_aliases: Path | None = None, extra_parts: Path | None = None
+) -> Vocabulary:
+    """The shipped vocabulary, extended by a community manager's own files if given.
+
+    Extra alias rows add aliases to existing skills or new skills (and override a shipped
+    alias they repeat); extra part rows add sub-skills. Both use the shipped formats.
+    """
+    built = _Builder()
+    _add_words(built, _shipped(WORDS_FILE))
+    _add_aliases(built, Vocabulary(built), _shipped(ALIASES_FILE), ALIASES_FILE)
+    if extra_aliases is not None:
+        text = extra_aliases.read_text(encoding="utf-8")
+        _add_aliases(built, Vocabulary(built), text, str(extra_aliases))
+    vocab = Vocabulary(built)
+    _add_parts(built, vocab, _shipped(PARTS_FILE), PARTS_FILE)
+    if extra_parts is not None:
+        _add_parts(built, vocab, extra_parts.read_text(encoding="utf-8"), str(extra_parts))
+    return Vocabulary(built)
+
+
+@functools.cache
+def default_vocabulary() -> Vocabulary:
+    """The shipped vocabulary, loaded once per process."""
+    return load_vocabulary()
