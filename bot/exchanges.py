@@ -236,12 +236,17 @@ def mark_met(session: Session, *, exchange_id: int, slack_id: str, now: datetime
     return True
 
 
+def _open_exchange(session: Session, *, exchange_id: int, slack_id: str) -> Exchange:
+    """The exchange, locked, when it is still open and the person takes part in it."""
+    view, _ = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
+    if view.exchange.state not in repo.OPEN_STATES:
+        raise ExchangeGone("exchange.closed")
+    return view.exchange
+
+
 def decline(session: Session, *, exchange_id: int, slack_id: str, now: datetime) -> None:
     """Not a fit: close the exchange; its people are free for the next round."""
-    view, _ = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
-    exchange = view.exchange
-    if exchange.state not in repo.OPEN_STATES:
-        raise ExchangeGone("exchange.closed")
+    exchange = _open_exchange(session, exchange_id=exchange_id, slack_id=slack_id)
     exchange.state = ExchangeState.DECLINED
     exchange.closed_at = now
     session.add(exchange)
@@ -262,10 +267,7 @@ def schedule(
     """Set the session's time; follow-ups then come an hour after it."""
     if when <= now:
         raise InvalidInput("error.date_past")
-    view, _ = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
-    exchange = view.exchange
-    if exchange.state not in repo.OPEN_STATES:
-        raise ExchangeGone("exchange.closed")
+    exchange = _open_exchange(session, exchange_id=exchange_id, slack_id=slack_id)
     exchange.state = ExchangeState.SCHEDULED
     exchange.scheduled_at = when
     session.add(exchange)

@@ -98,31 +98,22 @@ def help_blocks(lang: str, *, is_admin: bool, prefix: str | None = None) -> list
     return blocks
 
 
+def _skills_input(block_id: BlockId, label_key: str, hint_key: str, lang: str) -> Block:
+    hint = t(hint_key, lang)
+    element = {
+        "type": "plain_text_input",
+        "multiline": True,
+        "max_length": 1500,
+        "placeholder": _text(hint),
+    }
+    return _input(block_id, t(label_key, lang), element, hint=hint)
+
+
 def join_modal(lang: str) -> View:
     blocks = [
         section(t("charter", lang)),
-        _input(
-            BlockId.JOIN_TEACH,
-            t("join.teach_label", lang),
-            {
-                "type": "plain_text_input",
-                "multiline": True,
-                "max_length": 1500,
-                "placeholder": _text(t("join.teach_hint", lang)),
-            },
-            hint=t("join.teach_hint", lang),
-        ),
-        _input(
-            BlockId.JOIN_LEARN,
-            t("join.learn_label", lang),
-            {
-                "type": "plain_text_input",
-                "multiline": True,
-                "max_length": 1500,
-                "placeholder": _text(t("join.learn_hint", lang)),
-            },
-            hint=t("join.learn_hint", lang),
-        ),
+        _skills_input(BlockId.JOIN_TEACH, "join.teach_label", "join.teach_hint", lang),
+        _skills_input(BlockId.JOIN_LEARN, "join.learn_label", "join.learn_hint", lang),
         _input(
             BlockId.JOIN_AGREE,
             t("join.agree_label", lang),

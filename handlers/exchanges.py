@@ -1,10 +1,12 @@
 """Buttons on an intro (Schedule, We met, Not a fit) and the schedule modal."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlmodel import Session
 
 from bot import delivery, exchanges
 from bot.messages import t
@@ -48,49 +50,57 @@ def on_schedule_clicked(
     )
 
 
-def on_met_clicked(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
-) -> None:
-    ack()
+def _answer_in_exchange(
+    body: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+    change: Callable[[Session, int, str, datetime], bool],
+    done_key: str,
+    again_key: str,
+) -> bool:
+    """Apply a button's change for the clicker; tell the group, or only the clicker when the
+    exchange is closed or the change was already made (a double click)."""
     lang = language_of(context)
     slack_id = user_id_of(body)
     session = session_of(context)
     try:
-        recorded = exchanges.mark_met(
-            session, exchange_id=_exchange_id(body), slack_id=slack_id, now=rex_of(context).clock()
-        )
+        changed = change(session, _exchange_id(body), slack_id, rex_of(context).clock())
     except exchanges.ExchangeGone as exc:
         respond(text=t(exc.key, lang), response_type="ephemeral", replace_original=False)
-        return
+        return False
     session.commit()
-    if not recorded:
-        respond(text=t("met.already", lang), response_type="ephemeral", replace_original=False)
-        return
-    rex = rex_of(context)
+    if not changed:
+        respond(text=t(again_key, lang), response_type="ephemeral", replace_original=False)
+        return False
     channel = _channel_of(body)
     if channel:
-        client.chat_postMessage(channel=channel, text=t("met.done", lang, who=f"<@{slack_id}>"))
-    delivery.wake(rex)
+        client.chat_postMessage(channel=channel, text=t(done_key, lang, who=f"<@{slack_id}>"))
+    return True
+
+
+def on_met_clicked(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    ack()
+
+    def met(session: Session, exchange_id: int, slack_id: str, now: datetime) -> bool:
+        return exchanges.mark_met(session, exchange_id=exchange_id, slack_id=slack_id, now=now)
+
+    if _answer_in_exchange(body, context, client, respond, met, "met.done", "met.already"):
+        delivery.wake(rex_of(context))
 
 
 def on_not_fit_clicked(
     ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     ack()
-    lang = language_of(context)
-    slack_id = user_id_of(body)
-    session = session_of(context)
-    try:
-        exchanges.decline(
-            session, exchange_id=_exchange_id(body), slack_id=slack_id, now=rex_of(context).clock()
-        )
-    except exchanges.ExchangeGone as exc:
-        respond(text=t(exc.key, lang), response_type="ephemeral", replace_original=False)
-        return
-    session.commit()
-    channel = _channel_of(body)
-    if channel:
-        client.chat_postMessage(channel=channel, text=t("not_fit.done", lang, who=f"<@{slack_id}>"))
+
+    def not_fit(session: Session, exchange_id: int, slack_id: str, now: datetime) -> bool:
+        exchanges.decline(session, exchange_id=exchange_id, slack_id=slack_id, now=now)
+        return True
+
+    _answer_in_exchange(body, context, client, respond, not_fit, "not_fit.done", "exchange.closed")
 
 
 def on_schedule_submitted(
