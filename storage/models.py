@@ -13,6 +13,8 @@ from sqlmodel import Field, SQLModel
 LABEL_MAX = 80
 NAME_MAX = 120
 COMMENT_MAX = 2000
+BIO_MAX = 500
+NOTE_MAX = 200
 
 
 def utcnow() -> datetime:
@@ -70,6 +72,23 @@ class ExchangeState(StrEnum):
     CANCELLED = "cancelled"
 
 
+class TeachLevel(StrEnum):
+    BASICS = "basics"
+    INTERMEDIATE = "intermediate"
+    EXPERT = "expert"
+
+
+class LearnLevel(StrEnum):
+    BEGINNER = "beginner"
+    SOME = "some"
+
+
+class MeetingPreference(StrEnum):
+    IN_PERSON = "in_person"
+    REMOTE = "remote"
+    EITHER = "either"
+
+
 class ExchangeKind(StrEnum):
     PAIR = "pair"
     SWAP = "swap"
@@ -97,6 +116,13 @@ class Member(SQLModel, table=True):
     joined_at: datetime = timestamp(default_factory=utcnow)
     charter_agreed_at: datetime = timestamp(default_factory=utcnow)
     left_at: datetime | None = timestamp()
+    paused_until: datetime | None = timestamp()
+    bio: str | None = Field(default=None, max_length=BIO_MAX)
+    languages: str = Field(default="", max_length=64)
+    preference: MeetingPreference = Field(default=MeetingPreference.EITHER, sa_type=String(12))
+    tz: str | None = Field(default=None, max_length=64)
+    locale: str | None = Field(default=None, max_length=16)
+    slack_synced_at: datetime | None = timestamp()
 
 
 class Skill(SQLModel, table=True):
@@ -107,6 +133,19 @@ class Skill(SQLModel, table=True):
     kind: SkillKind = Field(sa_type=String(8))
     label: str = Field(max_length=LABEL_MAX)
     normalized: str = Field(max_length=LABEL_MAX * 2, index=True)
+    level: str | None = Field(default=None, sa_type=String(16))
+    note: str | None = Field(default=None, max_length=NOTE_MAX)
+    created_at: datetime = timestamp(default_factory=utcnow)
+
+
+class Avoidance(SQLModel, table=True):
+    """Someone a member never wants to be matched with; shown only to that member."""
+
+    __table_args__ = (UniqueConstraint("member_id", "avoided_slack_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
+    avoided_slack_id: str = Field(max_length=32, index=True)
     created_at: datetime = timestamp(default_factory=utcnow)
 
 

@@ -3,13 +3,14 @@
 import threading
 from datetime import UTC, datetime, timedelta
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel, select
 
 from storage import repo
-from storage.db import is_current, migrate, session_factory
+from storage.db import alembic_config, is_current, make_engine, migrate, session_factory
 from storage.models import Exchange, Lesson, Member, WorkKind
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -135,3 +136,26 @@ def test_seen_events_are_recorded_once(session: Session) -> None:
     assert repo.first_sighting(session, event_id="Ev1")
     session.commit()
     assert not repo.first_sighting(session, event_id="Ev1")
+
+
+def test_migrations_upgrade_a_populated_database_and_downgrade(scratch_url: str) -> None:
+    engine = make_engine(scratch_url)
+    config = alembic_config(engine)
+    command.upgrade(config, "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO member (slack_id, display_name, status, joined_at, charter_agreed_at)"
+                " VALUES ('U1', 'Ada', 'active', '2026-01-01', '2026-01-01')"
+            )
+        )
+    command.upgrade(config, "head")
+    assert is_current(engine)
+    with Session(engine) as session:
+        member = repo.get_member(session, slack_id="U1")
+        assert member is not None
+        assert (member.languages, member.preference, member.paused_until) == ("", "either", None)
+    command.downgrade(config, "base")
+    with engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() is None
+    engine.dispose()
