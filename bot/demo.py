@@ -365,8 +365,8 @@ class Demo:
         return self.sandbox.submit(
             uid,
             {
-                BlockId.JOIN_TEACH: "\n".join(teach),
-                BlockId.JOIN_LEARN: "\n".join(learn),
+                BlockId.TEACH_SKILLS: list(teach),
+                BlockId.LEARN_SKILLS: list(learn),
                 BlockId.JOIN_AGREE: ["agree"],
             },
         )

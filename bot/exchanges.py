@@ -67,6 +67,22 @@ def load(session: Session, *, exchange_id: int, lock: bool = False) -> ExchangeV
     return ExchangeView(exchange, lessons, members)
 
 
+def history_of(
+    session: Session, *, member_id: int
+) -> tuple[list[ExchangeView], list[ExchangeView]]:
+    """A member's open exchanges and past ones, newest first."""
+    views = [
+        view
+        for exchange in reversed(repo.exchanges_of(session, member_id=member_id))
+        if exchange.id is not None and (view := load(session, exchange_id=exchange.id))
+    ]
+    is_open = [v.exchange.state in repo.OPEN_STATES for v in views]
+    return (
+        [v for v, o in zip(views, is_open, strict=True) if o],
+        [v for v, o in zip(views, is_open, strict=True) if not o],
+    )
+
+
 def _participant(
     session: Session, *, exchange_id: int, slack_id: str
 ) -> tuple[ExchangeView, Member]:
@@ -109,6 +125,7 @@ def round_input(session: Session, *, config: RoundConfig, now: datetime) -> Roun
     ]
     load_ = repo.open_load(session)
     balance = repo.hours_balance(session)
+    avoids = repo.avoid_map(session)
     slack_of = {member_id: member.slack_id for member, member_id, _ in members_skills}
     last_seen = {member_id: member.joined_at for member, member_id, _ in members_skills}
     history: list[PastExchange] = []
@@ -130,6 +147,7 @@ def round_input(session: Session, *, config: RoundConfig, now: datetime) -> Roun
             id=member.slack_id,
             teach=tuple(s.label for s in skills if s.kind == SkillKind.TEACH),
             learn=tuple(s.label for s in skills if s.kind == SkillKind.LEARN),
+            avoid=avoids.get(member_id, frozenset()),
             open_as_teacher=load_.as_teacher.get(member_id, 0),
             open_as_learner=load_.as_learner.get(member_id, 0),
             waited_days=(now - last_seen[member_id]).total_seconds() / 86400,
@@ -148,11 +166,23 @@ def preview_round(session: Session, *, config: RoundConfig, now: datetime) -> Ro
     return plan_round(plan.candidates, plan.history, config)
 
 
-def run_round(session: Session, *, config: RoundConfig, now: datetime) -> RoundResult:
+def run_round(
+    session: Session, *, config: RoundConfig, now: datetime, only: str | None = None
+) -> RoundResult:
     """Plan a round and store it: its exchanges with their intros due now, and a notice due
-    for each member left out, so every message is sent once by the sweep."""
+    for each member left out, so every message is sent once by the sweep.
+
+    With `only`, a member's "find me a match now": the round is planned for everyone (so
+    every constraint and load is honoured) but only that member's part of it is kept.
+    """
     plan = round_input(session, config=config, now=now)
     result = plan_round(plan.candidates, plan.history, config)
+    if only is not None:
+        result = RoundResult(
+            exchanges=tuple(e for e in result.exchanges if only in e.members),
+            unmatched=tuple(u for u in result.unmatched if u.id == only),
+            stats=result.stats,
+        )
     notices = [u for u in result.unmatched if u.reason_code in NOTIFIED_REASONS]
     round_ = Round(
         planned_at=now, seed=config.seed, exchanges=len(result.exchanges), unmatched=len(notices)

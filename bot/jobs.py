@@ -6,7 +6,7 @@ import logging
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot import delivery
+from bot import delivery, members
 from bot.exchanges import run_round
 from bot.runtime import Rex
 from storage.db import unit_of_work
@@ -21,7 +21,17 @@ DIGEST_JOB = "rex.digest"
 
 
 def sweep_job(key: str) -> None:
-    delivery.sweep(RUNTIMES[key])
+    rex = RUNTIMES[key]
+    resume_paused(rex)
+    delivery.sweep(rex)
+
+
+def resume_paused(rex: Rex) -> None:
+    """Members whose "pause until" date has come are matched again."""
+    with unit_of_work(rex.sessions) as session:
+        woken = members.resume_due(session, now=rex.clock())
+    for member in woken:
+        log.info("member.resumed member=%s", member.id)
 
 
 def round_job(key: str) -> None:

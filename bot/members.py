@@ -1,28 +1,64 @@
-"""Membership rules: joining with reciprocity, keeping a profile, pausing and leaving."""
+"""Membership rules: joining with reciprocity, keeping a profile, pausing, avoiding, leaving."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
 from bot.matching import normalize
-from bot.text import InvalidInput, clean_label, clean_labels
+from bot.text import InvalidInput, clean_label, clean_text
 from storage import repo
-from storage.models import ExchangeState, Member, MemberStatus, Skill, SkillKind
+from storage.models import (
+    BIO_MAX,
+    NOTE_MAX,
+    Avoidance,
+    ExchangeState,
+    LearnLevel,
+    MeetingPreference,
+    Member,
+    MemberStatus,
+    Skill,
+    SkillKind,
+    TeachLevel,
+)
 
 MAX_SKILLS = 15
+MAX_PAUSE = timedelta(days=366)
+# Languages people can exchange in, offered in the profile modal (ISO 639-1).
+LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "ar", "zh", "ja", "hi", "ru", "pl", "tr")
+LEVELS: dict[SkillKind, tuple[str, ...]] = {
+    SkillKind.TEACH: tuple(TeachLevel),
+    SkillKind.LEARN: tuple(LearnLevel),
+}
 
 
 @dataclass(frozen=True)
 class Profile:
     member: Member
-    teach: list[str]
-    learn: list[str]
+    skills: list[Skill]
+    avoided: list[str] = field(default_factory=list)
+
+    def of_kind(self, kind: SkillKind) -> list[Skill]:
+        return [s for s in self.skills if s.kind == kind]
+
+    @property
+    def teach(self) -> list[str]:
+        return [s.label for s in self.of_kind(SkillKind.TEACH)]
+
+    @property
+    def learn(self) -> list[str]:
+        return [s.label for s in self.of_kind(SkillKind.LEARN)]
+
+    @property
+    def missing(self) -> list[SkillKind]:
+        """Reciprocity: what keeps this member from being matched."""
+        return [kind for kind in SkillKind if not self.of_kind(kind)]
 
     @property
     def complete(self) -> bool:
-        """Reciprocity: only someone who both teaches and learns can be matched."""
-        return bool(self.teach) and bool(self.learn)
+        return not self.missing
 
 
 @dataclass
@@ -34,32 +70,68 @@ class FormErrors(Exception):
     def add(self, name: str, key: str, **params: object) -> None:
         self.errors.setdefault(name, (key, params))
 
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise self
+
 
 class NotMember(Exception):
     """The person has not joined (or has left)."""
+
+
+def key_of(label: str) -> str:
+    """The form under which two wordings of one skill are the same entry."""
+    return normalize(label) or " ".join(label.casefold().split())
 
 
 def profile(session: Session, *, slack_id: str) -> Profile | None:
     member = repo.get_member(session, slack_id=slack_id)
     if member is None or member.id is None:
         return None
-    skills = repo.skills_of(session, member_id=member.id)
     return Profile(
         member=member,
-        teach=[s.label for s in skills if s.kind == SkillKind.TEACH],
-        learn=[s.label for s in skills if s.kind == SkillKind.LEARN],
+        skills=repo.skills_of(session, member_id=member.id),
+        avoided=repo.avoided_by(session, member_id=member.id),
     )
 
 
-def _labels(raw: str | None, name: str, errors: FormErrors) -> list[str]:
-    try:
-        labels = clean_labels(raw)
-    except InvalidInput as exc:
-        errors.add(name, exc.key, **exc.params)
-        return []
+def _member(session: Session, slack_id: str) -> Member:
+    member = repo.get_member(session, slack_id=slack_id)
+    if member is None or member.id is None or member.status == MemberStatus.LEFT:
+        raise NotMember(slack_id)
+    return member
+
+
+def _labels(raw: Sequence[str], name: str, errors: FormErrors) -> list[str]:
+    """Clean a list of labels, merging those that are the same skill once normalised."""
+    labels: dict[str, str] = {}
+    for item in raw:
+        try:
+            label = clean_label(item)
+        except InvalidInput as exc:
+            errors.add(name, exc.key, **exc.params)
+            continue
+        labels.setdefault(key_of(label), label)
     if len(labels) > MAX_SKILLS:
         errors.add(name, "error.too_many_skills", max=MAX_SKILLS)
-    return labels
+    return list(labels.values())
+
+
+def _details(
+    errors: FormErrors, bio: str | None, languages: Sequence[str], preference: str | None
+) -> tuple[str | None, str, MeetingPreference]:
+    try:
+        clean_bio = clean_text(bio or "", max_length=BIO_MAX) or None
+    except InvalidInput as exc:
+        errors.add("bio", exc.key, **exc.params)
+        clean_bio = None
+    chosen = ",".join(code for code in LANGUAGES if code in set(languages))
+    try:
+        meeting = MeetingPreference(preference or MeetingPreference.EITHER)
+    except ValueError:
+        errors.add("preference", "error.generic")
+        meeting = MeetingPreference.EITHER
+    return clean_bio, chosen, meeting
 
 
 def join(
@@ -67,93 +139,226 @@ def join(
     *,
     slack_id: str,
     display_name: str,
-    teach_text: str | None,
-    learn_text: str | None,
+    teach: Sequence[str],
+    learn: Sequence[str],
     agreed: bool,
     now: datetime,
+    bio: str | None = None,
+    languages: Sequence[str] = (),
+    preference: str | None = None,
 ) -> Profile:
     """Join (or come back): everything is validated before anything is written."""
     errors = FormErrors()
-    teach = _labels(teach_text, "teach", errors)
-    learn = _labels(learn_text, "learn", errors)
-    if not teach and "teach" not in errors.errors:
+    teach_labels = _labels(teach, "teach", errors)
+    learn_labels = _labels(learn, "learn", errors)
+    if not teach_labels and "teach" not in errors.errors:
         errors.add("teach", "error.need_teach")
-    if not learn and "learn" not in errors.errors:
+    if not learn_labels and "learn" not in errors.errors:
         errors.add("learn", "error.need_learn")
     if not agreed:
         errors.add("agree", "error.charter")
-    if errors.errors:
-        raise errors
+    clean_bio, chosen, meeting = _details(errors, bio, languages, preference)
+    errors.raise_if_any()
     member = repo.get_member(session, slack_id=slack_id)
     if member is None:
         member = Member(slack_id=slack_id, joined_at=now, charter_agreed_at=now)
     member.display_name = display_name[:120]
     member.status = MemberStatus.ACTIVE
     member.charter_agreed_at = now
-    member.left_at = None
+    member.left_at = member.paused_until = None
+    member.bio, member.languages, member.preference = clean_bio, chosen, meeting
     repo.save(session, member)
     assert member.id is not None
-    repo.delete_skills(session, member_id=member.id)
-    for kind, labels in ((SkillKind.TEACH, teach), (SkillKind.LEARN, learn)):
-        _add_labels(session, member_id=member.id, kind=kind, labels=labels, now=now)
+    _replace_skills(session, member.id, SkillKind.TEACH, teach_labels, now)
+    _replace_skills(session, member.id, SkillKind.LEARN, learn_labels, now)
     session.flush()
-    return Profile(member=member, teach=teach, learn=learn)
+    result = profile(session, slack_id=slack_id)
+    assert result is not None
+    return result
 
 
-def _add_labels(
-    session: Session, *, member_id: int, kind: SkillKind, labels: list[str], now: datetime
-) -> list[str]:
-    """Add labels not yet present once normalised; return the ones added."""
-    present = {s.normalized for s in repo.skills_of(session, member_id=member_id) if s.kind == kind}
-    added: list[str] = []
-    for label in labels:
-        key = normalize(label) or label.casefold()
-        if key in present:
-            continue
-        present.add(key)
-        session.add(
-            Skill(member_id=member_id, kind=kind, label=label, normalized=key, created_at=now)
-        )
-        added.append(label)
-    return added
+def _replace_skills(
+    session: Session, member_id: int, kind: SkillKind, labels: list[str], now: datetime
+) -> None:
+    """Make the member's skills of a kind exactly `labels`, keeping the level and note of
+    the ones that stay."""
+    current = {
+        s.normalized: s for s in repo.skills_of(session, member_id=member_id) if s.kind == kind
+    }
+    wanted = {key_of(label): label for label in labels}
+    for key, skill in current.items():
+        if key not in wanted:
+            session.delete(skill)
+        else:
+            skill.label = wanted[key]
+            session.add(skill)
+    session.add_all(
+        Skill(member_id=member_id, kind=kind, label=label, normalized=key, created_at=now)
+        for key, label in wanted.items()
+        if key not in current
+    )
+    session.flush()
+
+
+def update_profile(
+    session: Session,
+    *,
+    slack_id: str,
+    teach: Sequence[str],
+    learn: Sequence[str],
+    bio: str | None,
+    languages: Sequence[str],
+    preference: str | None,
+    now: datetime,
+) -> Profile:
+    """Edit the whole profile. It may end incomplete: Rex then says what is missing rather
+    than refusing, so nobody is stuck with a skill they no longer want to offer."""
+    member = _member(session, slack_id)
+    assert member.id is not None
+    errors = FormErrors()
+    teach_labels = _labels(teach, "teach", errors)
+    learn_labels = _labels(learn, "learn", errors)
+    member.bio, member.languages, member.preference = _details(errors, bio, languages, preference)
+    errors.raise_if_any()
+    session.add(member)
+    _replace_skills(session, member.id, SkillKind.TEACH, teach_labels, now)
+    _replace_skills(session, member.id, SkillKind.LEARN, learn_labels, now)
+    result = profile(session, slack_id=slack_id)
+    assert result is not None
+    return result
 
 
 def add_skill(
-    session: Session, *, slack_id: str, kind: SkillKind, raw_label: str, now: datetime
+    session: Session,
+    *,
+    slack_id: str,
+    kind: SkillKind,
+    raw_label: str,
+    now: datetime,
+    level: str | None = None,
+    note: str | None = None,
 ) -> tuple[str, bool]:
-    """Add one skill; returns the cleaned label and whether it was new.
-
-    Raises `InvalidInput` for a bad label or when the profile is full, `NotMember` when
-    the person has not joined.
-    """
+    """Add one skill (or update the level and note of the same skill); returns the cleaned
+    label and whether it was new. Raises `InvalidInput` for a bad label, level or note or a
+    full profile, `NotMember` when the person has not joined."""
     label = clean_label(raw_label)
-    current = profile(session, slack_id=slack_id)
-    if current is None or current.member.status == MemberStatus.LEFT:
-        raise NotMember(slack_id)
-    existing = current.teach if kind == SkillKind.TEACH else current.learn
-    if any(normalize(e) == normalize(label) for e in existing):
-        return label, False
+    if level is not None and level not in LEVELS[kind]:
+        raise InvalidInput("error.level")
+    clean_note = clean_text(note or "", max_length=NOTE_MAX) or None
+    member = _member(session, slack_id)
+    assert member.id is not None
+    existing = [s for s in repo.skills_of(session, member_id=member.id) if s.kind == kind]
+    same = next((s for s in existing if s.normalized == key_of(label)), None)
+    if same is not None:
+        same.level = level or same.level
+        same.note = clean_note or same.note
+        session.add(same)
+        session.flush()
+        return same.label, False
     if len(existing) >= MAX_SKILLS:
         raise InvalidInput("error.too_many_skills", max=MAX_SKILLS)
-    assert current.member.id is not None
-    _add_labels(session, member_id=current.member.id, kind=kind, labels=[label], now=now)
+    session.add(
+        Skill(
+            member_id=member.id,
+            kind=kind,
+            label=label,
+            normalized=key_of(label),
+            level=level,
+            note=clean_note,
+            created_at=now,
+        )
+    )
     session.flush()
     return label, True
 
 
-def set_status(session: Session, *, slack_id: str, status: MemberStatus, now: datetime) -> Member:
-    """Pause, resume or leave. Leaving closes the member's open exchanges."""
-    member = repo.get_member(session, slack_id=slack_id)
-    if member is None or member.id is None or member.status == MemberStatus.LEFT:
-        raise NotMember(slack_id)
-    member.status = status
-    if status == MemberStatus.LEFT:
-        member.left_at = now
-        for exchange in repo.exchanges_of(session, member_id=member.id):
-            if exchange.state in repo.OPEN_STATES:
-                exchange.state = ExchangeState.CANCELLED
-                exchange.closed_at = now
-                session.add(exchange)
+def remove_skill(session: Session, *, slack_id: str, raw_label: str) -> list[Skill]:
+    """Remove a skill from whichever list holds it; `InvalidInput` when none does."""
+    label = clean_label(raw_label)
+    member = _member(session, slack_id)
+    assert member.id is not None
+    gone = [
+        s for s in repo.skills_of(session, member_id=member.id) if s.normalized == key_of(label)
+    ]
+    if not gone:
+        raise InvalidInput("error.skill_unknown", skill=label)
+    for skill in gone:
+        session.delete(skill)
+    session.flush()
+    return gone
+
+
+def pause(session: Session, *, slack_id: str, until: datetime | None, now: datetime) -> Member:
+    """No introductions until `until` (or until resumed); resumed automatically after."""
+    if until is not None and not now < until <= now + MAX_PAUSE:
+        raise InvalidInput("error.pause_date", days=MAX_PAUSE.days)
+    member = _member(session, slack_id)
+    member.status = MemberStatus.PAUSED
+    member.paused_until = until
     session.add(member)
     session.flush()
     return member
+
+
+def resume(session: Session, *, slack_id: str) -> Member:
+    member = _member(session, slack_id)
+    member.status = MemberStatus.ACTIVE
+    member.paused_until = None
+    session.add(member)
+    session.flush()
+    return member
+
+
+def resume_due(session: Session, *, now: datetime) -> list[Member]:
+    """Members whose pause has run out become active again."""
+    woken = repo.pauses_ending(session, now=now)
+    for member in woken:
+        member.status = MemberStatus.ACTIVE
+        member.paused_until = None
+        session.add(member)
+    session.flush()
+    return woken
+
+
+def leave(session: Session, *, slack_id: str, now: datetime) -> Member:
+    """Leave the network; the member's open exchanges are cancelled."""
+    member = _member(session, slack_id)
+    assert member.id is not None
+    member.status = MemberStatus.LEFT
+    member.left_at = now
+    member.paused_until = None
+    cancel_open_exchanges(session, member_id=member.id, now=now)
+    session.add(member)
+    session.flush()
+    return member
+
+
+def cancel_open_exchanges(session: Session, *, member_id: int, now: datetime) -> None:
+    for exchange in repo.exchanges_of(session, member_id=member_id):
+        if exchange.state in repo.OPEN_STATES:
+            exchange.state = ExchangeState.CANCELLED
+            exchange.closed_at = now
+            session.add(exchange)
+
+
+def avoid(session: Session, *, slack_id: str, other: str) -> bool:
+    """Never match these two; False when it was already on the list."""
+    if other == slack_id:
+        raise InvalidInput("error.avoid_self")
+    member = _member(session, slack_id)
+    assert member.id is not None
+    if other in repo.avoided_by(session, member_id=member.id):
+        return False
+    session.add(Avoidance(member_id=member.id, avoided_slack_id=other))
+    session.flush()
+    return True
+
+
+def sync_from_slack(member: Member, user: dict[str, Any], now: datetime) -> None:
+    """Keep the timezone, locale and name Slack knows (never asked of the member)."""
+    member.tz = str(user.get("tz") or "")[:64] or member.tz
+    member.locale = str(user.get("locale") or "")[:16] or member.locale
+    real_name = user.get("real_name") or user.get("profile", {}).get("real_name")
+    if isinstance(real_name, str) and real_name.strip():
+        member.display_name = real_name.strip()[:120]
+    member.slack_synced_at = now

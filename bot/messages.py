@@ -16,11 +16,15 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
             "Share what you know, learn what you want: Rex introduces people who can teach "
             "each other.\n"
             "• `/rex join`: join the network (what you can teach, what you want to learn)\n"
-            "• `/rex teach <skill>`: add a skill you can teach\n"
-            "• `/rex learn <skill>`: add a skill you want to learn\n"
+            "• `/rex`: edit your profile\n"
+            "• `/rex teach <skill>` / `/rex learn <skill>`: add a skill you can teach / want "
+            "to learn\n"
+            "• `/rex remove <skill>`: remove a skill\n"
             "• `/rex me`: see your profile\n"
-            "• `/rex pause` / `/rex resume`: stop or restart introductions\n"
-            "• `/rex leave`: leave the network\n"
+            "• `/rex pause [until YYYY-MM-DD]` / `/rex resume`: stop or restart introductions\n"
+            "• `/rex avoid @someone`: never be matched with someone (only you see this list)\n"
+            "• `/rex mydata`: get everything Rex stores about you\n"
+            "• `/rex leave`: leave the network · `/rex forget-me`: delete your data\n"
             "• `/rex help`: this help"
         ),
         "help.admin": (
@@ -29,6 +33,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
             "• `/rex admin digest`: post the digest now"
         ),
         "unknown_command": "I don't know `{command}`. Here is what I can do:",
+        "did_you_mean": "I don't know `{command}`: did you mean `/rex {suggestion}`?",
+        "list.more": "… and {count} more",
         "charter": (
             "*The charter*\n"
             "• *Voluntary*: you take part because you want to, and can pause or leave any time.\n"
@@ -61,6 +67,62 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "skill.known": "*{skill}* is already in your profile.",
         "skill.usage.teach": "Tell me the skill: `/rex teach Excel pivot tables`",
         "skill.usage.learn": "Tell me the skill: `/rex learn public speaking`",
+        "skill.usage.remove": "Tell me the skill: `/rex remove Excel`",
+        "skill.removed": "Removed *{skill}* from your profile.",
+        "skill.title": "Add a skill",
+        "skill.submit": "Add",
+        "skill.kind": "I want to",
+        "skill.kind.teach": "teach it",
+        "skill.kind.learn": "learn it",
+        "skill.label": "Skill",
+        "skill.label_hint": "Start typing: pick a suggestion or keep your own wording.",
+        "skill.level": "Level",
+        "skill.note": "What exactly (optional)",
+        "skill.note_hint": "e.g. pivot tables for the monthly report",
+        "level.basics": "can teach the basics",
+        "level.intermediate": "intermediate",
+        "level.expert": "expert",
+        "level.beginner": "beginner",
+        "level.some": "some experience",
+        "profile.title": "Your Rex profile",
+        "profile.submit": "Save",
+        "profile.teach": "What I can teach",
+        "profile.learn": "What I want to learn",
+        "profile.skills_hint": "Start typing: pick a suggestion or keep your own wording.",
+        "profile.bio": "About me (optional)",
+        "profile.languages": "Languages I can exchange in",
+        "profile.preference": "I prefer to meet",
+        "preference.in_person": "in person",
+        "preference.remote": "remotely",
+        "preference.either": "either way",
+        "pause.title": "Pause Rex",
+        "pause.submit": "Pause",
+        "pause.until": "Pause until",
+        "pause.hint": "Rex resumes your introductions on that day.",
+        "paused.until": (
+            "Paused until {date}. I'll resume your introductions then; `/rex resume` brings you "
+            "back sooner."
+        ),
+        "avoid.added": (
+            "Noted, confidentially: I'll never match you with {who}. Only you can see this list."
+        ),
+        "avoid.known": "{who} is already on your list.",
+        "avoid.usage": "Mention the person: `/rex avoid @someone`.",
+        "avoid.list": "Only you can see this list: {people}",
+        "mydata.sent": "I've sent you everything Rex stores about you as a JSON file, in our DM.",
+        "mydata.title": "Everything Rex stores about you",
+        "forget.confirm": (
+            "This deletes your profile, skills and avoid list, and anonymises your past "
+            "exchanges (the network's totals stay right). It can't be undone."
+        ),
+        "forget.button": "Delete my data",
+        "forget.dialog_title": "Delete your data?",
+        "forget.dialog_confirm": "Delete",
+        "forget.dialog_deny": "Keep it",
+        "forget.done": "Done: your data is deleted. Thank you for the exchanges!",
+        "match_now.found.one": "Found you {count} introduction: look for a new group DM.",
+        "match_now.found.other": "Found you {count} introductions: look for the new group DMs.",
+        "match_now.none": "No match right now; I'll keep looking at every round.",
         "me.title": "*Your Rex profile* ({status})",
         "me.teach": "*Can teach:* {skills}",
         "me.learn": "*Wants to learn:* {skills}",
@@ -74,6 +136,13 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "status.active": "active",
         "status.paused": "paused",
         "status.left": "left",
+        "status.paused_until": "paused until {date}",
+        "status.incomplete": "incomplete: not matched until both lists have a skill",
+        "state.proposed": "proposed",
+        "state.scheduled": "scheduled",
+        "state.held": "held",
+        "state.declined": "declined",
+        "state.cancelled": "cancelled",
         "not_member": "You haven't joined Rex yet: type `/rex join` to start.",
         "paused": "Paused. I won't introduce you to anyone until you type `/rex resume`.",
         "resumed": "Welcome back! You'll be part of the next matching round.",
@@ -91,6 +160,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "error.too_many_skills": "At most {max} skills here.",
         "error.hours": "Hours must be a number between 0 and {max}.",
         "error.date_past": "Pick a date and time in the future.",
+        "error.level": "Pick a level from the list.",
+        "error.pause_date": "Pick a date in the future, within {days} days.",
+        "error.text_too_long": "At most {max} characters here.",
+        "error.text_control": "This text can't contain control characters.",
+        "error.skill_unknown": "*{skill}* isn't in your profile.",
+        "error.avoid_self": "You can't avoid yourself.",
         "error.generic": "Something went wrong on my side; please try again in a minute.",
         # intros and exchanges
         "intro.pair": (
@@ -211,6 +286,21 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "home.title": "Rex",
         "home.intro": "Share what you know, learn what you want.",
         "home.not_member": "You haven't joined yet: type `/rex join` to start.",
+        "home.status": "*Status:* {status}",
+        "home.about": "*About me:* {bio}",
+        "home.meeting": "*Meets:* {preference} · *Languages:* {languages}",
+        "home.teach": "*Can teach*",
+        "home.learn": "*Wants to learn*",
+        "home.balance": "*Give and take:* taught {taught} h · learned {learned} h",
+        "home.open": "*Open exchanges*",
+        "home.past": "*Past exchanges*",
+        "home.exchange": "{skills} with {people} · {state} · {date}",
+        "home.none": "none yet",
+        "button.edit_profile": "Edit profile",
+        "button.add_skill": "Add a skill",
+        "button.pause": "Pause",
+        "button.resume": "Resume",
+        "button.match_now": "Find me a match now",
     },
 }
 

@@ -3,7 +3,8 @@
 import logging
 import os
 import socket
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,6 +20,8 @@ from sqlmodel import Session
 
 from bot.rounds import RoundConfig
 from bot.settings import Settings
+from bot.suggest import SkillSuggester
+from storage import repo
 from storage.db import make_engine, session_factory
 from storage.models import utcnow
 
@@ -50,6 +53,21 @@ class Rex:
 
     def __post_init__(self) -> None:
         self.sessions: sessionmaker[Session] = session_factory(self.engine)
+        self._suggester: SkillSuggester | None = None
+        self._suggester_lock = threading.Lock()
+
+    def suggester(self) -> SkillSuggester:
+        """The type-ahead index of the network's skill labels, built on first use; new labels
+        are added as people type them (`remember_labels`)."""
+        with self._suggester_lock:
+            if self._suggester is None:
+                with self.sessions() as session:
+                    self._suggester = SkillSuggester.from_labels(repo.all_skill_labels(session))
+            return self._suggester
+
+    def remember_labels(self, labels: Iterable[str]) -> None:
+        if self._suggester is not None:
+            self._suggester.extend(labels)
 
     @property
     def round_config(self) -> RoundConfig:

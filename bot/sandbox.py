@@ -159,8 +159,8 @@ class Sandbox:
         response = self.driver.submit_view(
             user_id,
             {
-                BlockId.JOIN_TEACH: {ActionId.INPUT: "\n".join(teach)},
-                BlockId.JOIN_LEARN: {ActionId.INPUT: "\n".join(learn)},
+                BlockId.TEACH_SKILLS: {ActionId.SKILL_SEARCH: list(teach)},
+                BlockId.LEARN_SKILLS: {ActionId.SKILL_SEARCH: list(learn)},
                 BlockId.JOIN_AGREE: {ActionId.INPUT: ["agree"] if agree else []},
             },
         )
@@ -176,8 +176,15 @@ class Sandbox:
 
     def submit(self, user_id: str, values: dict[str, Any]) -> Response:
         """Submit the person's open modal with `{block_id: value}`."""
+        view = self.fake.last_view(user_id) or {}
+        action_of = {
+            b.get("block_id"): b["element"].get("action_id", ActionId.INPUT)
+            for b in view.get("blocks", [])
+            if b.get("type") == "input"
+        }
         response = self.driver.submit_view(
-            user_id, {block: {ActionId.INPUT: value} for block, value in values.items()}
+            user_id,
+            {block: {action_of.get(block, ActionId.INPUT): v} for block, v in values.items()},
         )
         self.settle()
         return response

@@ -25,32 +25,31 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def clean_label(raw: str) -> str:
-    """One skill label: trimmed, spaces folded, no control characters, bounded length."""
-    text = unicodedata.normalize("NFC", raw)
+def _refuse_controls(text: str, key: str) -> str:
+    """NFC text, refused when it holds control characters (other than line breaks and tabs)
+    or bidirectional overrides that would make it display as something else."""
+    text = unicodedata.normalize("NFC", text)
     if any(
         (unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r") or ch in _BIDI_CONTROLS
         for ch in text
     ):
-        raise InvalidInput("error.label_control")
-    text = _SPACE.sub(" ", text).strip()
+        raise InvalidInput(key)
+    return text
+
+
+def clean_text(raw: str, *, max_length: int) -> str:
+    """Free text (a bio, a note): trimmed, line breaks kept, bounded; may be empty."""
+    text = _refuse_controls(raw, "error.text_control").strip()
+    if len(text) > max_length:
+        raise InvalidInput("error.text_too_long", max=max_length)
+    return text
+
+
+def clean_label(raw: str) -> str:
+    """One skill label: trimmed, spaces folded, no control characters, bounded length."""
+    text = _SPACE.sub(" ", _refuse_controls(raw, "error.label_control")).strip()
     if not text:
         raise InvalidInput("error.label_empty")
     if len(text) > LABEL_MAX:
         raise InvalidInput("error.label_too_long", max=LABEL_MAX)
     return text
-
-
-def clean_labels(raw: str | None) -> list[str]:
-    """Labels typed one per line (or separated by commas or semicolons), duplicates dropped."""
-    labels: list[str] = []
-    seen: set[str] = set()
-    for part in re.split(r"[\n,;]", raw or ""):
-        if not part.strip():
-            continue
-        label = clean_label(part)
-        key = label.casefold()
-        if key not in seen:
-            seen.add(key)
-            labels.append(label)
-    return labels

@@ -1,93 +1,27 @@
-"""Block Kit builders: pure functions from domain values to Slack dicts."""
+"""Block Kit for exchanges, rounds, help and the digest: pure functions returning dicts."""
 
 from collections import Counter
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from bot.digest import DigestFigures
 from bot.exchanges import ExchangeView
 from bot.matching import normalize
-from bot.members import Profile
 from bot.messages import t, tn
 from bot.rounds import ProposedExchange, RoundResult
 from bot.text import escape
+from handlers.blockkit import (
+    MESSAGE_BLOCK_LIMIT,
+    Block,
+    View,
+    button,
+    input_block,
+    mention,
+    modal,
+    options,
+    section,
+    text_object,
+)
 from handlers.ids import ActionId, BlockId, CallbackId
-
-Block = dict[str, Any]
-View = dict[str, Any]
-
-MESSAGE_BLOCK_LIMIT = 50
-VIEW_BLOCK_LIMIT = 100
-
-
-def _text(text: str, kind: str = "plain_text") -> dict[str, Any]:
-    if kind == "plain_text":
-        return {"type": "plain_text", "text": text[:3000], "emoji": True}
-    return {"type": "mrkdwn", "text": text[:3000]}
-
-
-def section(text: str) -> Block:
-    return {"type": "section", "text": _text(text, "mrkdwn")}
-
-
-def _button(label: str, action_id: ActionId, value: str, style: str | None = None) -> Block:
-    button: Block = {
-        "type": "button",
-        "text": _text(label),
-        "action_id": action_id,
-        "value": value,
-    }
-    if style:
-        button["style"] = style
-    return button
-
-
-def _modal(
-    callback_id: CallbackId,
-    title: str,
-    submit: str,
-    blocks: list[Block],
-    private_metadata: str = "",
-    lang: str = "en",
-) -> View:
-    return {
-        "type": "modal",
-        "callback_id": callback_id,
-        "title": _text(title[:24]),
-        "submit": _text(submit[:24]),
-        "close": _text(t("join.close", lang)[:24]),
-        "private_metadata": private_metadata,
-        "blocks": blocks[:VIEW_BLOCK_LIMIT],
-    }
-
-
-def _input(
-    block_id: BlockId,
-    label: str,
-    element: Block,
-    *,
-    optional: bool = False,
-    hint: str | None = None,
-) -> Block:
-    block: Block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": _text(label),
-        "element": {**element, "action_id": ActionId.INPUT},
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = _text(hint)
-    return block
-
-
-def _options(pairs: Sequence[tuple[str, str]]) -> list[Block]:
-    return [{"text": _text(label), "value": value} for value, label in pairs]
-
-
-def skill_list(labels: Sequence[str], lang: str) -> str:
-    return ", ".join(f"*{escape(label)}*" for label in labels) or t("me.none", lang)
 
 
 def help_blocks(lang: str, *, is_admin: bool, prefix: str | None = None) -> list[Block]:
@@ -96,49 +30,6 @@ def help_blocks(lang: str, *, is_admin: bool, prefix: str | None = None) -> list
     if is_admin:
         blocks.append(section(t("help.admin", lang)))
     return blocks
-
-
-def _skills_input(block_id: BlockId, label_key: str, hint_key: str, lang: str) -> Block:
-    hint = t(hint_key, lang)
-    element = {
-        "type": "plain_text_input",
-        "multiline": True,
-        "max_length": 1500,
-        "placeholder": _text(hint),
-    }
-    return _input(block_id, t(label_key, lang), element, hint=hint)
-
-
-def join_modal(lang: str) -> View:
-    blocks = [
-        section(t("charter", lang)),
-        _skills_input(BlockId.JOIN_TEACH, "join.teach_label", "join.teach_hint", lang),
-        _skills_input(BlockId.JOIN_LEARN, "join.learn_label", "join.learn_hint", lang),
-        _input(
-            BlockId.JOIN_AGREE,
-            t("join.agree_label", lang),
-            {"type": "checkboxes", "options": _options([("agree", t("join.agree", lang))])},
-        ),
-    ]
-    return _modal(CallbackId.JOIN, t("join.title", lang), t("join.submit", lang), blocks, lang=lang)
-
-
-def profile_blocks(profile: Profile, lang: str) -> list[Block]:
-    status = t(f"status.{profile.member.status}", lang)
-    lines = [
-        t("me.title", lang, status=status),
-        t("me.teach", lang, skills=skill_list(profile.teach, lang)),
-        t("me.learn", lang, skills=skill_list(profile.learn, lang)),
-    ]
-    if not profile.teach:
-        lines.append(t("me.incomplete.teach", lang))
-    if not profile.learn:
-        lines.append(t("me.incomplete.learn", lang))
-    return [section("\n".join(lines))]
-
-
-def _mention(slack_id: str) -> str:
-    return f"<@{slack_id}>"
 
 
 def intro_blocks(view: ExchangeView, lang: str) -> list[Block]:
@@ -150,20 +41,20 @@ def intro_blocks(view: ExchangeView, lang: str) -> list[Block]:
         text = t(
             "intro.pair",
             lang,
-            teacher=_mention(people[lesson.teacher_id].slack_id),
-            learner=_mention(people[lesson.learner_id].slack_id),
+            teacher=mention(people[lesson.teacher_id].slack_id),
+            learner=mention(people[lesson.learner_id].slack_id),
             teach=escape(lesson.teach_label),
             learn=escape(lesson.learn_label),
         )
     else:
-        lines = [t("intro.many", lang, people=", ".join(_mention(s) for s in view.slack_ids()))]
+        lines = [t("intro.many", lang, people=", ".join(mention(s) for s in view.slack_ids()))]
         lines += [
             "• "
             + t(
                 "intro.lesson",
                 lang,
-                teacher=_mention(people[lesson.teacher_id].slack_id),
-                learner=_mention(people[lesson.learner_id].slack_id),
+                teacher=mention(people[lesson.teacher_id].slack_id),
+                learner=mention(people[lesson.learner_id].slack_id),
                 teach=escape(lesson.teach_label),
                 learn=escape(lesson.learn_label),
             )
@@ -177,9 +68,9 @@ def intro_blocks(view: ExchangeView, lang: str) -> list[Block]:
             "type": "actions",
             "block_id": BlockId.INTRO_ACTIONS,
             "elements": [
-                _button(t("button.schedule", lang), ActionId.SCHEDULE, value, "primary"),
-                _button(t("button.met", lang), ActionId.MET, value),
-                _button(t("button.not_fit", lang), ActionId.NOT_FIT, value, "danger"),
+                button(t("button.schedule", lang), ActionId.SCHEDULE, value, "primary"),
+                button(t("button.met", lang), ActionId.MET, value),
+                button(t("button.not_fit", lang), ActionId.NOT_FIT, value, "danger"),
             ],
         },
     ]
@@ -187,24 +78,24 @@ def intro_blocks(view: ExchangeView, lang: str) -> list[Block]:
 
 def intro_fallback(view: ExchangeView, lang: str) -> str:
     """Notification text for the intro (shown where blocks are not)."""
-    return t("intro.many", lang, people=", ".join(_mention(s) for s in view.slack_ids()))
+    return t("intro.many", lang, people=", ".join(mention(s) for s in view.slack_ids()))
 
 
 def schedule_modal(exchange_id: int, lang: str) -> View:
     blocks = [
-        _input(BlockId.SCHEDULE_WHEN, t("schedule.date", lang), {"type": "datetimepicker"}),
-        _input(
+        input_block(BlockId.SCHEDULE_WHEN, t("schedule.date", lang), {"type": "datetimepicker"}),
+        input_block(
             BlockId.SCHEDULE_PLACE,
             t("schedule.place", lang),
             {
                 "type": "plain_text_input",
                 "max_length": 200,
-                "placeholder": _text(t("schedule.place_hint", lang)),
+                "placeholder": text_object(t("schedule.place_hint", lang)),
             },
             optional=True,
         ),
     ]
-    return _modal(
+    return modal(
         CallbackId.SCHEDULE,
         t("schedule.title", lang),
         t("schedule.submit", lang),
@@ -233,7 +124,7 @@ def followup_blocks(view: ExchangeView, slack_id: str, lang: str) -> list[Block]
         "followup.text",
         lang,
         skill=escape(" / ".join(dict.fromkeys(skills))),
-        others=", ".join(_mention(s) for s in others),
+        others=", ".join(mention(s) for s in others),
     )
     return [
         section(text),
@@ -241,7 +132,7 @@ def followup_blocks(view: ExchangeView, slack_id: str, lang: str) -> list[Block]
             "type": "actions",
             "block_id": BlockId.FOLLOWUP_ACTIONS,
             "elements": [
-                _button(t("button.evaluate", lang), ActionId.EVALUATE, str(view.id), "primary")
+                button(t("button.evaluate", lang), ActionId.EVALUATE, str(view.id), "primary")
             ],
         },
     ]
@@ -250,23 +141,23 @@ def followup_blocks(view: ExchangeView, slack_id: str, lang: str) -> list[Block]
 def evaluation_modal(exchange_id: int, *, learner: bool, lang: str) -> View:
     satisfaction = [(str(n), t(f"eval.satisfaction.{n}", lang)) for n in range(5, 0, -1)]
     blocks = [
-        _input(
+        input_block(
             BlockId.EVAL_SATISFACTION,
             t("eval.satisfaction", lang),
-            {"type": "static_select", "options": _options(satisfaction)},
+            {"type": "static_select", "options": options(satisfaction)},
         ),
     ]
     if learner:
         goals = [(g, t(f"eval.goal.{g}", lang)) for g in ("yes", "partly", "no")]
         blocks.append(
-            _input(
+            input_block(
                 BlockId.EVAL_GOAL,
                 t("eval.goal", lang),
-                {"type": "radio_buttons", "options": _options(goals)},
+                {"type": "radio_buttons", "options": options(goals)},
             )
         )
     blocks += [
-        _input(
+        input_block(
             BlockId.EVAL_HOURS,
             t("eval.hours", lang),
             {
@@ -276,7 +167,7 @@ def evaluation_modal(exchange_id: int, *, learner: bool, lang: str) -> View:
                 "max_value": "100",
             },
         ),
-        _input(
+        input_block(
             BlockId.EVAL_COMMENT,
             t("eval.comment", lang),
             {"type": "plain_text_input", "multiline": True, "max_length": 2000},
@@ -284,7 +175,7 @@ def evaluation_modal(exchange_id: int, *, learner: bool, lang: str) -> View:
             hint=t("eval.comment_hint", lang),
         ),
     ]
-    return _modal(
+    return modal(
         CallbackId.EVALUATION,
         t("eval.title", lang),
         t("eval.submit", lang),
@@ -335,19 +226,7 @@ def digest_blocks(figures: DigestFigures, lang: str) -> list[Block]:
     else:
         lines.append(t("digest.no_evaluations", lang))
     lines.append(t("digest.hours", lang, hours=f"{figures.hours:g}"))
-    return [{"type": "header", "text": _text(title[:150])}, section("\n".join(lines))]
-
-
-def home_view(profile: Profile | None, lang: str) -> View:
-    blocks: list[Block] = [
-        {"type": "header", "text": _text(t("home.title", lang))},
-        section(t("home.intro", lang)),
-    ]
-    if profile is None:
-        blocks.append(section(t("home.not_member", lang)))
-    else:
-        blocks += profile_blocks(profile, lang)
-    return {"type": "home", "blocks": blocks[:VIEW_BLOCK_LIMIT]}
+    return [{"type": "header", "text": text_object(title[:150])}, section("\n".join(lines))]
 
 
 def unmatched_text(reason: str, skill: str | None, demand: int, lang: str) -> str:
@@ -363,28 +242,28 @@ def _preview_line(exchange: ProposedExchange, lang: str) -> str:
         return t(
             "preview.line.swap",
             lang,
-            first=_mention(first.teacher),
-            second=_mention(first.learner),
+            first=mention(first.teacher),
+            second=mention(first.learner),
             skill=escape(first.teach),
             other=escape(lessons[1].teach),
         )
     if exchange.kind == "cycle":
-        chain = " → ".join(f"{_mention(x.teacher)} (*{escape(x.teach)}*)" for x in lessons)
-        return t("preview.line.cycle", lang, people=f"{chain} → {_mention(first.teacher)}")
+        chain = " → ".join(f"{mention(x.teacher)} (*{escape(x.teach)}*)" for x in lessons)
+        return t("preview.line.cycle", lang, people=f"{chain} → {mention(first.teacher)}")
     if exchange.kind == "group":
-        learners = ", ".join(_mention(x.learner) for x in lessons)
+        learners = ", ".join(mention(x.learner) for x in lessons)
         return t(
             "preview.line.group",
             lang,
-            teacher=_mention(first.teacher),
+            teacher=mention(first.teacher),
             skill=escape(first.teach),
             learners=learners,
         )
     return t(
         "preview.line.pair",
         lang,
-        teacher=_mention(first.teacher),
-        learner=_mention(first.learner),
+        teacher=mention(first.teacher),
+        learner=mention(first.learner),
         skill=escape(first.teach),
     )
 
@@ -398,7 +277,7 @@ def preview_blocks(result: RoundResult, lang: str) -> list[Block]:
     kinds = Counter(e.kind for e in result.exchanges)
     served = len({x.learner for e in result.exchanges for x in e.lessons})
     content: list[Block] = [
-        {"type": "header", "text": _text(t("preview.title", lang))},
+        {"type": "header", "text": text_object(t("preview.title", lang))},
         section(
             t(
                 "preview.summary",

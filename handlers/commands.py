@@ -1,24 +1,39 @@
-"""`/rex` and its subcommands: parse, call the domain, answer ephemerally."""
+"""`/rex` and its subcommands: ack, parse, call the domain, answer ephemerally."""
 
+import json
+import re
 from collections.abc import Callable
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from rapidfuzz import fuzz, process
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import delivery, members
+from bot import delivery, members, privacy
 from bot.exchanges import preview_round, run_round
 from bot.messages import t, tn
+from bot.runtime import Rex
 from bot.text import InvalidInput, escape
-from handlers import blocks
-from handlers.context import language_of, rex_of, session_of
+from handlers import blocks, member_views
+from handlers.blockkit import mention, section
+from handlers.context import language_of, rex_of, said, session_of
+from handlers.home import publish_home
 from storage.models import MemberStatus, SkillKind
 
 Subcommand = Callable[[str, dict[str, Any], BoltContext, WebClient, Respond], None]
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
 def register(app: App) -> None:
     app.command("/rex")(on_rex)
+
+
+def unescape(text: str) -> str:
+    """Slack sends `&`, `<` and `>` in command text as entities; Rex escapes on output."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def on_rex(
@@ -26,29 +41,63 @@ def on_rex(
 ) -> None:
     ack()
     name, _, rest = (command.get("text") or "").strip().partition(" ")
+    if not name:
+        _open_profile(command, context, client, respond)
+        return
     handler = SUBCOMMANDS.get(name.lower())
     if handler is None:
-        _show_help(name or None, command, context, respond)
+        _show_help(name, command, context, respond)
         return
-    handler(rest.strip(), command, context, client, respond)
+    handler(unescape(rest.strip()), command, context, client, respond)
 
 
 def _say(respond: Respond, text: str) -> None:
     respond(text=text, response_type="ephemeral")
 
 
+def _closest(name: str) -> str | None:
+    found = process.extractOne(name.lower(), list(SUBCOMMANDS), scorer=fuzz.ratio, score_cutoff=70)
+    return str(found[0]) if found else None
+
+
 def _show_help(
     unknown: str | None, command: dict[str, Any], context: BoltContext, respond: Respond
 ) -> None:
-    """The commands, after a word on the unknown one when there was one."""
+    """The commands, after a word on the unknown one (and the closest command) if any."""
     lang = language_of(context)
-    prefix = t("unknown_command", lang, command=escape(unknown)) if unknown else None
+    prefix = None
+    if unknown:
+        suggestion = _closest(unknown)
+        prefix = (
+            t("did_you_mean", lang, command=escape(unknown[:40]), suggestion=suggestion)
+            if suggestion
+            else t("unknown_command", lang, command=escape(unknown[:40]))
+        )
     is_admin = rex_of(context).is_admin(command["user_id"])
     respond(
         blocks=blocks.help_blocks(lang, is_admin=is_admin, prefix=prefix),
-        text=t("help", lang),
+        text=prefix or t("help", lang),
         response_type="ephemeral",
     )
+
+
+def _help(
+    _: str, command: dict[str, Any], context: BoltContext, __: WebClient, respond: Respond
+) -> None:
+    _show_help(None, command, context, respond)
+
+
+def _open_profile(
+    command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    """`/rex` alone: the profile modal for a member, the join modal for anyone else."""
+    lang = language_of(context)
+    profile = members.profile(session_of(context), slack_id=command["user_id"])
+    if profile is None or profile.member.status == MemberStatus.LEFT:
+        view = member_views.join_modal(lang)
+    else:
+        view = member_views.profile_modal(profile, lang)
+    client.views_open(trigger_id=command["trigger_id"], view=view)
 
 
 def _join(
@@ -58,39 +107,132 @@ def _join(
     profile = members.profile(session_of(context), slack_id=command["user_id"])
     if profile is not None and profile.member.status != MemberStatus.LEFT:
         respond(
-            blocks=[blocks.section(t("join.already", lang)), *blocks.profile_blocks(profile, lang)],
+            blocks=[section(t("join.already", lang)), *member_views.profile_blocks(profile, lang)],
             text=t("join.already", lang),
             response_type="ephemeral",
         )
         return
-    client.views_open(trigger_id=command["trigger_id"], view=blocks.join_modal(lang))
+    client.views_open(trigger_id=command["trigger_id"], view=member_views.join_modal(lang))
 
 
-def _add_skill(kind: SkillKind) -> Subcommand:
-    def add(
-        text: str, command: dict[str, Any], context: BoltContext, _: WebClient, respond: Respond
+def _changing(
+    change: Callable[[str, dict[str, Any], BoltContext, Rex], str],
+) -> Subcommand:
+    """A subcommand that changes the member's data: refusals and "not a member" answered
+    alike, the change committed, the answer given and the Home tab republished."""
+
+    def run(
+        text: str,
+        command: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+        respond: Respond,
     ) -> None:
         lang = language_of(context)
-        if not text:
-            _say(respond, t(f"skill.usage.{kind}", lang))
-            return
         session = session_of(context)
-        rex = rex_of(context)
         try:
-            label, added = members.add_skill(
-                session, slack_id=command["user_id"], kind=kind, raw_label=text, now=rex.clock()
-            )
+            answer = change(text, command, context, rex_of(context))
         except InvalidInput as exc:
-            _say(respond, t(exc.key, lang, **exc.params))
+            session.rollback()
+            _say(respond, said(exc.key, lang, exc.params))
             return
         except members.NotMember:
+            session.rollback()
             _say(respond, t("not_member", lang))
             return
         session.commit()
-        key = f"skill.added.{kind}" if added else "skill.known"
-        _say(respond, t(key, lang, skill=escape(label)))
+        _say(respond, answer)
+        publish_home(session, client, command["user_id"], lang)
 
-    return add
+    return run
+
+
+def _add_skill(kind: SkillKind) -> Subcommand:
+    def add(text: str, command: dict[str, Any], context: BoltContext, rex: Rex) -> str:
+        lang = language_of(context)
+        if not text:
+            return t(f"skill.usage.{kind}", lang)
+        label, added = members.add_skill(
+            session_of(context),
+            slack_id=command["user_id"],
+            kind=kind,
+            raw_label=text,
+            now=rex.clock(),
+        )
+        rex.remember_labels([label])
+        key = f"skill.added.{kind}" if added else "skill.known"
+        return t(key, lang, skill=escape(label))
+
+    return _changing(add)
+
+
+def _remove(text: str, command: dict[str, Any], context: BoltContext, rex: Rex) -> str:
+    lang = language_of(context)
+    if not text:
+        return t("skill.usage.remove", lang)
+    gone = members.remove_skill(session_of(context), slack_id=command["user_id"], raw_label=text)
+    return t("skill.removed", lang, skill=escape(gone[0].label))
+
+
+def _pause(text: str, command: dict[str, Any], context: BoltContext, rex: Rex) -> str:
+    """`/rex pause` or `/rex pause until 2026-12-24`: resumes on that day, member's time."""
+    lang = language_of(context)
+    session = session_of(context)
+    until = None
+    if text:
+        found = DATE.search(text)
+        try:
+            day = date.fromisoformat(found.group(1)) if found else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise InvalidInput("error.pause_date", days=members.MAX_PAUSE.days)
+        until = resume_time(day, session_member_tz(context, command["user_id"], rex))
+    members.pause(session, slack_id=command["user_id"], until=until, now=rex.clock())
+    if until is not None:
+        return t("paused.until", lang, date=until.date().isoformat())
+    return t("paused", lang)
+
+
+def session_member_tz(context: BoltContext, slack_id: str, rex: Rex) -> str:
+    member = members.profile(session_of(context), slack_id=slack_id)
+    tz = member.member.tz if member else None
+    return tz or rex.settings.rex_timezone
+
+
+def resume_time(day: date, tz: str) -> datetime:
+    """A pause "until a date" ends at the start of that day where the member lives."""
+    try:
+        zone = ZoneInfo(tz)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+def _resume(_: str, command: dict[str, Any], context: BoltContext, rex: Rex) -> str:
+    members.resume(session_of(context), slack_id=command["user_id"])
+    return t("resumed", language_of(context))
+
+
+def _leave(_: str, command: dict[str, Any], context: BoltContext, rex: Rex) -> str:
+    members.leave(session_of(context), slack_id=command["user_id"], now=rex.clock())
+    return t("left", language_of(context))
+
+
+def _avoid(text: str, command: dict[str, Any], context: BoltContext, rex: Rex) -> str:
+    """Add someone to the confidential avoid list; with nobody named, show the list."""
+    lang = language_of(context)
+    found = MENTION.search(text)
+    if found is None:
+        profile = members.profile(session_of(context), slack_id=command["user_id"])
+        if profile is None or profile.member.status == MemberStatus.LEFT:
+            raise members.NotMember(command["user_id"])
+        listed = ", ".join(mention(p) for p in profile.avoided)
+        usage = t("avoid.usage", lang)
+        return f"{usage}\n{t('avoid.list', lang, people=listed)}" if listed else usage
+    other = found.group(1)
+    added = members.avoid(session_of(context), slack_id=command["user_id"], other=other)
+    return t("avoid.added" if added else "avoid.known", lang, who=mention(other))
 
 
 def _me(
@@ -102,29 +244,45 @@ def _me(
         _say(respond, t("not_member", lang))
         return
     respond(
-        blocks=blocks.profile_blocks(profile, lang),
-        text=t("me.title", lang, status=""),
+        blocks=member_views.profile_blocks(profile, lang),
+        text=t("me.title", lang, status=member_views.status_text(profile, lang)),
         response_type="ephemeral",
     )
 
 
-def _status(status: MemberStatus, key: str) -> Subcommand:
-    def change(
-        _: str, command: dict[str, Any], context: BoltContext, __: WebClient, respond: Respond
-    ) -> None:
-        lang = language_of(context)
-        session = session_of(context)
-        try:
-            members.set_status(
-                session, slack_id=command["user_id"], status=status, now=rex_of(context).clock()
-            )
-        except members.NotMember:
-            _say(respond, t("not_member", lang))
-            return
-        session.commit()
-        _say(respond, t(key, lang))
+def _mydata(
+    _: str, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    """Everything Rex stores about the person, as a JSON file in their DM with Rex."""
+    lang = language_of(context)
+    slack_id = command["user_id"]
+    try:
+        data = privacy.export(session_of(context), slack_id=slack_id)
+    except members.NotMember:
+        _say(respond, t("not_member", lang))
+        return
+    channel = client.conversations_open(users=slack_id)["channel"]["id"]
+    client.files_upload_v2(
+        channel=channel,
+        filename="rex-my-data.json",
+        title=t("mydata.title", lang),
+        content=json.dumps(data, ensure_ascii=False, indent=2),
+    )
+    _say(respond, t("mydata.sent", lang))
 
-    return change
+
+def _forget_me(
+    _: str, command: dict[str, Any], context: BoltContext, __: WebClient, respond: Respond
+) -> None:
+    lang = language_of(context)
+    if members.profile(session_of(context), slack_id=command["user_id"]) is None:
+        _say(respond, t("not_member", lang))
+        return
+    respond(
+        blocks=member_views.forget_blocks(lang),
+        text=t("forget.confirm", lang),
+        response_type="ephemeral",
+    )
 
 
 def _admin(
@@ -161,15 +319,17 @@ def _admin(
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {
-    "help": lambda _text, command, context, _client, respond: _show_help(
-        None, command, context, respond
-    ),
+    "help": _help,
     "join": _join,
     "teach": _add_skill(SkillKind.TEACH),
     "learn": _add_skill(SkillKind.LEARN),
+    "remove": _changing(_remove),
     "me": _me,
-    "pause": _status(MemberStatus.PAUSED, "paused"),
-    "resume": _status(MemberStatus.ACTIVE, "resumed"),
-    "leave": _status(MemberStatus.LEFT, "left"),
+    "pause": _changing(_pause),
+    "resume": _changing(_resume),
+    "leave": _changing(_leave),
+    "avoid": _changing(_avoid),
+    "mydata": _mydata,
+    "forget-me": _forget_me,
     "admin": _admin,
 }

@@ -5,9 +5,11 @@ from typing import Any
 from slack_bolt import BoltContext
 from sqlmodel import Session
 
-from bot.messages import DEFAULT_LANGUAGE
+from bot.members import FormErrors
+from bot.messages import DEFAULT_LANGUAGE, t
 from bot.runtime import Rex
-from handlers.ids import ActionId
+from bot.text import escape
+from handlers.ids import BlockId
 
 
 def session_of(context: BoltContext) -> Session:
@@ -32,9 +34,35 @@ def form_errors(errors: dict[str, str]) -> dict[str, object]:
     return {"response_action": "errors", "errors": errors}
 
 
+# Where each field a domain function names is shown in Rex's modals.
+FIELD_BLOCKS = {
+    "teach": BlockId.TEACH_SKILLS,
+    "learn": BlockId.LEARN_SKILLS,
+    "agree": BlockId.JOIN_AGREE,
+    "bio": BlockId.PROFILE_BIO,
+    "preference": BlockId.PROFILE_PREFERENCE,
+}
+
+
+def field_errors(errors: FormErrors, lang: str) -> dict[str, object]:
+    """A domain refusal, as errors under the fields of the modal it came from."""
+    return form_errors(
+        {
+            FIELD_BLOCKS[name]: said(key, lang, params)
+            for name, (key, params) in errors.errors.items()
+        }
+    )
+
+
+def said(key: str, lang: str, params: dict[str, object]) -> str:
+    """A catalogue text whose parameters may hold what someone typed: escaped first."""
+    return t(key, lang, **{k: escape(v) if isinstance(v, str) else v for k, v in params.items()})
+
+
 def state_of(view: dict[str, Any], block_id: str) -> dict[str, Any]:
     """The submitted state of one input block's element (empty when absent)."""
-    element = view.get("state", {}).get("values", {}).get(block_id, {}).get(ActionId.INPUT)
+    block = view.get("state", {}).get("values", {}).get(block_id) or {}
+    element = next(iter(block.values()), None) if isinstance(block, dict) else None
     return element if isinstance(element, dict) else {}
 
 
@@ -46,6 +74,12 @@ def text_value(view: dict[str, Any], block_id: str) -> str | None:
 def selected_value(view: dict[str, Any], block_id: str) -> str | None:
     option = state_of(view, block_id).get("selected_option")
     return option.get("value") if isinstance(option, dict) else None
+
+
+def selected_values(view: dict[str, Any], block_id: str) -> list[str]:
+    """The values chosen in a multi-select or checkboxes input."""
+    options = state_of(view, block_id).get("selected_options") or []
+    return [str(o["value"]) for o in options if isinstance(o, dict) and "value" in o]
 
 
 def user_id_of(body: dict[str, Any]) -> str:

@@ -7,23 +7,17 @@ from slack_sdk import WebClient
 
 from bot import members
 from bot.messages import t
-from handlers.blocks import skill_list
+from handlers.blockkit import skill_list
 from handlers.context import (
-    form_errors,
+    field_errors,
     language_of,
     rex_of,
+    selected_values,
     session_of,
-    state_of,
-    text_value,
     user_id_of,
 )
+from handlers.home import publish_home, refresh_from_slack
 from handlers.ids import BlockId, CallbackId
-
-FIELD_BLOCKS = {
-    "teach": BlockId.JOIN_TEACH,
-    "learn": BlockId.JOIN_LEARN,
-    "agree": BlockId.JOIN_AGREE,
-}
 
 
 def register(app: App) -> None:
@@ -35,30 +29,24 @@ def on_join_submitted(
 ) -> None:
     lang = language_of(context)
     slack_id = user_id_of(body)
-    agreed = bool(state_of(view, BlockId.JOIN_AGREE).get("selected_options"))
     session = session_of(context)
+    rex = rex_of(context)
     try:
         profile = members.join(
             session,
             slack_id=slack_id,
             display_name=str(body["user"].get("name") or ""),
-            teach_text=text_value(view, BlockId.JOIN_TEACH),
-            learn_text=text_value(view, BlockId.JOIN_LEARN),
-            agreed=agreed,
-            now=rex_of(context).clock(),
+            teach=selected_values(view, BlockId.TEACH_SKILLS),
+            learn=selected_values(view, BlockId.LEARN_SKILLS),
+            agreed=bool(selected_values(view, BlockId.JOIN_AGREE)),
+            now=rex.clock(),
         )
     except members.FormErrors as exc:
-        ack(
-            form_errors(
-                {
-                    FIELD_BLOCKS[name]: t(key, lang, **params)
-                    for name, (key, params) in exc.errors.items()
-                }
-            )
-        )
+        ack(field_errors(exc, lang))
         return
     session.commit()
     ack()
+    rex.remember_labels(profile.teach + profile.learn)
     client.chat_postMessage(
         channel=slack_id,
         text=t(
@@ -69,3 +57,5 @@ def on_join_submitted(
             learn=skill_list(profile.learn, lang),
         ),
     )
+    refresh_from_slack(session, rex, client, slack_id)
+    publish_home(session, client, slack_id, lang)

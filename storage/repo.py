@@ -5,10 +5,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import (
+    Avoidance,
     DueWork,
     Evaluation,
     Exchange,
@@ -50,8 +51,40 @@ def skills_of(session: Session, *, member_id: int) -> list[Skill]:
     )
 
 
-def delete_skills(session: Session, *, member_id: int) -> None:
-    session.execute(delete(Skill).where(col(Skill.member_id) == member_id))
+def all_skill_labels(session: Session) -> list[str]:
+    """Every skill label as typed, active members' or not (for type-ahead suggestions)."""
+    return list(session.exec(select(Skill.label)).all())
+
+
+def avoided_by(session: Session, *, member_id: int) -> list[str]:
+    """The Slack ids a member asked never to be matched with."""
+    return list(
+        session.exec(
+            select(Avoidance.avoided_slack_id)
+            .where(Avoidance.member_id == member_id)
+            .order_by(col(Avoidance.id))
+        ).all()
+    )
+
+
+def avoid_map(session: Session) -> dict[int, frozenset[str]]:
+    """Every member's avoid list, in one query."""
+    lists: dict[int, set[str]] = {}
+    for member_id, other in session.exec(select(Avoidance.member_id, Avoidance.avoided_slack_id)):
+        lists.setdefault(member_id, set()).add(other)
+    return {member_id: frozenset(others) for member_id, others in lists.items()}
+
+
+def pauses_ending(session: Session, *, now: datetime) -> list[Member]:
+    return list(
+        session.exec(
+            select(Member).where(
+                Member.status == MemberStatus.PAUSED,
+                col(Member.paused_until).is_not(None),
+                col(Member.paused_until) <= now,
+            )
+        ).all()
+    )
 
 
 def active_members_with_skills(session: Session) -> list[tuple[Member, list[Skill]]]:
@@ -163,14 +196,16 @@ def add_due_work(
     session.add(DueWork(kind=kind, exchange_id=exchange_id, member_id=member_id, due_at=due_at))
 
 
-def hours_balance(session: Session) -> dict[int, tuple[float, float]]:
-    """Hours each member reported, as (taught, learned), by their role in each exchange;
-    in a swap one session both teaches and learns, so it counts on both sides."""
+def hours_balance(
+    session: Session, *, member_id: int | None = None
+) -> dict[int, tuple[float, float]]:
+    """Hours each member (or one) reported, as (taught, learned), by their role in each
+    exchange; in a swap one session both teaches and learns, so it counts on both sides."""
     taught = select(Lesson.exchange_id, Lesson.teacher_id.label("member_id")).distinct()  # type: ignore[attr-defined]
     learned = select(Lesson.exchange_id, Lesson.learner_id.label("member_id")).distinct()  # type: ignore[attr-defined]
     balance: dict[int, list[float]] = {}
     for side, roles in enumerate((taught.subquery(), learned.subquery())):
-        rows = session.exec(
+        query = (
             select(Evaluation.member_id, func.sum(Evaluation.hours))
             .join(
                 roles,
@@ -178,7 +213,10 @@ def hours_balance(session: Session) -> dict[int, tuple[float, float]]:
                 & (roles.c.member_id == Evaluation.member_id),
             )
             .group_by(col(Evaluation.member_id))
-        ).all()
+        )
+        if member_id is not None:
+            query = query.where(Evaluation.member_id == member_id)
+        rows = session.exec(query).all()
         for member_id, hours in rows:
             balance.setdefault(member_id, [0.0, 0.0])[side] = float(hours or 0)
     return {member_id: (t, le) for member_id, (t, le) in balance.items()}

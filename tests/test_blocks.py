@@ -1,13 +1,15 @@
 """Block Kit builders, tested as the dicts Slack receives."""
 
+import json
 from datetime import UTC, datetime
 
 from bot.digest import DigestFigures
 from bot.exchanges import ExchangeView
 from bot.members import Profile
-from handlers import blocks
+from handlers import blocks, member_views
+from handlers.blockkit import MESSAGE_BLOCK_LIMIT, VIEW_BLOCK_LIMIT
 from handlers.ids import ActionId, BlockId, CallbackId
-from storage.models import Exchange, Lesson, Member
+from storage.models import Exchange, Lesson, MeetingPreference, Member, Skill, SkillKind
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -24,26 +26,58 @@ def _view(*lessons: tuple[int, int, str, str]) -> ExchangeView:
     )
 
 
+def _profile(teach: int = 2, learn: int = 1) -> Profile:
+    member = Member(
+        id=1,
+        slack_id="U1",
+        bio="Hi <!channel>",
+        languages="en,fr",
+        preference=MeetingPreference.REMOTE,
+    )
+    skills = [
+        Skill(
+            member_id=1,
+            kind=SkillKind.TEACH,
+            label=f"Skill {i}",
+            normalized=f"s{i}",
+            level="expert" if i == 0 else None,
+            note="pivot <b>" if i == 0 else None,
+        )
+        for i in range(teach)
+    ]
+    skills += [
+        Skill(member_id=1, kind=SkillKind.LEARN, label=f"Learn {i}", normalized=f"l{i}")
+        for i in range(learn)
+    ]
+    return Profile(member, skills)
+
+
 def test_every_modal_respects_slack_limits() -> None:
     for view in (
-        blocks.join_modal("en"),
+        member_views.join_modal("en"),
         blocks.schedule_modal(1, "en"),
         blocks.evaluation_modal(1, learner=True, lang="en"),
+        member_views.profile_modal(_profile(), "en"),
+        member_views.add_skill_modal("en"),
+        member_views.pause_modal("2026-12-14", "en"),
     ):
         assert view["type"] == "modal"
         for part in ("title", "submit", "close"):
             assert len(view[part]["text"]) <= 24
-        assert len(view["blocks"]) <= blocks.VIEW_BLOCK_LIMIT
+        assert len(view["blocks"]) <= VIEW_BLOCK_LIMIT
         inputs = [b for b in view["blocks"] if b["type"] == "input"]
-        assert all(b["element"]["action_id"] == ActionId.INPUT for b in inputs)
+        assert all(
+            b["element"]["action_id"] in (ActionId.INPUT, ActionId.SKILL_SEARCH) for b in inputs
+        )
 
 
 def test_join_modal_has_charter_fields_and_consent() -> None:
-    view = blocks.join_modal("en")
+    view = member_views.join_modal("en")
     assert view["callback_id"] == CallbackId.JOIN
     assert view["blocks"][0]["text"]["text"].startswith("*The charter*")
     by_id = {b.get("block_id"): b for b in view["blocks"]}
-    assert by_id[BlockId.JOIN_TEACH]["element"]["multiline"] is True
+    assert by_id[BlockId.TEACH_SKILLS]["element"]["type"] == "multi_external_select"
+    assert by_id[BlockId.TEACH_SKILLS]["element"]["action_id"] == ActionId.SKILL_SEARCH
     assert by_id[BlockId.JOIN_AGREE]["element"]["type"] == "checkboxes"
     assert by_id[BlockId.JOIN_AGREE]["optional"] is False
 
@@ -100,7 +134,7 @@ def test_digest_blocks_show_percentages_and_no_individual_data() -> None:
         hours=7.5,
     )
     content = blocks.digest_blocks(figures, "en")
-    assert len(content) <= blocks.MESSAGE_BLOCK_LIMIT
+    assert len(content) <= MESSAGE_BLOCK_LIMIT
     text = content[1]["text"]["text"]
     assert "80% of evaluations rate 4 or 5" in text and "average 4.2/5" in text
     assert "60% met, 20% partly met" in text and "7.5 hours" in text
@@ -109,5 +143,45 @@ def test_digest_blocks_show_percentages_and_no_individual_data() -> None:
 
 def test_profile_says_what_is_missing() -> None:
     member = Member(slack_id="U1")
-    text = blocks.profile_blocks(Profile(member, ["Go"], []), "en")[0]["text"]["text"]
+    skills = [Skill(member_id=1, kind=SkillKind.TEACH, label="Go", normalized="go")]
+    text = member_views.profile_blocks(Profile(member, skills), "en")[0]["text"]["text"]
     assert "*Go*" in text and "nothing to learn yet" in text
+
+
+def test_profile_modal_is_prefilled() -> None:
+    view = member_views.profile_modal(_profile(), "en")
+    by_id = {b["block_id"]: b["element"] for b in view["blocks"]}
+    assert [o["value"] for o in by_id[BlockId.TEACH_SKILLS]["initial_options"]] == [
+        "Skill 0",
+        "Skill 1",
+    ]
+    assert [o["value"] for o in by_id[BlockId.PROFILE_LANGUAGES]["initial_options"]] == ["en", "fr"]
+    assert by_id[BlockId.PROFILE_PREFERENCE]["initial_option"]["value"] == "remote"
+    assert by_id[BlockId.PROFILE_BIO]["initial_value"] == "Hi <!channel>"  # plain_text: inert
+
+
+def test_home_tab_stays_under_100_blocks_and_cuts_long_lists() -> None:
+    profile = _profile(teach=15, learn=15)
+    many = [_view((1, i + 2, f"Topic {i}", "x")) for i in range(40)]
+    home = member_views.home_view(
+        profile, "en", open_exchanges=many, past_exchanges=many, hours=(12.5, 3.0)
+    )
+    assert home["type"] == "home" and len(home["blocks"]) <= VIEW_BLOCK_LIMIT
+    text = json.dumps(home["blocks"], ensure_ascii=False)
+    assert "… and 30 more" in text and "… and 5 more" in text
+    assert "taught 12.5 h · learned 3 h" in text
+    assert "*Skill 0* (expert) – pivot &lt;b&gt;" in text
+    assert "Hi &lt;!channel&gt;" in text
+    actions = [e["action_id"] for e in home["blocks"][-1]["elements"]]
+    assert actions == [
+        ActionId.EDIT_PROFILE,
+        ActionId.ADD_SKILL,
+        ActionId.PAUSE,
+        ActionId.MATCH_NOW,
+    ]
+
+
+def test_home_tab_says_what_is_missing() -> None:
+    home = member_views.home_view(_profile(teach=0, learn=1), "en")
+    text = json.dumps(home["blocks"], ensure_ascii=False)
+    assert "incomplete" in text and "You have nothing to teach yet" in text

@@ -83,6 +83,9 @@ def test_refusal_for_reciprocity_then_welcome(demo: Run) -> None:
     refusal = joining.index(t("error.need_learn"))
     first = COMMUNITY[0].name
     assert joining.index(f"Welcome to Rex, @{first}!") > refusal
+    person = COMMUNITY[0]
+    welcome = f"You can teach {', '.join(person.teach)} and want to learn"
+    assert welcome in " ".join(joining.split())  # each skill kept whole, as typed
     assert "Voluntary" in joining  # the charter, read from the modal Rex opened
 
 

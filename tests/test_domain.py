@@ -31,8 +31,8 @@ def _join(session: Session, slack_id: str, teach: str, learn: str, when: datetim
         session,
         slack_id=slack_id,
         display_name=slack_id,
-        teach_text=teach,
-        learn_text=learn,
+        teach=teach.split("\n"),
+        learn=learn.split("\n"),
         agreed=True,
         now=when,
     )
@@ -45,8 +45,8 @@ def test_join_validates_everything_before_writing(session: Session) -> None:
             session,
             slack_id="U1",
             display_name="u",
-            teach_text="",
-            learn_text="x" * 81,
+            teach=[],
+            learn=["x" * 81],
             agreed=False,
             now=NOW,
         )
@@ -61,8 +61,8 @@ def test_join_validates_everything_before_writing(session: Session) -> None:
             session,
             slack_id="U1",
             display_name="u",
-            teach_text="\n".join(f"skill {i}" for i in range(16)),
-            learn_text="x",
+            teach=[f"skill {i}" for i in range(16)],
+            learn=["x"],
             agreed=True,
             now=NOW,
         )
@@ -71,7 +71,7 @@ def test_join_validates_everything_before_writing(session: Session) -> None:
 
 def test_rejoining_after_leaving_reactivates_with_the_new_profile(session: Session) -> None:
     _join(session, "U1", "Python", "Excel")
-    members.set_status(session, slack_id="U1", status=MemberStatus.LEFT, now=NOW)
+    members.leave(session, slack_id="U1", now=NOW)
     session.commit()
     with pytest.raises(members.NotMember):
         members.add_skill(session, slack_id="U1", kind=SkillKind.TEACH, raw_label="SQL", now=NOW)
@@ -92,7 +92,7 @@ def test_add_skill_refuses_a_sixteenth_without_writing(session: Session) -> None
     assert profile is not None and len(profile.teach) == 15
     assert members.add_skill(
         session, slack_id="U1", kind=SkillKind.TEACH, raw_label="SKILL 3", now=NOW
-    ) == ("SKILL 3", False)
+    ) == ("skill 3", False)
 
 
 def test_round_pairs_never_self_skips_paused_and_keeps_one_open_exchange(session: Session) -> None:
@@ -100,7 +100,7 @@ def test_round_pairs_never_self_skips_paused_and_keeps_one_open_exchange(session
     _join(session, "UB", "Public speaking", "Python")
     _join(session, "UC", "Cooking", "Cooking")
     _join(session, "UD", "Python", "Public speaking")
-    members.set_status(session, slack_id="UD", status=MemberStatus.PAUSED, now=NOW)
+    members.pause(session, slack_id="UD", until=None, now=NOW)
     result = exchanges.run_round(session, config=CONFIG, now=NOW)
     session.commit()
     people = {m for e in result.exchanges for m in e.members}
@@ -225,7 +225,7 @@ def test_digest_figures_by_hand(session: Session) -> None:
                 created_at=NOW - timedelta(hours=5),
             )
         )
-    members.set_status(session, slack_id="UC", status=MemberStatus.PAUSED, now=NOW)
+    members.pause(session, slack_id="UC", until=None, now=NOW)
     session.commit()
     figures = digest.compute(session, since=week_ago, until=NOW)
     assert (figures.active, figures.paused, figures.new_members) == (3, 1, 3)

@@ -44,15 +44,15 @@ def test_join_opens_the_charter_modal_and_stores_the_profile(sandbox: Sandbox) -
     text = json.dumps(view)
     assert "Voluntary" in text and "Reciprocal" in text and "Confidential" in text
     assert [b.get("block_id") for b in view["blocks"][1:]] == [
-        BlockId.JOIN_TEACH,
-        BlockId.JOIN_LEARN,
+        BlockId.TEACH_SKILLS,
+        BlockId.LEARN_SKILLS,
         BlockId.JOIN_AGREE,
     ]
     answer = sandbox.submit(
         "UADA",
         {
-            BlockId.JOIN_TEACH: "Python\n  Excel pivot tables \npython",
-            BlockId.JOIN_LEARN: "Prise de parole en public",
+            BlockId.TEACH_SKILLS: ["Python", "  Excel   pivot tables ", "python"],
+            BlockId.LEARN_SKILLS: ["Prise de parole en public"],
             BlockId.JOIN_AGREE: ["agree"],
         },
     )
@@ -68,10 +68,10 @@ def test_join_opens_the_charter_modal_and_stores_the_profile(sandbox: Sandbox) -
 
 def test_join_without_reciprocity_or_charter_is_refused_in_the_modal(sandbox: Sandbox) -> None:
     for teach, learn, agree, block in (
-        ([], ["Excel"], True, BlockId.JOIN_TEACH),
-        (["Excel"], ["  "], True, BlockId.JOIN_LEARN),
+        ([], ["Excel"], True, BlockId.TEACH_SKILLS),
+        (["Excel"], ["  "], True, BlockId.LEARN_SKILLS),
         (["Excel"], ["Python"], False, BlockId.JOIN_AGREE),
-        (["x" * 81], ["Python"], True, BlockId.JOIN_TEACH),
+        (["x" * 81], ["Python"], True, BlockId.TEACH_SKILLS),
     ):
         answer = sandbox.join("UADA", teach, learn, agree=agree)
         assert answer.json is not None and answer.json["response_action"] == "errors"
@@ -91,7 +91,7 @@ def test_join_when_already_a_member_shows_the_profile(sandbox: Sandbox) -> None:
 def test_teach_learn_and_me(sandbox: Sandbox) -> None:
     _pair(sandbox)
     assert sandbox.command("UADA", "teach SQL") == ["Added *SQL* to what you can teach."]
-    assert sandbox.command("UADA", "teach sql") == ["*sql* is already in your profile."]
+    assert sandbox.command("UADA", "teach sql") == ["*SQL* is already in your profile."]
     assert sandbox.command("UADA", "learn Kubernetes") == [
         "Added *Kubernetes* to what you want to learn."
     ]
@@ -115,13 +115,14 @@ def test_commands_before_joining_say_how_to_join(sandbox: Sandbox) -> None:
         ]
 
 
-def test_help_for_empty_help_and_unknown(sandbox: Sandbox) -> None:
-    for text in ("", "help"):
-        [answer] = sandbox.command("UADA", text)
-        assert "`/rex teach <skill>`" in answer and "unknown" not in answer
-        assert "/rex admin round" not in answer
+def test_help_and_unknown_commands(sandbox: Sandbox) -> None:
+    [answer] = sandbox.command("UADA", "help")
+    assert "`/rex teach <skill>`" in answer and "I don't know" not in answer
+    assert "/rex admin round" not in answer
     [unknown] = sandbox.command("UADA", "dance <!here>")
-    assert unknown.startswith("I don't know `dance`.")
+    assert unknown.startswith("I don't know `dance`. Here is what I can do:")
+    [close] = sandbox.command("UADA", "lern Python")
+    assert close.startswith("I don't know `lern`: did you mean `/rex learn`?")
     assert "/rex admin round" in sandbox.command("UADMIN", "help")[0]
 
 
@@ -335,6 +336,7 @@ def test_bad_signature_and_stale_timestamp_are_rejected(sandbox: Sandbox) -> Non
 def test_app_home_is_published_and_redelivered_events_handled_once(sandbox: Sandbox) -> None:
     _pair(sandbox)
     event = {"type": "app_home_opened", "user": "UADA", "channel": "D1", "tab": "home"}
+    sandbox.fake.reset_calls()
     sandbox.driver.event(event, event_id="Ev0001")
     sandbox.settle()
     sandbox.driver.event(event, event_id="Ev0001", retry_num=1)

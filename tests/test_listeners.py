@@ -72,8 +72,15 @@ def test_join_with_errors_acks_field_errors_and_writes_nothing(
     view = {
         "state": {
             "values": {
-                BlockId.JOIN_TEACH: {ActionId.INPUT: {"type": "plain_text_input", "value": "Go"}},
-                BlockId.JOIN_LEARN: {ActionId.INPUT: {"type": "plain_text_input", "value": None}},
+                BlockId.TEACH_SKILLS: {
+                    ActionId.SKILL_SEARCH: {
+                        "type": "multi_external_select",
+                        "selected_options": [{"text": {"text": "Go"}, "value": "Go"}],
+                    }
+                },
+                BlockId.LEARN_SKILLS: {
+                    ActionId.SKILL_SEARCH: {"type": "multi_external_select", "selected_options": []}
+                },
                 BlockId.JOIN_AGREE: {
                     ActionId.INPUT: {"type": "checkboxes", "selected_options": []}
                 },
@@ -86,7 +93,7 @@ def test_join_with_errors_acks_field_errors_and_writes_nothing(
     )
     [(name, answer)] = said
     assert name == "ack" and answer["response_action"] == "errors"
-    assert set(answer["errors"]) == {BlockId.JOIN_LEARN, BlockId.JOIN_AGREE}
+    assert set(answer["errors"]) == {BlockId.LEARN_SKILLS, BlockId.JOIN_AGREE}
     assert session.exec(select(Member)).all() == []
     assert fake.calls_to("chat.postMessage") == []
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.messages import MESSAGES, t, tn
-from bot.text import InvalidInput, clean_label, clean_labels, escape
+from bot.text import InvalidInput, clean_label, clean_text, escape
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,9 +41,11 @@ def test_clean_label_refuses(raw: str, key: str) -> None:
     assert refused.value.key == key
 
 
-def test_clean_labels_splits_lines_commas_semicolons_and_drops_duplicates() -> None:
-    assert clean_labels("Python, Excel\n\npython;  SQL ") == ["Python", "Excel", "SQL"]
-    assert clean_labels(None) == []
+def test_clean_text_keeps_line_breaks_and_bounds_length() -> None:
+    assert clean_text("  Hello\nworld  ", max_length=20) == "Hello\nworld"
+    with pytest.raises(InvalidInput) as refused:
+        clean_text("x" * 21, max_length=20)
+    assert (refused.value.key, refused.value.params) == ("error.text_too_long", {"max": 20})
 
 
 @given(st.text(max_size=120))

@@ -1,0 +1,94 @@
+"""Block Kit building blocks shared by every view: pure functions returning Slack dicts."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.messages import t
+from bot.text import escape
+from handlers.ids import ActionId, BlockId, CallbackId
+
+Block = dict[str, Any]
+View = dict[str, Any]
+
+MESSAGE_BLOCK_LIMIT = 50
+VIEW_BLOCK_LIMIT = 100
+
+
+def text_object(text: str, kind: str = "plain_text") -> dict[str, Any]:
+    if kind == "plain_text":
+        return {"type": "plain_text", "text": text[:3000], "emoji": True}
+    return {"type": "mrkdwn", "text": text[:3000]}
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": text_object(text, "mrkdwn")}
+
+
+def button(label: str, action_id: ActionId, value: str, style: str | None = None) -> Block:
+    button: Block = {
+        "type": "button",
+        "text": text_object(label),
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def modal(
+    callback_id: CallbackId,
+    title: str,
+    submit: str,
+    blocks: list[Block],
+    private_metadata: str = "",
+    lang: str = "en",
+) -> View:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": text_object(title[:24]),
+        "submit": text_object(submit[:24]),
+        "close": text_object(t("join.close", lang)[:24]),
+        "private_metadata": private_metadata,
+        "blocks": blocks[:VIEW_BLOCK_LIMIT],
+    }
+
+
+def input_block(
+    block_id: BlockId,
+    label: str,
+    element: Block,
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": text_object(label),
+        "element": {"action_id": ActionId.INPUT, **element},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = text_object(hint)
+    return block
+
+
+def options(pairs: Sequence[tuple[str, str]]) -> list[Block]:
+    return [{"text": text_object(label), "value": value} for value, label in pairs]
+
+
+def skill_list(labels: Sequence[str], lang: str) -> str:
+    return ", ".join(f"*{escape(label)}*" for label in labels) or t("me.none", lang)
+
+
+def mention(slack_id: str) -> str:
+    return f"<@{slack_id}>"
+
+
+def lines_with_more(lines: Sequence[str], limit: int, lang: str) -> list[str]:
+    """At most `limit` lines, the cut ones summed up as "… and N more"."""
+    if len(lines) <= limit:
+        return list(lines)
+    return [*lines[:limit], t("list.more", lang, count=len(lines) - limit)]
