@@ -204,7 +204,11 @@ def profile_blocks(profile: Profile, lang: str) -> list[Block]:
     if profile.avoided:
         people = ", ".join(mention(p) for p in profile.avoided)
         lines.append(t("avoid.list", lang, people=people))
-    return [section("\n".join(lines))]
+    content = [section("\n".join(lines))]
+    if profile.missing:
+        fix = button(t("button.add_skill", lang), ActionId.ADD_SKILL, "add", "primary")
+        content.append({"type": "actions", "elements": [fix]})
+    return content
 
 
 def _exchange_line(view: ExchangeView, member_id: int, lang: str) -> str:

@@ -144,8 +144,10 @@ def test_digest_blocks_show_percentages_and_no_individual_data() -> None:
 def test_profile_says_what_is_missing() -> None:
     member = Member(slack_id="U1")
     skills = [Skill(member_id=1, kind=SkillKind.TEACH, label="Go", normalized="go")]
-    text = member_views.profile_blocks(Profile(member, skills), "en")[0]["text"]["text"]
+    shown = member_views.profile_blocks(Profile(member, skills), "en")
+    text = shown[0]["text"]["text"]
     assert "*Go*" in text and "nothing to learn yet" in text
+    assert shown[1]["elements"][0]["action_id"] == ActionId.ADD_SKILL
 
 
 def test_profile_modal_is_prefilled() -> None:
