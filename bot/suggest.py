@@ -10,11 +10,13 @@ Labels are grouped by `normalize`; a group shows its most used wording. A query 
   1. the group of the query's own canonical form ("k8s", "kubernets" → Kubernetes);
   2. groups with a word starting with the query ("prise de par" → Prise de parole en
      public), a label's first word before later words, then by popularity; then the
-     same for the canonical form of step 1 ("exel" → Excel pivot tables);
+     same without leading fillers ("basics of ru" → Rust) and for the canonical form of
+     step 1 ("exel" → Excel pivot tables);
   3. rapidfuzz `WRatio` similarity, then popularity.
-Searching runs on folded text (case, accents, "c#" → "csharp") of a few forms per group:
-its canonical form and its most used wordings, so that English canonical names find
-French wordings and back, while one-off typos stay out of the index.
+A rare label that is a slip of a far more used one found too is left out. Searching runs
+on folded text (case, accents, "c#" → "csharp") of a few forms per group: its canonical
+form and the wordings many use, so that English canonical names find French wordings and
+back, while one-off typos stay out of the index.
 """
 
 from __future__ import annotations
@@ -295,18 +297,20 @@ def _without_slips(found: list[_Group], own: str) -> list[_Group]:
     """Leave out a rarely used label that is a slip of a wording of a far more used skill
     also found ("tie management for engineers" next to time management): offering other
     people's typos invites copying them. The query's own skill always stays."""
-    return [
-        group
-        for group in found
-        if group.key == own
-        or not any(
-            other.count >= SLIP_POPULARITY * group.count
-            and process.extractOne(
-                fold(group.label), other.forms, scorer=fuzz.ratio, score_cutoff=SLIP_SIMILARITY
-            )
-            for other in found
-        )
-    ]
+    kept = []
+    for group in found:
+        bigger = [other for other in found if other.count >= SLIP_POPULARITY * group.count]
+        if group.key != own and bigger:
+            label = fold(group.label)
+            if any(
+                process.extractOne(
+                    label, other.forms, scorer=fuzz.ratio, score_cutoff=SLIP_SIMILARITY
+                )
+                for other in bigger
+            ):
+                continue
+        kept.append(group)
+    return kept
 
 
 def options_for(

@@ -112,6 +112,27 @@ def test_a_prefix_of_any_word_finds_a_multi_word_label(suggester: SkillSuggester
     assert suggester.suggest("de parole en")[0].label == "Prise de parole en public"
 
 
+def test_leading_fillers_do_not_hide_the_skill(suggester: SkillSuggester) -> None:
+    assert suggester.suggest("basics of pyt")[0].label == "Python"
+    assert suggester.suggest("intro to kube")[0].label == "Kubernetes"
+
+
+def test_a_wording_many_use_is_searchable_though_not_shown() -> None:
+    typed = ["time management"] * 30 + ["time management for engineers"] * 10
+    found = SkillSuggester.from_labels(typed).suggest("time management fo engineers")
+    assert found == [Suggestion("time management", 40, exact=False)]
+
+
+def test_a_rare_slip_of_a_popular_label_is_not_offered() -> None:
+    typed = ["Python web development"] * 20 + ["Python wb development", "Python"]
+    suggester = SkillSuggester.from_labels(typed)
+    found = labels(suggester.suggest("python w"))
+    assert found[0] == "Python web development"
+    assert "Python wb development" not in found
+    # ... unless it is what the person is typing.
+    assert suggester.suggest("python wb development")[0].label == "Python wb development"
+
+
 def test_labels_starting_with_the_query_come_before_later_words() -> None:
     found = SkillSuggester.from_labels(["Python scripting"] * 5 + ["Scripting"]).suggest("scr")
     assert labels(found) == ["Scripting", "Python scripting"]
