@@ -3,6 +3,7 @@ sent here, so a restart or a second replica never loses or doubles a message."""
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,8 +21,9 @@ from storage.models import DueWork, ExchangeState, MemberStatus, WorkKind
 
 log = logging.getLogger("rex.delivery")
 
-LEASE = timedelta(minutes=10)
 BATCH = 100
+METADATA_EVENT = "rex_delivery"
+HISTORY_LOOKBACK = 100
 # Slack errors that no retry will fix: the row is given up and logged.
 PERMANENT_ERRORS = frozenset(
     {
@@ -59,7 +61,7 @@ def sweep(rex: Rex, *, limit: int = BATCH) -> SweepReport:
     now = rex.clock()
     with unit_of_work(rex.sessions) as session:
         claimed = repo.claim_due_work(
-            session, now=now, worker=rex.worker_id, limit=limit, lease=LEASE
+            session, now=now, worker=rex.worker_id, limit=limit, lease=rex.delivery_lease
         )
     counts = {"sent": 0, "skipped": 0, "retried": 0, "failed": 0}
     for work in claimed:
@@ -69,8 +71,12 @@ def sweep(rex: Rex, *, limit: int = BATCH) -> SweepReport:
                 outcome = _deliver(rex, session, work, now)
                 repo.finish_work(session, work_id=work.id, now=now)
             counts[outcome] += 1
-        except SlackApiError as exc:
-            error = str(exc.response.get("error", "unknown"))
+        except Exception as exc:  # a network error must not strand the rest of the batch
+            error = (
+                str(exc.response.get("error", "unknown"))
+                if isinstance(exc, SlackApiError)
+                else type(exc).__name__
+            )
             permanent = error in PERMANENT_ERRORS
             with unit_of_work(rex.sessions) as session:
                 if permanent:
@@ -101,28 +107,76 @@ def sweep(rex: Rex, *, limit: int = BATCH) -> SweepReport:
     return report
 
 
+def _metadata(work: DueWork) -> dict[str, Any]:
+    """Every message Rex sends carries the id of the row it fulfils, so a retry can tell
+    whether an earlier attempt reached Slack before the process died."""
+    return {"event_type": METADATA_EVENT, "event_payload": {"work_id": work.id}}
+
+
+def _already_sent(rex: Rex, channel: str, work: DueWork) -> str | None:
+    """The ts of this row's message if an earlier attempt posted it (outcome unknown)."""
+    rex.pacer.wait("conversations.history")
+    history = rex.client.conversations_history(
+        channel=channel, include_all_metadata=True, limit=HISTORY_LOOKBACK
+    )
+    for message in history.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if metadata.get("event_type") == METADATA_EVENT and payload.get("work_id") == work.id:
+            return str(message["ts"])
+    return None
+
+
+def _open(rex: Rex, users: Sequence[str]) -> str:
+    rex.pacer.wait("conversations.open")
+    return str(rex.client.conversations_open(users=",".join(users))["channel"]["id"])
+
+
+def _post(
+    rex: Rex,
+    work: DueWork,
+    *,
+    channel: str | None,
+    user: str | None = None,
+    text: str,
+    blocks: list[dict[str, Any]] | None = None,
+) -> str:
+    """Post once: a retried row first looks for its own message in the conversation."""
+    if work.attempts > 1:
+        where = channel or _open(rex, [user or ""])
+        found = _already_sent(rex, where, work)
+        if found is not None:
+            log.info("delivery.recovered work=%s kind=%s", work.id, work.kind)
+            return found
+    target = channel or user or ""
+    rex.pacer.wait("chat.postMessage", target)
+    posted = rex.client.chat_postMessage(
+        channel=target, text=text, blocks=blocks, metadata=_metadata(work)
+    )
+    return str(posted["ts"])
+
+
 def _deliver(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
     lang = DEFAULT_LANGUAGE
-    metadata = {"event_type": "rex_delivery", "event_payload": {"work_id": work.id}}
     if work.kind == WorkKind.UNMATCHED:
-        return _send_unmatched(rex, session, work, metadata)
+        return _send_unmatched(rex, session, work)
     view = exchanges.load(session, exchange_id=work.exchange_id or -1)
     if view is None or view.exchange.state in CLOSED:
         return "skipped"
     if work.kind == WorkKind.INTRO:
-        opened = rex.client.conversations_open(users=",".join(view.slack_ids()))
-        channel = opened["channel"]["id"]
-        posted = rex.client.chat_postMessage(
+        channel = _open(rex, view.slack_ids())
+        ts = _post(
+            rex,
+            work,
             channel=channel,
             text=blocks.intro_fallback(view, lang),
             blocks=blocks.intro_blocks(view, lang),
-            metadata=metadata,
         )
         exchanges.intro_sent(
             session,
             exchange_id=view.id,
             channel_id=channel,
-            ts=str(posted["ts"]),
+            ts=ts,
             now=now,
             followup_days=rex.settings.rex_followup_days,
         )
@@ -136,17 +190,19 @@ def _deliver(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
     if repo.get_evaluation(session, exchange_id=view.id, member_id=member.id) is not None:
         return "skipped"
     followup = blocks.followup_blocks(view, member.slack_id, lang)
-    rex.client.chat_postMessage(
-        channel=member.slack_id,
+    _post(
+        rex,
+        work,
+        channel=None,
+        user=member.slack_id,
         text=followup[0]["text"]["text"],
         blocks=followup,
-        metadata=metadata,
     )
     log.info("followup.sent exchange=%s member=%s", view.id, member.id)
     return "sent"
 
 
-def _send_unmatched(rex: Rex, session: Session, work: DueWork, metadata: dict[str, Any]) -> str:
+def _send_unmatched(rex: Rex, session: Session, work: DueWork) -> str:
     """Tell a member left out of a round why, once; not if they have paused or left since."""
     member = repo.get_members(session, ids=[work.member_id or -1]).get(work.member_id or -1)
     if member is None or member.status != MemberStatus.ACTIVE:
@@ -158,7 +214,7 @@ def _send_unmatched(rex: Rex, session: Session, work: DueWork, metadata: dict[st
         int(notice.get("demand", 0)),
         DEFAULT_LANGUAGE,
     )
-    rex.client.chat_postMessage(channel=member.slack_id, text=text, metadata=metadata)
+    _post(rex, work, channel=None, user=member.slack_id, text=text)
     log.info(
         "unmatched.sent round=%s member=%s reason=%s",
         work.round_id,

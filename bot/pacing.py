@@ -170,3 +170,18 @@ class Pacer:
             bucket = self._method(method)
             bucket.blocked_until = max(bucket.blocked_until, self._clock() + retry_after)
         log.warning("pacing.penalised method=%s retry_after=%.1f", method, retry_after)
+
+
+def scaled_pacer(factor: float) -> Pacer:
+    """A pacer whose every limit is `factor` times Slack's defaults: above 1 for workspaces
+    with higher limits or for a local fake Slack, below 1 to be gentler."""
+
+    def scale(limit: Limit) -> Limit:
+        per_minute = max(1, round(limit.per_minute * factor))
+        return Limit(per_minute, burst=min(per_minute, max(1, round(limit.burst * factor))))
+
+    return Pacer(
+        {method: scale(limit) for method, limit in DEFAULT_LIMITS.items()},
+        default=scale(DEFAULT_LIMIT),
+        per_channel=scale(CHANNEL_LIMIT),
+    )

@@ -6,9 +6,10 @@ import socket
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
+from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -18,6 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+from bot.pacing import Pacer, scaled_pacer
 from bot.rounds import RoundConfig
 from bot.settings import Settings
 from bot.suggest import SkillSuggester
@@ -28,14 +30,41 @@ from storage.models import utcnow
 log = logging.getLogger("rex")
 
 
-def slack_client(settings: Settings) -> WebClient:
+class PacedRateLimitHandler(RateLimitErrorRetryHandler):
+    """Honours a 429's Retry-After for this call, and tells the pacer, so every other
+    thread holds off that method for as long too."""
+
+    def __init__(self, pacer: Pacer, max_retry_count: int = 5) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self._pacer = pacer
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        if response is not None:
+            headers = {k.lower(): v for k, v in response.headers.items()}
+            retry_after = float((headers.get("retry-after") or ["1"])[0])
+            method = request.url.rstrip("/").rsplit("/", 1)[-1]
+            self._pacer.penalise(method, retry_after)
+            log.warning("slack.rate_limited method=%s retry_after=%s", method, retry_after)
+        super().prepare_for_next_attempt(
+            state=state, request=request, response=response, error=error
+        )
+
+
+def slack_client(settings: Settings, pacer: Pacer | None = None) -> WebClient:
     """A Web API client that honours 429 Retry-After and retries 5xx and network errors."""
     return WebClient(
         token=settings.bot_token(),
         base_url=settings.slack_api_url,
         timeout=15,
         retry_handlers=[
-            RateLimitErrorRetryHandler(max_retry_count=5),
+            PacedRateLimitHandler(pacer or Pacer()),
             ServerErrorRetryHandler(max_retry_count=2),
             ConnectionErrorRetryHandler(max_retry_count=2),
         ],
@@ -50,6 +79,7 @@ class Rex:
     clock: Callable[[], datetime] = utcnow
     worker_id: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     wake_sweeper: Callable[[], None] | None = None
+    pacer: Pacer = field(default_factory=Pacer)
 
     def __post_init__(self) -> None:
         self.sessions: sessionmaker[Session] = session_factory(self.engine)
@@ -77,6 +107,12 @@ class Rex:
             cooldown_days=self.settings.rex_cooldown_days,
         )
 
+    @property
+    def delivery_lease(self) -> timedelta:
+        """How long a claimed row may stay unfinished before another sweep presumes its
+        process dead and takes it over."""
+        return timedelta(seconds=self.settings.rex_delivery_lease_seconds)
+
     def is_admin(self, slack_id: str) -> bool:
         return slack_id in self.settings.rex_admins
 
@@ -87,10 +123,13 @@ def build_runtime(
     *,
     engine: Engine | None = None,
     clock: Callable[[], datetime] = utcnow,
+    pacer: Pacer | None = None,
 ) -> Rex:
+    pacer = pacer or scaled_pacer(settings.rex_pacing_factor)
     return Rex(
         settings=settings,
         engine=engine or make_engine(settings.database_url),
-        client=client or slack_client(settings),
+        client=client or slack_client(settings, pacer),
         clock=clock,
+        pacer=pacer,
     )

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     rex_round_cron: str = "0 8 * * mon"
     rex_digest_cron: str = "0 9 * * mon"
     rex_sweep_seconds: int = Field(default=30, ge=1, le=3600)
+    rex_delivery_lease_seconds: int = Field(default=600, ge=1, le=86400)
+    rex_pacing_factor: float = Field(default=1.0, gt=0, le=100_000)
 
     @field_validator("rex_admins", mode="before")
     @classmethod
