@@ -3,6 +3,7 @@
 import argparse
 import logging
 import sys
+import threading
 from collections.abc import Sequence
 
 from bot.settings import Settings, SettingsError, load_settings
@@ -33,6 +34,8 @@ def run(settings: Settings) -> int:
     rex = build_runtime(settings)
     migrate(rex.engine)
     app = create_app(settings, rex=rex)
+    # the type-ahead index takes a second or two on a large network: build it before anyone types
+    threading.Thread(target=rex.suggester, name="rex-suggest-index", daemon=True).start()
     scheduler = build_scheduler(rex)
     scheduler.start()
     log = logging.getLogger("rex")
