@@ -9,13 +9,19 @@ itself, so nobody is tempted to store what people wrote.
 Decisions worth knowing:
 - Commands win: a DM starting with a command word is that command, or `Unknown` pointing
   to it when the rest does not fit ("me too" is not `/rex me`).
-- To "Did it happen?", a bare "no" / "non" / 👎 closes the exchange (`WontHappen`), as the
-  issue asks; "no, we didn't meet" or "on s'est pas vus" only say it has not happened,
-  so they get the reschedule offer (`NotYet`), which is the reversible choice.
+- To "Did it happen?", a bare "no" / "non" / 👎 (give or take "sorry") closes the
+  exchange (`WontHappen`), as the issue asks. "No, we didn't meet" or "on s'est pas vus"
+  only say it has not happened, so they get the reschedule offer (`NotYet`), the
+  reversible choice; "no" with a reason Rex cannot follow ("non, il est malade") is
+  `Unknown`.
 - Any question mark, hedge ("maybe", "je crois") or mixed signal ("yes but not yet")
   is `Unknown`, except that a hedge does not stop `NotYet` ("not yet, maybe next week").
 - A bare number is a rating only when a rating was asked, hours only when hours were
-  asked (and at most 12: a bare "90" is more likely minutes than hours).
+  asked (and at most 12: a bare "90" is more likely minutes than hours). Ranges, bounds,
+  clock times and a second number ("1-2h", "more than 3h", "à 14h", "2 x 1h") are
+  `Unknown`; only ratings out of 5 are taken ("8/10" is `Unknown`).
+- Replies longer than 300 characters (30 words for "Did it happen?") are stories, not
+  answers: `Unknown`.
 """
 
 from __future__ import annotations
@@ -105,6 +111,11 @@ Intent: TypeAlias = Happened | NotYet | WontHappen | Rating | Hours | Command | 
 # ---------------------------------------------------------------------------------------
 # Commands
 
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # The one table of subcommands: canonical (English) name, French word, other spellings.
 # Case, accents, hyphens and underscores never matter ("Éviter", "eviter", "mesdonnees").
 _TABLE: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
@@ -123,8 +134,8 @@ _TABLE: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ("language", "langue", ()),
     ("admin", "admin", ()),
 )
-_NO_ARGUMENT: Final = frozenset({"help", "join", "me", "resume", "leave", "mydata", "forget-me"})
-_SKILL_ARGUMENT: Final = frozenset({"teach", "learn", "remove"})
+_NO_ARGUMENT: Final = _wordset("help join me resume leave mydata forget-me")
+_SKILL_ARGUMENT: Final = _wordset("teach learn remove")
 
 
 def _strip_accents(text: str) -> str:
@@ -177,16 +188,15 @@ def command_word(name: str, language: str) -> str:
 
 # What may precede a command: a mention of Rex, "/rex", a greeting, a slash.
 _LEAD: Final = re.compile(
-    r"(?:\s|[,:;!.]|<@[^<>\s]*>|/?@?rex\b|/(?=\w)"
+    r"^(?:\s|[,:;!.]|<@[^<>\s]*>|/?@?rex\b|/(?=\w)"
     r"|(?:hi|hello|hey|yo|bonjour|salut|coucou|please|svp|stp)\b)*",
     re.IGNORECASE,
 )
 # Politeness that may follow a command with no argument.
-_FILLER: Final = frozenset(
-    "please pls plz svp stp merci thanks thank you thx rex s il te vous plait now "
-    "maintenant".split()
+_FILLER: Final = _wordset(
+    "please pls plz svp stp merci thanks thank you thx rex s il te vous plait now maintenant"
 )
-_HELP_FILLER: Final = _FILLER | {"me", "moi"}
+_HELP_FILLER: Final = _FILLER | {"me", "moi"}  # "help me", "aide-moi"
 _POLITE_END: Final = re.compile(
     r"(?:^|[\s,])(?:please|pls|plz|svp|stp|merci|thanks|thank\s+you"
     r"|s['’]il\s+(?:te|vous)\s+pla[iî]t)$",
@@ -206,8 +216,7 @@ class _Typed:
 
 
 def _body(text: str) -> str:
-    lead = _LEAD.match(text)
-    return text[lead.end() :] if lead else text
+    return _LEAD.sub("", text, count=1)
 
 
 def _first_word(text: str) -> str:
@@ -278,7 +287,7 @@ def parse_command(text: str) -> Command | None:
 # Text folding shared by answers and numbers
 
 _APOSTROPHES: Final = str.maketrans(dict.fromkeys("’‘`´ʼ′", "'"))
-_SHORTCODE: Final = re.compile(r":([a-z0-9_+\-]+):")
+_SHORTCODE: Final = re.compile(r":([a-z+\-][a-z0-9_+\-]*):", re.IGNORECASE)
 # Slack sends emoji as :shortcodes:; those that answer are kept as the character.
 _SHORTCODES: Final = {
     "+1": "👍",
@@ -293,19 +302,22 @@ _SHORTCODES: Final = {
     "heavy_multiplication_x": "❌",
     "star": "⭐",
     "star2": "🌟",
-    **{word: str(digit) for digit, word in enumerate("zero one two three four five".split())},
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
 }
 _SLACK_MARKUP: Final = re.compile(r"<[^<>]*>")  # mentions, links, channels
 
 
 def _shortcode(match: re.Match[str]) -> str:
-    return f" {_SHORTCODES.get(match.group(1), '')} "
+    return f" {_SHORTCODES.get(match.group(1).lower(), '')} "
 
 
 def _fold(text: str) -> str:
     """Case, accents, apostrophes and Slack markup folded away; emoji kept."""
-    text = _SHORTCODE.sub(_shortcode, text.casefold())
-    text = _SLACK_MARKUP.sub(" ", text)
+    text = _SLACK_MARKUP.sub(" ", _SHORTCODE.sub(_shortcode, text))
     return _strip_accents(text).casefold().translate(_APOSTROPHES)
 
 
@@ -346,10 +358,10 @@ _PHRASES: Final[tuple[tuple[str, _Sense | None, _Sense | None], ...]] = (
     (
         "met|happened|done|did|took place|went ahead|talked|spoke|caught up|completed|"
         "finished|had our session|had the session|had a session|had a call|had our call|"
-        "had a chat|vu|vus|vue|vues|rencontre|rencontres|rencontree|rencontrees|parle|"
-        "parles|fait|faits|c est fait|eu lieu|termine|terminee|fini|finie|"
-        "yesterday|hier|avant hier|last week|last night|last month|ago|earlier|"
-        "semaine derniere|dernier|derniere|passe|passee",
+        "had a chat|s est vu|ai vu|a vu|avons vu|vus|vue|vues|rencontre|rencontres|"
+        "rencontree|rencontrees|parle|parles|fait|faits|c est fait|eu lieu|termine|terminee|"
+        "fini|finie|yesterday|hier|avant hier|last week|last night|last month|ago|"
+        "semaine derniere|semaine passee|dernier|derniere",
         _S.HAPPENED,
         _S.NOT_HAPPENED,
     ),
@@ -375,24 +387,28 @@ _PHRASES: Final[tuple[tuple[str, _Sense | None, _Sense | None], ...]] = (
         _S.NOT_HAPPENED,
         _S.UNCLEAR,
     ),
-    (  # verbs that say nothing alone but "did not happen" once negated
+    (  # verbs that say nothing alone ("Vu" is "noted") but "did not happen" once negated
         "meet|see|happen|talk|speak|call|connect|catch up|manage|make it|get together|"
         "find time|found time|time|voir|se voir|rencontrer|se rencontrer|parler|se parler|"
-        "appeler|eu|pu|reussi|trouve|faire|chance|occasion",
+        "appeler|vu|eu|pu|reussi|trouve|faire|chance|occasion",
         None,
         _S.NOT_HAPPENED,
     ),
     (
-        "not yet|yet|pas encore|toujours pas|still not|later|plus tard|soon|bientot|"
-        "tomorrow|demain|apres demain|tonight|ce soir|next|prochain|prochaine|"
-        "prochainement|postponed|postpone|pushed back|put off|delayed|rescheduled|"
-        "reschedule|reporte|reportee|reportes|reporter|decale|decalee|decaler|repousse|"
-        "repoussee|remis|replanifie|replanifier|scheduled|planned|planifie|planifiee|prevu|"
-        "prevue|waiting|attends|en attente|no time|pas le temps|pas eu le temps|"
-        "pas trouve le temps|pas eu l occasion|busy|deborde|debordee|are meeting|"
-        "will meet|will happen",
+        "not yet|pas encore|toujours pas|still not|postponed|postpone|pushed back|put off|"
+        "delayed|rescheduled|reschedule|reporte|reportee|reportes|reporter|decale|decalee|"
+        "decaler|repousse|repoussee|remis|replanifie|replanifier|scheduled|planned|planifie|"
+        "planifiee|prevu|prevue|waiting|attends|en attente|no time|pas le temps|"
+        "pas eu le temps|pas trouve le temps|pas eu l occasion|busy|deborde|debordee|"
+        "are meeting|will meet|will happen",
         _S.LATER,
         _S.UNCLEAR,
+    ),
+    (  # times to come: still to come under a negation ("we didn't meet yet")
+        "yet|later|plus tard|soon|bientot|tomorrow|demain|apres demain|tonight|ce soir|next|"
+        "prochain|prochaine|prochainement",
+        _S.LATER,
+        _S.LATER,
     ),
     (  # future forms: negated they say it will not happen
         "going to meet|gonna meet|going to happen|gonna happen",
@@ -401,14 +417,13 @@ _PHRASES: Final[tuple[tuple[str, _Sense | None, _Sense | None], ...]] = (
     ),
     (
         "cancelled|canceled|cancel|cancelling|canceling|called off|call off|annule|annulee|"
-        "annules|annulees|annuler|annulation|will not happen|will not meet|will never happen|"
-        "will never meet|will not work|will not work out|will not be able|will not take place|"
-        "not going to happen|never going to happen|not happening|no longer|plus la peine|"
-        "pas la peine|plus besoin|laisse tomber|laisser tomber|laissons tomber|"
-        "lache l affaire|abandon|abandonne|abandonnee|abandoned|give up|gave up|given up|"
-        "drop it|dropped|aura pas lieu|aura jamais lieu|va pas se voir|va jamais se voir|"
-        "plus d actualite|left the company|quitte l entreprise|not a fit|not a match|"
-        "did not work out|does not work out",
+        "annules|annulees|annuler|annulation|will not|will never|not going to happen|"
+        "never going to happen|not happening|no longer|plus la peine|pas la peine|"
+        "plus besoin|laisse tomber|laisser tomber|laissons tomber|lache l affaire|abandon|"
+        "abandonne|abandonnee|abandoned|give up|gave up|given up|drop it|dropped|"
+        "aura pas lieu|aura jamais lieu|va pas se voir|va jamais se voir|plus d actualite|"
+        "left the company|quitte l entreprise|not a fit|not a good fit|not a match|"
+        "not a good match|mismatch|did not work out|does not work out",
         _S.WONT,
         _S.UNCLEAR,
     ),
@@ -462,18 +477,24 @@ def _lexicon() -> dict[tuple[str, ...], _Entry]:
 
 _LEXICON: Final = _lexicon()
 _LONGEST: Final = max(len(phrase) for phrase in _LEXICON)
-_NEGATORS: Final = frozenset("not never pas jamais rien nothing without sans neither nor ni".split())
-_AFTER_NEGATORS: Final = frozenset({"pas", "jamais"})
+_NEGATORS: Final = _wordset("not never pas jamais rien nothing without sans neither nor ni")
+_AFTER_NEGATORS: Final = _wordset("pas jamais")
+_SMALL_TALK: Final = _wordset(
+    "sorry desole desolee unfortunately sadly alas malheureusement helas thanks thank you "
+    "merci rex hi hello hey bonjour salut coucou ok okay well oh ah eh bah ben lol mdr"
+)
 _NEGATION_REACH: Final = 4  # words between a negator and what it negates
+# Words that start a new clause, which a negation does not reach into.
+_LINKS: Final = _wordset("and et so donc then puis because car parce")
 _MAX_WORDS: Final = 30  # longer replies are stories, not answers
-_QUESTION_WORDS: Final = frozenset(
-    "what when where why how who which quand comment pourquoi quoi qui quel quelle quels "
-    "quelles".split()
+_MAX_ANSWER_CHARS: Final = 300
+_QUESTION_WORDS: Final = _wordset(
+    "what when where why how who which quand comment pourquoi quoi qui quel quelle quels quelles"
 )
-_AUXILIARIES: Final = frozenset(
-    "did do does is are was were have has had can could should would will shall".split()
+_AUXILIARIES: Final = _wordset(
+    "did do does is are was were have has had can could should would will shall"
 )
-_PRONOUNS: Final = frozenset("we i you it they he she that this".split())
+_PRONOUNS: Final = _wordset("we i you it they he she that this")
 _CONTRACTIONS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     (re.compile(r"\bwon'?t\b"), "will not"),
     (re.compile(r"\bcan'?t\b"), "can not"),
@@ -489,13 +510,11 @@ _CONTRACTIONS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
 )
 _CLAUSE_BREAK: Final = re.compile(r"[.,;:!?¿¡\n\r()\[\]{}…—–|/]+")
 _WORD: Final = re.compile(r"[^\W_]+|[👍👎✅✔☑✓❌✖✗✘❎]")
-_KNOWN: Final = frozenset(word for phrase in _LEXICON for word in phrase) | _NEGATORS | {
-    "ouf",
-    "out",
-    "our",
-    "noon",
-    "now",
-}
+_KNOWN: Final = (
+    frozenset(word for phrase in _LEXICON for word in phrase)
+    | _NEGATORS
+    | _wordset("ouf out our noon now")  # real words a letter away from an answer
+)
 _COLLAPSIBLE: Final = {_S.YES, _S.NO, _S.HAPPENED, _S.LATER, _S.WONT}
 _REPEATS: Final = re.compile(r"(.)\1+")
 
@@ -569,26 +588,34 @@ def _matches(words: list[str]) -> Iterator[tuple[int, int, _Entry]]:
             start += 1
 
 
-def _senses(words: list[str]) -> set[_Sense]:
+def _senses(words: list[str]) -> tuple[set[_Sense], list[str]]:
+    """What a clause says, and its words that no phrase explains."""
     found = list(_matches(words))
-    in_passing = {i for start, end, entry in found if entry.plain is None and entry.negated is None
-                  for i in range(start, end)}
+    in_passing = {
+        i
+        for start, end, entry in found
+        if entry.plain is None and entry.negated is None
+        for i in range(start, end)
+    }
     negators = [i for i, word in enumerate(words) if word in _NEGATORS and i not in in_passing]
-    contrasts = [start for start, _, entry in found if entry.plain is _S.CONTRAST]
+    breaks = [start for start, _, entry in found if entry.plain is _S.CONTRAST] + [
+        i for i, word in enumerate(words) if word in _LINKS
+    ]
     senses: set[_Sense] = set()
     for start, end, entry in found:
         negated = any(
-            start - _NEGATION_REACH <= i < start and not any(i < c < start for c in contrasts)
+            start - _NEGATION_REACH <= i < start and not any(i < b < start for b in breaks)
             for i in negators
         ) or (entry.negated_after and end < len(words) and words[end] in _AFTER_NEGATORS)
         sense = entry.negated if negated else entry.plain
         if sense is not None:
             senses.add(sense)
-    return senses
+    explained = {i for start, end, _ in found for i in range(start, end)}
+    return senses, [word for i, word in enumerate(words) if i not in explained]
 
 
-def _is_question(raw: str, words: list[str]) -> bool:
-    if "?" in raw or "¿" in raw:
+def _is_question(folded: str, words: list[str]) -> bool:
+    if "?" in folded or "¿" in folded:
         return True
     if words[0] in _QUESTION_WORDS or words[:2] == ["est", "ce"]:
         return True
@@ -601,13 +628,17 @@ def _is_question(raw: str, words: list[str]) -> bool:
 
 
 def _did_it_happen(text: str) -> Intent | None:
-    clauses = _clauses(_fold(text))
+    folded = _fold(text)
+    clauses = _clauses(folded)
     words = [word for clause in clauses for word in clause]
-    if not words or len(words) > _MAX_WORDS or _is_question(text, words):
+    if not words or len(words) > _MAX_WORDS or _is_question(folded, words):
         return None
     senses: set[_Sense] = set()
+    unexplained: list[str] = []
     for clause in clauses:
-        senses |= _senses(clause)
+        clause_senses, clause_rest = _senses(clause)
+        senses |= clause_senses
+        unexplained += clause_rest
     if _S.UNCLEAR in senses:
         return None
     if senses & {_S.YES, _S.HAPPENED}:
@@ -617,7 +648,8 @@ def _did_it_happen(text: str) -> Intent | None:
         return None if senses & {_S.LATER, _S.HEDGE} else WontHappen()
     if senses & {_S.LATER, _S.NOT_HAPPENED}:
         return NotYet()
-    if _S.NO in senses and _S.HEDGE not in senses:
+    # A bare "no" closes; "no, he is sick" may only mean "not yet".
+    if senses == {_S.NO} and set(unexplained) <= _SMALL_TALK:
         return WontHappen()
     return None
 
@@ -625,20 +657,36 @@ def _did_it_happen(text: str) -> Intent | None:
 # ---------------------------------------------------------------------------------------
 # Ratings and hours
 
-_NUMBER_WORDS: Final = {
-    **dict(zip("one two three four five six seven eight nine ten".split(), range(1, 11))),
-    **dict(zip("un deux trois quatre cinq six sept huit neuf dix".split(), range(1, 11))),
-    "une": 1,
-    "a": 1,
-    "an": 1,
+_COUNTS: Final = {
+    word: count
+    for count, words in enumerate(
+        (
+            "one un une",
+            "two deux",
+            "three trois",
+            "four quatre",
+            "five cinq",
+            "six",
+            "seven sept",
+            "eight huit",
+            "nine neuf",
+            "ten dix",
+        ),
+        start=1,
+    )
+    for word in words.split()
 }
-_NUM: Final = r"(?<![0-9.,])[0-9]{1,3}(?:[.,][0-9]{1,2})?(?![0-9])"
-_NUM_WORD: Final = r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|an?|une?|deux|trois|quatre|cinq|sept|huit|neuf|dix)"
+_NUMBER_WORDS: Final = {**_COUNTS, "a": 1, "an": 1}  # "an hour", "a half hour"
+# A number of at most three digits, not part of a longer number, a decimal or a fraction.
+_NUM: Final = r"(?<![0-9/])(?<![0-9][.,])[0-9]{1,3}(?:[.,][0-9]{1,2})?(?![0-9]|[.,][0-9])"
+_COUNT_WORD: Final = rf"\b(?:{'|'.join(sorted(_COUNTS, key=len, reverse=True))})\b"
+_NUM_WORD: Final = rf"\b(?:{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})\b"
 _H: Final = r"(?:hours?|hrs?|heures?|h)"
 _HW: Final = r"(?:hours?|heures?)"
 _MIN: Final = r"(?:minutes?|mins?|mn)"
 # A number then an hour unit: digits take "h", words need the word ("an hour").
-_NUM_H: Final = rf"(?:(?P<d>{_NUM})\s*{_H}|(?P<w>{_NUM_WORD})\s+{_HW})\b"
+_NUM_UNIT: Final = rf"(?:(?P<d>{_NUM})\s*{_H}|(?P<w>{_NUM_WORD})\s+{_HW})"
+_NUM_H: Final = rf"{_NUM_UNIT}\b"
 _STAR_GLYPHS: Final = "★⭐🌟"
 
 
@@ -671,7 +719,7 @@ _HOUR_FORMS: Final[tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], float 
     ),
     (  # 1h30, 1 h 30, 2 hours 15 minutes, 1 heure et 30 minutes
         re.compile(
-            rf"{_NUM_H}\s*(?:and\s+|et\s+)?(?P<m>[0-9]{{1,2}})(?![0-9])"
+            rf"{_NUM_UNIT}\s*(?:and\s+|et\s+)?(?P<m>[0-9]{{1,2}})(?![0-9])"
             rf"(?!\s*(?:/|{_H}\b|x\b|fois\b|times\b|sessions?\b|seances?\b))\s*(?:{_MIN}\b)?"
         ),
         _hours_minutes,
@@ -707,16 +755,20 @@ _HOUR_FORMS: Final[tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], float 
         lambda m: int(m.group("h")) + int(m.group("m")) / 60,
     ),
 )
-_RATING_WORD: Final = r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|une?|deux|trois|quatre|cinq|sept|huit|neuf|dix)"
 _RATING_FORMS: Final[tuple[re.Pattern[str], ...]] = (
+    # 3 stars out of 5, 3 étoiles sur 5
+    re.compile(
+        rf"(?P<n>{_NUM}|{_COUNT_WORD})\s*(?:stars?|etoiles?)\s*(?:/|\bsur\b|\bout\s+of\b|\bof\b)"
+        r"\s*(?:5|five|cinq)(?![0-9]|[.,][0-9]|/)"
+    ),
     # 4/5, 4 sur 5, four out of five
     re.compile(
-        rf"(?<![0-9.,/])(?P<n>[0-9]{{1,3}}(?:[.,][0-9]{{1,2}})?|{_RATING_WORD})\s*"
-        r"(?:/|\bsur\b|\bout\s+of\b|\bof\b)\s*(?:5|five|cinq)(?![0-9.,/])"
+        rf"(?P<n>{_NUM}|{_COUNT_WORD})\s*"
+        r"(?:/|\bsur\b|\bout\s+of\b|\bof\b)\s*(?:5|five|cinq)(?![0-9]|[.,][0-9]|/)"
     ),
     # 4 stars, quatre étoiles, 4*
     re.compile(
-        rf"(?P<n>{_NUM}|{_RATING_WORD})\s*(?:(?:stars?|etoiles?)\b|[*{_STAR_GLYPHS}](?![*{_STAR_GLYPHS}☆]))"
+        rf"(?P<n>{_NUM}|{_COUNT_WORD})\s*(?:(?:stars?|etoiles?)\b|[*{_STAR_GLYPHS}](?![*{_STAR_GLYPHS}☆]))"
     ),
 )
 _STAR_RUN: Final = re.compile(rf"[{_STAR_GLYPHS}☆](?:\s*[{_STAR_GLYPHS}☆])*")
@@ -729,22 +781,23 @@ _OTHER_NUMBER: Final = re.compile(
 # Bounds, ranges and clock times: a number is there, but not the duration.
 _NOT_A_DURATION: Final = re.compile(
     r"\b(?:more|less|fewer)\s+than\b|\b(?:plus|moins)\s+(?:de|d|que)\b|\bat\s+(?:least|most)\b"
-    r"|\bau\s+(?:moins|plus)\b|\b(?:over|under|or|ou|between|entre|at|vers|from|des|until|till"
-    r"|jusqu)\b|[<>+~≈]"
+    r"|\bau\s+(?:moins|plus)\b|\b(?:over|under|or|ou|between|entre|jusqu)\b"
+    r"|\b(?:at|vers|from|until|till|des|depuis|since)\s+[0-9]|[<>+]"
 )
+_CLOCK_TIME: Final = re.compile(r"(?<!\w)à\s*[0-9]")  # "à 14h": a time, checked before folding
 _IN_PASSING: Final = re.compile(
     r"\b(?:pas mal|not bad|no problem|no worries|pas de soucis?|pas de probleme)\b"
 )
 _NEGATED: Final = re.compile(r"\b(?:not|no|never|pas|jamais|aucun|aucune)\b")
-_BARE_NUMBER: Final = re.compile(rf"\s*(?P<n>{_NUM}|{_NUM_WORD})\s*")
+_BARE_NUMBER: Final = re.compile(rf"\s*(?P<n>{_NUM}|{_COUNT_WORD})\s*")
 _BARE_HOURS_MAX: Final = 12.0
 
 
 def _numeric_text(text: str) -> str | None:
     """Folded text for numbers, or None when it is a question or a negation."""
-    if "?" in text:
-        return None
     folded = re.sub(r"['\-‐‑]", " ", _fold(text))
+    if "?" in folded:
+        return None
     folded = _IN_PASSING.sub(" ", folded)
     # Keep letters, digits, what numbers are written with, and stars; drop other emoji.
     folded = "".join(
@@ -792,7 +845,7 @@ def _quarter_hours(value: float | None) -> Hours | None:
 
 def _hours(text: str, bare: bool) -> Hours | None:
     folded = _numeric_text(text)
-    if folded is None or _NOT_A_DURATION.search(folded):
+    if folded is None or _NOT_A_DURATION.search(folded) or _CLOCK_TIME.search(text.casefold()):
         return None
     if bare and (number := _BARE_NUMBER.fullmatch(folded.strip(" .!"))):
         value = _number(number.group("n"))
@@ -811,6 +864,8 @@ def _hours(text: str, bare: bool) -> Hours | None:
 
 
 def _answer(text: str, expecting: Expecting) -> Intent | None:
+    if len(text) > _MAX_ANSWER_CHARS:
+        return None
     if expecting is Expecting.DID_IT_HAPPEN:
         return _did_it_happen(text)
     if expecting is Expecting.RATING:
