@@ -11,13 +11,13 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import digest, exchanges
+from bot import digest, exchanges, lifecycle
 from bot.messages import DEFAULT_LANGUAGE
 from bot.runtime import Rex
 from handlers import blocks
 from storage import repo
 from storage.db import unit_of_work
-from storage.models import DueWork, ExchangeState, MemberStatus, WorkKind
+from storage.models import DueWork, MemberStatus, WorkKind
 
 log = logging.getLogger("rex.delivery")
 
@@ -41,7 +41,6 @@ PERMANENT_ERRORS = frozenset(
         "not_authed",
     }
 )
-CLOSED = (ExchangeState.DECLINED, ExchangeState.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -161,7 +160,7 @@ def _deliver(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
     if work.kind == WorkKind.UNMATCHED:
         return _send_unmatched(rex, session, work)
     view = exchanges.load(session, exchange_id=work.exchange_id or -1)
-    if view is None or view.exchange.state in CLOSED:
+    if view is None or view.exchange.state in lifecycle.NEVER_HAPPENED:
         return "skipped"
     if work.kind == WorkKind.INTRO:
         channel = _open(rex, view.slack_ids())

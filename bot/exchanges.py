@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from bot import lifecycle
 from bot.rounds import Candidate, PastExchange, RoundConfig, RoundResult, plan_round
 from bot.text import InvalidInput
 from storage import repo
@@ -76,7 +77,7 @@ def history_of(
         for exchange in reversed(repo.exchanges_of(session, member_id=member_id))
         if exchange.id is not None and (view := load(session, exchange_id=exchange.id))
     ]
-    is_open = [v.exchange.state in repo.OPEN_STATES for v in views]
+    is_open = [bool(lifecycle.ALLOWED[ExchangeState(v.exchange.state)]) for v in views]
     return (
         [v for v, o in zip(views, is_open, strict=True) if o],
         [v for v, o in zip(views, is_open, strict=True) if not o],
@@ -194,6 +195,7 @@ def run_round(
         session.add(exchange)
         session.flush()
         assert exchange.id is not None
+        lifecycle.proposed(session, exchange, now=now)
         session.add_all(
             Lesson(
                 exchange_id=exchange.id,
@@ -248,17 +250,56 @@ def intro_sent(
     session.flush()
 
 
+def _move(
+    session: Session,
+    view: ExchangeView,
+    to: ExchangeState,
+    *,
+    now: datetime,
+    member: Member | None = None,
+    reason: str | None = None,
+) -> None:
+    """A state move made by a participant; a closed exchange answers "closed"."""
+    try:
+        lifecycle.move(
+            session,
+            view.exchange,
+            to,
+            now=now,
+            member_id=member.id if member else None,
+            reason=reason,
+        )
+    except lifecycle.IllegalMove as exc:
+        raise ExchangeGone("exchange.closed") from exc
+
+
+def _settle_work(
+    session: Session,
+    exchange_id: int,
+    *,
+    now: datetime,
+    kinds: tuple[WorkKind, ...],
+    due_at: datetime | None = None,
+) -> None:
+    """Bring an exchange's pending messages forward to `due_at`, or drop them (None)."""
+    for kind in kinds:
+        for work in repo.pending_work(session, exchange_id=exchange_id, kind=kind):
+            if due_at is None:
+                work.done_at = now
+            else:
+                work.due_at = due_at
+            session.add(work)
+
+
 def mark_met(session: Session, *, exchange_id: int, slack_id: str, now: datetime) -> bool:
     """Record that the exchange happened; False when it was already recorded (a double click)."""
-    view, _ = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
-    exchange = view.exchange
-    if exchange.held_at is not None:
+    view, member = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
+    if view.exchange.held_at is not None:
         return False
-    if exchange.state not in repo.OPEN_STATES:
-        raise ExchangeGone("exchange.closed")
-    exchange.state = ExchangeState.HELD
-    exchange.held_at = now
-    session.add(exchange)
+    _move(session, view, ExchangeState.HELD, now=now, member=member)
+    _settle_work(
+        session, exchange_id, now=now, kinds=(WorkKind.NUDGE, WorkKind.EXPIRE, WorkKind.REMINDER)
+    )
     for work in repo.pending_work(session, exchange_id=exchange_id, kind=WorkKind.FOLLOWUP):
         work.due_at = min(work.due_at, now)
         session.add(work)
@@ -266,23 +307,26 @@ def mark_met(session: Session, *, exchange_id: int, slack_id: str, now: datetime
     return True
 
 
-def _open_exchange(session: Session, *, exchange_id: int, slack_id: str) -> Exchange:
-    """The exchange, locked, when it is still open and the person takes part in it."""
-    view, _ = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
-    if view.exchange.state not in repo.OPEN_STATES:
-        raise ExchangeGone("exchange.closed")
-    return view.exchange
-
-
-def decline(session: Session, *, exchange_id: int, slack_id: str, now: datetime) -> None:
-    """Not a fit: close the exchange; its people are free for the next round."""
-    exchange = _open_exchange(session, exchange_id=exchange_id, slack_id=slack_id)
-    exchange.state = ExchangeState.DECLINED
-    exchange.closed_at = now
-    session.add(exchange)
-    for work in repo.pending_work(session, exchange_id=exchange_id, kind=WorkKind.FOLLOWUP):
-        work.done_at = now
-        session.add(work)
+def decline(
+    session: Session, *, exchange_id: int, slack_id: str, now: datetime, reason: str | None = None
+) -> None:
+    """Not a fit: close the exchange (the reason stays private); its people are free for
+    the next round, and since it never happened it does not count for the cooldown."""
+    view, member = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
+    _move(
+        session,
+        view,
+        ExchangeState.DECLINED,
+        now=now,
+        member=member,
+        reason=(reason or "").strip()[:2000] or None,
+    )
+    _settle_work(
+        session,
+        exchange_id,
+        now=now,
+        kinds=(WorkKind.FOLLOWUP, WorkKind.NUDGE, WorkKind.EXPIRE, WorkKind.REMINDER),
+    )
     session.flush()
 
 
@@ -297,13 +341,13 @@ def schedule(
     """Set the session's time; follow-ups then come an hour after it."""
     if when <= now:
         raise InvalidInput("error.date_past")
-    exchange = _open_exchange(session, exchange_id=exchange_id, slack_id=slack_id)
-    exchange.state = ExchangeState.SCHEDULED
-    exchange.scheduled_at = when
-    session.add(exchange)
-    for work in repo.pending_work(session, exchange_id=exchange_id, kind=WorkKind.FOLLOWUP):
-        work.due_at = when + timedelta(hours=1)
-        session.add(work)
+    view, member = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
+    _move(session, view, ExchangeState.SCHEDULED, now=now, member=member)
+    view.exchange.scheduled_at = when
+    _settle_work(session, exchange_id, now=now, kinds=(WorkKind.NUDGE, WorkKind.EXPIRE))
+    _settle_work(
+        session, exchange_id, now=now, kinds=(WorkKind.FOLLOWUP,), due_at=when + timedelta(hours=1)
+    )
     session.flush()
 
 
@@ -330,12 +374,10 @@ def evaluate(
     assert member.id is not None
     if repo.get_evaluation(session, exchange_id=exchange_id, member_id=member.id) is not None:
         return False
-    if view.exchange.state in (ExchangeState.DECLINED, ExchangeState.CANCELLED):
+    if view.exchange.state in lifecycle.NEVER_HAPPENED:
         raise ExchangeGone("exchange.closed")
     if view.exchange.held_at is None:
-        view.exchange.state = ExchangeState.HELD
-        view.exchange.held_at = now
-        session.add(view.exchange)
+        _move(session, view, ExchangeState.HELD, now=now, member=member)
     session.add(
         Evaluation(
             exchange_id=exchange_id,
@@ -348,4 +390,12 @@ def evaluate(
         )
     )
     session.flush()
+    everyone = set(repo.participant_ids(view.lessons))
+    if everyone <= repo.evaluators(session, exchange_id=exchange_id) and lifecycle.can_move(
+        view.exchange, ExchangeState.EVALUATED
+    ):
+        lifecycle.move(
+            session, view.exchange, ExchangeState.EVALUATED, now=now, member_id=member.id
+        )
+        session.flush()
     return True

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot import lifecycle
 from bot.matching import normalize
 from bot.text import InvalidInput, clean_label, clean_text
 from storage import repo
@@ -334,11 +335,10 @@ def leave(session: Session, *, slack_id: str, now: datetime) -> Member:
 
 
 def cancel_open_exchanges(session: Session, *, member_id: int, now: datetime) -> None:
+    """A member leaving cancels what is still to happen, not what has happened."""
     for exchange in repo.exchanges_of(session, member_id=member_id):
-        if exchange.state in repo.OPEN_STATES:
-            exchange.state = ExchangeState.CANCELLED
-            exchange.closed_at = now
-            session.add(exchange)
+        if exchange.state in lifecycle.OPEN:
+            lifecycle.move(session, exchange, ExchangeState.CANCELLED, now=now, member_id=member_id)
 
 
 def avoid(session: Session, *, slack_id: str, other: str) -> bool:

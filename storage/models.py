@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, String, UniqueConstraint
+from sqlalchemy import DateTime, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -63,12 +63,14 @@ class SkillKind(StrEnum):
 
 
 class ExchangeState(StrEnum):
-    """Foundation states; the lifecycle issue refines them."""
+    """Where an exchange stands; `bot.lifecycle` says which moves are allowed."""
 
     PROPOSED = "proposed"
     SCHEDULED = "scheduled"
     HELD = "held"
+    EVALUATED = "evaluated"
     DECLINED = "declined"
+    EXPIRED = "expired"
     CANCELLED = "cancelled"
 
 
@@ -96,6 +98,10 @@ class ExchangeKind(StrEnum):
     GROUP = "group"
 
 
+# States that still take a teacher's and a learner's capacity (see bot.lifecycle).
+OPEN_STATES = (ExchangeState.PROPOSED, ExchangeState.SCHEDULED)
+
+
 class GoalMet(StrEnum):
     YES = "yes"
     PARTLY = "partly"
@@ -106,6 +112,10 @@ class WorkKind(StrEnum):
     INTRO = "intro"
     FOLLOWUP = "followup"
     UNMATCHED = "unmatched"
+    NUDGE = "nudge"
+    EXPIRE = "expire"
+    REMINDER = "reminder"
+    REPORT = "report"
 
 
 class Member(SQLModel, table=True):
@@ -169,6 +179,10 @@ class Exchange(SQLModel, table=True):
     channel_id: str | None = Field(default=None, max_length=32)
     intro_ts: str | None = Field(default=None, max_length=32)
     scheduled_at: datetime | None = timestamp()
+    duration_minutes: int | None = None
+    place: str | None = Field(default=None, max_length=200)
+    url: str | None = Field(default=None, max_length=500)
+    invitation_sequence: int = 0
     created_at: datetime = timestamp(default_factory=utcnow, index=True)
     held_at: datetime | None = timestamp()
     closed_at: datetime | None = timestamp()
@@ -219,13 +233,28 @@ class DueWork(SQLModel, table=True):
     exchange_id: int | None = Field(default=None, foreign_key="exchange.id", index=True)
     round_id: int | None = Field(default=None, foreign_key="round.id")
     member_id: int | None = Field(default=None, foreign_key="member.id")
-    payload: str | None = Field(default=None, max_length=500)
+    payload: str | None = Field(default=None, sa_type=Text)
     due_at: datetime = Field(sa_type=UtcDateTime, index=True)
     claimed_by: str | None = Field(default=None, max_length=64)
     claimed_at: datetime | None = timestamp()
     done_at: datetime | None = timestamp(index=True)
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=200)
+
+
+class ExchangeEvent(SQLModel, table=True):
+    """One move of an exchange's state, with who made it and when (a private reason for a
+    decline stays here, never shown to the others)."""
+
+    __tablename__ = "exchange_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    exchange_id: int = Field(foreign_key="exchange.id", index=True)
+    from_state: str | None = Field(default=None, sa_type=String(16))
+    to_state: str = Field(sa_type=String(16))
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    at: datetime = timestamp(default_factory=utcnow)
+    reason: str | None = Field(default=None, max_length=COMMENT_MAX)
 
 
 class SeenEvent(SQLModel, table=True):

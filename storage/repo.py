@@ -9,11 +9,11 @@ from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import (
+    OPEN_STATES,
     Avoidance,
     DueWork,
     Evaluation,
     Exchange,
-    ExchangeState,
     Lesson,
     Member,
     MemberStatus,
@@ -21,8 +21,6 @@ from storage.models import (
     Skill,
     WorkKind,
 )
-
-OPEN_STATES = (ExchangeState.PROPOSED, ExchangeState.SCHEDULED)
 
 
 def get_member(session: Session, *, slack_id: str) -> Member | None:
@@ -180,6 +178,13 @@ def get_exchange(session: Session, *, exchange_id: int, lock: bool = False) -> E
     if lock:
         query = query.with_for_update()
     return session.exec(query).first()
+
+
+def evaluators(session: Session, *, exchange_id: int) -> set[int]:
+    """The members who have evaluated an exchange."""
+    return set(
+        session.exec(select(Evaluation.member_id).where(Evaluation.exchange_id == exchange_id))
+    )
 
 
 def get_evaluation(session: Session, *, exchange_id: int, member_id: int) -> Evaluation | None:

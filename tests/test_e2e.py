@@ -294,7 +294,7 @@ def test_follow_up_after_n_days_then_evaluation_then_digest(sandbox: Sandbox) ->
     ]
     assert _dm_texts(sandbox, "UBOB")[-1].startswith("Thanks for your evaluation!")
     [exchange] = _rows(sandbox, Exchange)
-    assert exchange.state == ExchangeState.HELD
+    assert exchange.state == ExchangeState.EVALUATED  # both have evaluated
     sandbox.clock.advance(hours=1)  # the weekly window now starts after the round
     assert sandbox.command("UADMIN", "admin digest") == ["Digest posted in <#CDIGEST>."]
     [digest] = sandbox.fake.messages("CDIGEST")
@@ -384,3 +384,15 @@ def test_members_left_out_are_told_why_once_per_round(sandbox: Sandbox) -> None:
     sandbox.command("UADMIN", "admin round")  # a second round: a new notice, not for the paused
     assert len([t for t in _dm_texts(sandbox, "UCLE") if "this round" in t]) == 2
     assert len([t for t in _dm_texts(sandbox, "UDAN") if "this round" in t]) == 1
+
+
+def test_french_subcommands_work_beside_english_ones(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    assert sandbox.command("UADA", "enseigner Photographie") == [
+        "Added *Photographie* to what you can teach."
+    ]
+    assert sandbox.command("UADA", "Apprendre SQL") == ["Added *SQL* to what you want to learn."]
+    [me] = sandbox.command("UADA", "moi")
+    assert "*Photographie*" in me
+    [close] = sandbox.command("UADA", "aprendre Go")
+    assert close.startswith("I don't know `aprendre`: did you mean `/rex learn`?")

@@ -1,0 +1,72 @@
+"""The exchange state machine: which moves are allowed, and a stored event for each.
+
+proposed → scheduled → held → evaluated, with declined, expired and cancelled as the other
+ways out. Rescheduling is scheduled → scheduled; a further session after a held one goes
+held → scheduled. Every move is written as an `ExchangeEvent` with its time and author.
+"""
+
+from datetime import datetime
+from typing import Final
+
+from sqlmodel import Session
+
+from storage.models import OPEN_STATES, Exchange, ExchangeEvent, ExchangeState
+
+S = ExchangeState
+ALLOWED: Final[dict[ExchangeState, frozenset[ExchangeState]]] = {
+    S.PROPOSED: frozenset({S.SCHEDULED, S.HELD, S.DECLINED, S.EXPIRED, S.CANCELLED}),
+    S.SCHEDULED: frozenset({S.SCHEDULED, S.HELD, S.DECLINED, S.CANCELLED}),
+    S.HELD: frozenset({S.SCHEDULED, S.EVALUATED, S.CANCELLED}),
+    S.EVALUATED: frozenset(),
+    S.DECLINED: frozenset(),
+    S.EXPIRED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+OPEN: Final = OPEN_STATES
+# Ends that mean it never happened: nothing more is sent for such an exchange.
+NEVER_HAPPENED: Final = frozenset({S.DECLINED, S.EXPIRED, S.CANCELLED})
+
+
+class IllegalMove(Exception):
+    """The exchange cannot go there from where it is (it is closed, or already there)."""
+
+
+def can_move(exchange: Exchange, to: ExchangeState) -> bool:
+    return to in ALLOWED[ExchangeState(exchange.state)]
+
+
+def move(
+    session: Session,
+    exchange: Exchange,
+    to: ExchangeState,
+    *,
+    now: datetime,
+    member_id: int | None = None,
+    reason: str | None = None,
+) -> None:
+    """Move the exchange to `to`, stamping held/closed times and recording the event."""
+    if not can_move(exchange, to):
+        raise IllegalMove(f"{exchange.state} -> {to}")
+    assert exchange.id is not None
+    session.add(
+        ExchangeEvent(
+            exchange_id=exchange.id,
+            from_state=exchange.state,
+            to_state=to,
+            member_id=member_id,
+            at=now,
+            reason=reason,
+        )
+    )
+    exchange.state = to
+    if to == S.HELD and exchange.held_at is None:
+        exchange.held_at = now
+    if not ALLOWED[to]:
+        exchange.closed_at = now
+    session.add(exchange)
+
+
+def proposed(session: Session, exchange: Exchange, *, now: datetime) -> None:
+    """The first event of every exchange."""
+    assert exchange.id is not None
+    session.add(ExchangeEvent(exchange_id=exchange.id, to_state=S.PROPOSED, at=now))
