@@ -7,13 +7,13 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from rapidfuzz import fuzz, process
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import delivery, members, privacy
 from bot.exchanges import preview_round, run_round
 from bot.messages import t, tn
+from bot.replies import closest_command, resolve_command
 from bot.runtime import Rex
 from bot.text import InvalidInput, escape
 from handlers import blocks, member_views
@@ -44,7 +44,7 @@ def on_rex(
     if not name:
         _open_profile(command, context, client, respond)
         return
-    handler = SUBCOMMANDS.get(name.lower())
+    handler = SUBCOMMANDS.get(resolve_command(name) or "")
     if handler is None:
         _show_help(name, command, context, respond)
         return
@@ -55,11 +55,6 @@ def _say(respond: Respond, text: str) -> None:
     respond(text=text, response_type="ephemeral")
 
 
-def _closest(name: str) -> str | None:
-    found = process.extractOne(name.lower(), list(SUBCOMMANDS), scorer=fuzz.ratio, score_cutoff=70)
-    return str(found[0]) if found else None
-
-
 def _show_help(
     unknown: str | None, command: dict[str, Any], context: BoltContext, respond: Respond
 ) -> None:
@@ -67,7 +62,7 @@ def _show_help(
     lang = language_of(context)
     prefix = None
     if unknown:
-        suggestion = _closest(unknown)
+        suggestion = closest_command(unknown)
         prefix = (
             t("did_you_mean", lang, command=escape(unknown[:40]), suggestion=suggestion)
             if suggestion
