@@ -64,7 +64,7 @@ def _raw_post(url: str, body: bytes, content_type: str, headers: dict[str, str])
 
 @pytest.fixture
 def fake() -> Iterator[FakeSlack]:
-    with FakeSlack(trigger_ttl=0.2) as server:
+    with FakeSlack() as server:
         server.add_user("U1", "alice", real_name="Alice A", tz="America/New_York", locale="en-US")
         server.add_user("U2", "bob")
         server.add_channel("C1", "general")
@@ -223,6 +223,7 @@ def test_trigger_id_is_single_use_and_expires(fake: FakeSlack, client: WebClient
     with pytest.raises(SlackApiError) as unknown:
         client.views_open(trigger_id="123.456.abc", view=_modal([_section(1)]))
     assert _error(unknown) == "invalid_trigger_id"
+    fake.trigger_ttl = 0.2  # checked when the trigger is used: shortened for this test only
     stale = fake.new_trigger_id("U1")
     time.sleep(0.25)
     with pytest.raises(SlackApiError) as expired:
