@@ -3,7 +3,7 @@ sent here, so a restart or a second replica never loses or doubles a message."""
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,13 +11,13 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import digest, exchanges, lifecycle
-from bot.messages import DEFAULT_LANGUAGE
+from bot import calendar, digest, exchanges, lifecycle
+from bot.messages import DEFAULT_LANGUAGE, t
 from bot.runtime import Rex
 from handlers import blocks
 from storage import repo
 from storage.db import unit_of_work
-from storage.models import DueWork, MemberStatus, WorkKind
+from storage.models import DueWork, ExchangeState, MemberStatus, WorkKind
 
 log = logging.getLogger("rex.delivery")
 
@@ -155,40 +155,57 @@ def _post(
     return str(posted["ts"])
 
 
+Sender = Callable[[Rex, Session, DueWork, datetime], str]
+
+
 def _deliver(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
-    lang = DEFAULT_LANGUAGE
-    if work.kind == WorkKind.UNMATCHED:
-        return _send_unmatched(rex, session, work)
+    return SENDERS[WorkKind(work.kind)](rex, session, work, now)
+
+
+def _live_exchange(session: Session, work: DueWork) -> exchanges.ExchangeView | None:
+    """The row's exchange, unless it ended without happening (then nothing is sent)."""
     view = exchanges.load(session, exchange_id=work.exchange_id or -1)
     if view is None or view.exchange.state in lifecycle.NEVER_HAPPENED:
+        return None
+    return view
+
+
+def _send_intro(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
+    view = _live_exchange(session, work)
+    if view is None:
         return "skipped"
-    if work.kind == WorkKind.INTRO:
-        channel = _open(rex, view.slack_ids())
-        ts = _post(
-            rex,
-            work,
-            channel=channel,
-            text=blocks.intro_fallback(view, lang),
-            blocks=blocks.intro_blocks(view, lang),
-        )
-        exchanges.intro_sent(
-            session,
-            exchange_id=view.id,
-            channel_id=channel,
-            ts=ts,
-            now=now,
-            followup_days=rex.settings.rex_followup_days,
-        )
-        log.info(
-            "intro.sent exchange=%s channel=%s people=%d", view.id, channel, len(view.slack_ids())
-        )
-        return "sent"
-    member = view.members.get(work.member_id or -1)
-    if member is None or member.id is None:
+    lang = DEFAULT_LANGUAGE
+    channel = _open(rex, view.slack_ids())
+    ts = _post(
+        rex,
+        work,
+        channel=channel,
+        text=blocks.intro_fallback(view, lang),
+        blocks=blocks.intro_blocks(view, lang),
+    )
+    settings = rex.settings
+    exchanges.intro_sent(
+        session,
+        exchange_id=view.id,
+        channel_id=channel,
+        ts=ts,
+        now=now,
+        followup_days=settings.rex_followup_days,
+        nudge_days=settings.rex_intro_nudge_days,
+        expire_days=settings.rex_intro_expire_days,
+    )
+    log.info("intro.sent exchange=%s channel=%s people=%d", view.id, channel, len(view.slack_ids()))
+    return "sent"
+
+
+def _send_followup(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
+    view = _live_exchange(session, work)
+    member = view.members.get(work.member_id or -1) if view else None
+    if view is None or member is None or member.id is None:
         return "skipped"
     if repo.get_evaluation(session, exchange_id=view.id, member_id=member.id) is not None:
         return "skipped"
-    followup = blocks.followup_blocks(view, member.slack_id, lang)
+    followup = blocks.followup_blocks(view, member.slack_id, DEFAULT_LANGUAGE)
     _post(
         rex,
         work,
@@ -201,7 +218,141 @@ def _deliver(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
     return "sent"
 
 
-def _send_unmatched(rex: Rex, session: Session, work: DueWork) -> str:
+def _still_proposed(session: Session, work: DueWork) -> exchanges.ExchangeView | None:
+    """Nudges and expiries only concern an introduction nobody has acted on."""
+    view = _live_exchange(session, work)
+    if view is None or view.exchange.state != ExchangeState.PROPOSED:
+        return None
+    return view if view.exchange.channel_id else None
+
+
+def _send_nudge(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
+    view = _still_proposed(session, work)
+    if view is None:
+        return "skipped"
+    _post(
+        rex, work, channel=view.exchange.channel_id, text=blocks.nudge_text(view, DEFAULT_LANGUAGE)
+    )
+    log.info("intro.nudged exchange=%s", view.id)
+    return "sent"
+
+
+def _send_expiry(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
+    view = _still_proposed(session, work)
+    if view is None:
+        return "skipped"
+    paused = exchanges.expire(session, view, now=now)
+    _post(
+        rex,
+        work,
+        channel=view.exchange.channel_id,
+        text=t("expired.text", DEFAULT_LANGUAGE, days=rex.settings.rex_intro_expire_days),
+    )
+    log.info("intro.expired exchange=%s auto_paused=%d", view.id, len(paused))
+    return "sent"
+
+
+def _send_auto_paused(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
+    member = repo.get_members(session, ids=[work.member_id or -1]).get(work.member_id or -1)
+    if member is None or member.status != MemberStatus.PAUSED:
+        return "skipped"
+    count = int(json.loads(work.payload or "{}").get("count", 3))
+    content = blocks.auto_paused_blocks(count, DEFAULT_LANGUAGE)
+    _post(
+        rex,
+        work,
+        channel=None,
+        user=member.slack_id,
+        text=content[0]["text"]["text"],
+        blocks=content,
+    )
+    log.info("member.auto_paused member=%s", member.id)
+    return "sent"
+
+
+def _current_session(session: Session, work: DueWork) -> exchanges.ExchangeView | None:
+    """The exchange when this row is about its current schedule (not a moved one)."""
+    view = _live_exchange(session, work)
+    sequence = json.loads(work.payload or "{}").get("sequence")
+    if view is None or view.exchange.scheduled_at is None or not view.exchange.channel_id:
+        return None
+    return view if sequence == view.exchange.invitation_sequence else None
+
+
+def _send_reminder(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
+    view = _current_session(session, work)
+    if view is None or view.exchange.state != ExchangeState.SCHEDULED:
+        return "skipped"
+    _post(
+        rex,
+        work,
+        channel=view.exchange.channel_id,
+        text=blocks.reminder_text(view, DEFAULT_LANGUAGE),
+    )
+    return "sent"
+
+
+def _send_invitation(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
+    """The confirmation in the group DM, with the .ics attached (same UID each time,
+    a higher SEQUENCE when rescheduled)."""
+    view = _current_session(session, work)
+    if view is None:
+        return "skipped"
+    channel = view.exchange.channel_id or ""
+    organiser = view.members.get(work.member_id or -1)
+    name = f"rex-session-{view.id}-v{view.exchange.invitation_sequence}.ics"
+    if work.attempts > 1 and _file_already_shared(rex, channel, name):
+        return "sent"
+    invitation = calendar.build_ics(
+        blocks.session_plan(view, organiser.tz if organiser else None, DEFAULT_LANGUAGE),
+        now=now,
+    )
+    rex.pacer.wait("files.completeUploadExternal")
+    rex.client.files_upload_v2(
+        channel=channel,
+        filename=name,
+        content=invitation,
+        title=name,
+        initial_comment=blocks.invitation_text(view, organiser, DEFAULT_LANGUAGE),
+    )
+    log.info("invitation.sent exchange=%s sequence=%s", view.id, view.exchange.invitation_sequence)
+    return "sent"
+
+
+def _file_already_shared(rex: Rex, channel: str, name: str) -> bool:
+    rex.pacer.wait("conversations.history")
+    history = rex.client.conversations_history(channel=channel, limit=HISTORY_LOOKBACK)
+    return any(
+        f.get("name") == name
+        for message in history.get("messages") or []
+        for f in message.get("files") or []
+    )
+
+
+def _send_report(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
+    """A problem report goes to the managers' channel, never to the exchange."""
+    channel = rex.settings.rex_managers_channel
+    view = exchanges.load(session, exchange_id=work.exchange_id or -1)
+    reporter = view.members.get(work.member_id or -1) if view else None
+    if not channel or view is None or reporter is None:
+        log.warning(
+            "report.undeliverable exchange=%s reason=%s",
+            work.exchange_id,
+            "no_managers_channel" if not channel else "no_exchange",
+        )
+        return "skipped"
+    text = json.loads(work.payload or "{}").get("text", "")
+    _post(
+        rex,
+        work,
+        channel=channel,
+        text=blocks.report_text(view, reporter.slack_id, text, DEFAULT_LANGUAGE),
+    )
+    log.info("report.sent exchange=%s", view.id)
+    return "sent"
+
+
+def _send_unmatched(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
     """Tell a member left out of a round why, once; not if they have paused or left since."""
     member = repo.get_members(session, ids=[work.member_id or -1]).get(work.member_id or -1)
     if member is None or member.status != MemberStatus.ACTIVE:
@@ -221,6 +372,19 @@ def _send_unmatched(rex: Rex, session: Session, work: DueWork) -> str:
         notice.get("reason"),
     )
     return "sent"
+
+
+SENDERS: dict[WorkKind, Sender] = {
+    WorkKind.INTRO: _send_intro,
+    WorkKind.FOLLOWUP: _send_followup,
+    WorkKind.UNMATCHED: _send_unmatched,
+    WorkKind.NUDGE: _send_nudge,
+    WorkKind.EXPIRE: _send_expiry,
+    WorkKind.AUTO_PAUSED: _send_auto_paused,
+    WorkKind.REMINDER: _send_reminder,
+    WorkKind.INVITATION: _send_invitation,
+    WorkKind.REPORT: _send_report,
+}
 
 
 def wake(rex: Rex) -> None:

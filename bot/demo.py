@@ -444,6 +444,8 @@ class Demo:
             else:
                 message = self.fake.find_message(intro.channel, intro.ts) or {}
                 self.sandbox.click(uid, action, intro.channel, intro.ts)
+                if action == ActionId.NOT_FIT:  # a modal asks why, privately; optional
+                    self.sandbox.submit(uid, {BlockId.NOT_FIT_REASON: "Too busy this month"})
                 self.out.say(f"{self.name(uid)} clicks {button_label(message, action)}.", 2)
         if silent:
             self.out.say(f"{' and '.join(silent)} don't click anything.", 2)
@@ -452,8 +454,8 @@ class Demo:
         clock.advance(days=3)
         report = delivery.sweep(self.sandbox.rex)
         self.out.say(
-            f"Friday, Rex's scheduler sweeps what is due: {counted(report.sent, 'follow-up')} "
-            "for Thursday's sessions."
+            f"Friday, Rex's scheduler sweeps what is due: {counted(report.sent, 'message')}, "
+            "the follow-ups for Thursday's sessions and a gentle nudge to the silent ones."
         )
         self.evaluate_all()
         clock.advance(days=2, hours=23)
@@ -479,14 +481,21 @@ class Demo:
         self.sandbox.click(uid, ActionId.SCHEDULE, intro.channel, intro.ts)
         self.modal_opened(uid)
         thursday = self.sandbox.clock() + timedelta(days=2)
-        when = thursday.replace(hour=self.rng.choice((13, 14)), minute=30)
+        time_of_day = self.rng.choice(("13:30", "14:30"))
         place = self.rng.choice(PLACES)
         self.sandbox.submit(
-            uid, {BlockId.SCHEDULE_WHEN: int(when.timestamp()), BlockId.SCHEDULE_PLACE: place}
+            uid,
+            {
+                BlockId.SCHEDULE_DATE: thursday.date().isoformat(),
+                BlockId.SCHEDULE_TIME: time_of_day,
+                BlockId.SCHEDULE_DURATION: "60",
+                BlockId.SCHEDULE_PLACE: place,
+            },
         )
         self.out.say(
             f"{self.name(uid)} clicks {button_label(message, ActionId.SCHEDULE)}: "
-            f"{when:%A %H:%M} UTC, {place}.",
+            f"{thursday:%A} {time_of_day} their time, one hour, {place}; Rex posts the "
+            "invitation (.ics) in the group DM.",
             2,
         )
 

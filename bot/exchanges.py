@@ -20,12 +20,15 @@ from storage.models import (
     GoalMet,
     Lesson,
     Member,
+    MemberStatus,
     Round,
     SkillKind,
     WorkKind,
 )
 
 MAX_HOURS = 100.0
+# Introductions in a row left to expire before Rex pauses someone and asks what they want.
+AUTO_PAUSE_AFTER = 3
 
 
 @dataclass(frozen=True)
@@ -232,8 +235,11 @@ def intro_sent(
     ts: str,
     now: datetime,
     followup_days: int,
+    nudge_days: int = 3,
+    expire_days: int = 14,
 ) -> None:
-    """Remember where the intro lives and put each participant's follow-up on the calendar."""
+    """Remember where the intro lives; put on the calendar a nudge and an expiry (dropped as
+    soon as someone acts) and each participant's follow-up."""
     view = load(session, exchange_id=exchange_id)
     assert view is not None
     view.exchange.channel_id = channel_id
@@ -247,6 +253,8 @@ def intro_sent(
             member_id=member_id,
             due_at=now + timedelta(days=followup_days),
         )
+    for kind, days in ((WorkKind.NUDGE, nudge_days), (WorkKind.EXPIRE, expire_days)):
+        session.add(DueWork(kind=kind, exchange_id=exchange_id, due_at=now + timedelta(days=days)))
     session.flush()
 
 
@@ -337,18 +345,92 @@ def schedule(
     slack_id: str,
     when: datetime,
     now: datetime,
+    duration: timedelta = timedelta(hours=1),
+    place: str | None = None,
+    url: str | None = None,
+    reminder_hours: int = 24,
 ) -> None:
-    """Set the session's time; follow-ups then come an hour after it."""
+    """Set (or move) the session: an invitation goes out (a new version of the same one
+    when rescheduling), a reminder before it, the follow-ups after its end."""
     if when <= now:
         raise InvalidInput("error.date_past")
     view, member = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
     _move(session, view, ExchangeState.SCHEDULED, now=now, member=member)
-    view.exchange.scheduled_at = when
-    _settle_work(session, exchange_id, now=now, kinds=(WorkKind.NUDGE, WorkKind.EXPIRE))
-    _settle_work(
-        session, exchange_id, now=now, kinds=(WorkKind.FOLLOWUP,), due_at=when + timedelta(hours=1)
+    exchange = view.exchange
+    exchange.scheduled_at = when
+    exchange.duration_minutes = int(duration.total_seconds() // 60)
+    exchange.place, exchange.url = place, url
+    exchange.invitation_sequence += 1
+    session.add(exchange)
+    superseded = (WorkKind.NUDGE, WorkKind.EXPIRE, WorkKind.REMINDER, WorkKind.INVITATION)
+    _settle_work(session, exchange_id, now=now, kinds=superseded)
+    _settle_work(session, exchange_id, now=now, kinds=(WorkKind.FOLLOWUP,), due_at=when + duration)
+    version = json.dumps({"sequence": exchange.invitation_sequence})
+    session.add(
+        DueWork(
+            kind=WorkKind.INVITATION,
+            exchange_id=exchange_id,
+            member_id=member.id,
+            due_at=now,
+            payload=version,
+        )
+    )
+    remind_at = when - timedelta(hours=reminder_hours)
+    if remind_at > now:
+        session.add(
+            DueWork(
+                kind=WorkKind.REMINDER, exchange_id=exchange_id, due_at=remind_at, payload=version
+            )
+        )
+    session.flush()
+
+
+def report_problem(
+    session: Session, *, exchange_id: int, slack_id: str, text: str, now: datetime
+) -> None:
+    """A confidential report for the managers, sent by the outbox like any message."""
+    _, member = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
+    session.add(
+        DueWork(
+            kind=WorkKind.REPORT,
+            exchange_id=exchange_id,
+            member_id=member.id,
+            due_at=now,
+            payload=json.dumps({"text": text}),
+        )
     )
     session.flush()
+
+
+def expire(session: Session, view: ExchangeView, *, now: datetime) -> list[int]:
+    """Close an introduction nobody acted on. Members whose last introductions all expired
+    like this one are paused, and told (with the choice to stay, pause or leave)."""
+    lifecycle.move(session, view.exchange, ExchangeState.EXPIRED, now=now)
+    _settle_work(session, view.id, now=now, kinds=(WorkKind.FOLLOWUP, WorkKind.NUDGE))
+    paused = []
+    for member_id in repo.participant_ids(view.lessons):
+        recent = repo.exchanges_of(session, member_id=member_id)[-AUTO_PAUSE_AFTER:]
+        member = view.members[member_id]
+        if (
+            len(recent) == AUTO_PAUSE_AFTER
+            and all(e.state == ExchangeState.EXPIRED for e in recent)
+            and member.status == MemberStatus.ACTIVE
+        ):
+            member.status = MemberStatus.PAUSED
+            member.paused_until = None
+            session.add(member)
+            session.add(
+                DueWork(
+                    kind=WorkKind.AUTO_PAUSED,
+                    exchange_id=view.id,
+                    member_id=member_id,
+                    due_at=now,
+                    payload=json.dumps({"count": AUTO_PAUSE_AFTER}),
+                )
+            )
+            paused.append(member_id)
+    session.flush()
+    return paused
 
 
 def evaluate(

@@ -6,6 +6,8 @@ caller (see `bot.text.escape`) before they are passed in.
 
 from typing import Final
 
+from bot.messages_fr import FR
+
 DEFAULT_LANGUAGE: Final = "en"
 
 MESSAGES: Final[dict[str, dict[str, str]]] = {
@@ -186,7 +188,6 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "schedule.title": "Schedule a session",
         "schedule.submit": "Schedule",
         "schedule.date": "Date",
-        "schedule.time": "Time",
         "schedule.place": "Place or video link",
         "schedule.place_hint": "e.g. Room 4.12, or a meeting link",
         "schedule.done": "{who} scheduled a session on {when}{place}.",
@@ -194,9 +195,57 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "met.done": "{who} says you met. Thanks! I'll ask each of you for a short evaluation.",
         "met.already": "Already noted that you met. Thanks!",
         "not_fit.done": (
-            "{who} says this one isn't a fit. No problem: everyone is back in the pool for "
-            "the next round."
+            "{who} can't take this one on. No problem at all: everyone is back in the pool "
+            "for the next round."
         ),
+        "not_fit.title": "Not a fit",
+        "not_fit.submit": "Send",
+        "not_fit.reason": "Why, if you'd like to say (optional)",
+        "not_fit.reason_hint": (
+            "Only the community managers' aggregates use it; the others never see it."
+        ),
+        "button.report": "Report a problem",
+        "report.title": "Report a problem",
+        "report.submit": "Send",
+        "report.text": "What happened?",
+        "report.hint": (
+            "Only the community managers read this; the others in the exchange never see it."
+        ),
+        "report.thanks": (
+            "Thank you. Your report went to the community managers only; someone will get "
+            "back to you."
+        ),
+        "report.posted": (
+            ":warning: *Problem reported* by {who} about an exchange with {people} "
+            "(exchange {exchange}):\n>{text}"
+        ),
+        "nudge.text": (
+            "A gentle nudge, {people}: have you found a moment for a first session? "
+            "*Schedule* it, tell me *We met*, or *Not a fit* if it won't work: all fine."
+        ),
+        "expired.text": (
+            "This introduction has expired after {days} days without news. No problem: you're "
+            "all back in the pool for the next round."
+        ),
+        "auto_paused.text": (
+            "Your last {count} introductions expired without news, so I've paused yours for "
+            "now. What would you like?"
+        ),
+        "button.keep_active": "Keep me active",
+        "button.pause_me": "Pause me until…",
+        "button.leave": "Leave Rex",
+        "schedule.time": "Time (your local time)",
+        "schedule.duration": "Duration",
+        "schedule.minutes": "{minutes} min",
+        "schedule.done_full": (
+            "{who} scheduled a session on {when} for {minutes} min{place}. The invitation "
+            "is attached: open it to add it to your calendar."
+        ),
+        "schedule.ics_title": "Rex: {skills}",
+        "schedule.ics_description": "Knowledge exchange with {people}, introduced by Rex.",
+        "reminder.text": "Reminder: your session is {when}{place}. Enjoy!",
+        "error.time": "Pick a valid time.",
+        "error.place": "That link doesn't look right: {reason}",
         "exchange.closed": "This exchange is closed.",
         "exchange.not_yours": "This exchange belongs to other people.",
         # follow-up and evaluation
@@ -303,6 +352,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "button.match_now": "Find me a match now",
     },
 }
+
+
+MESSAGES["fr"] = FR
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:

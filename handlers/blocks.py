@@ -1,8 +1,9 @@
 """Block Kit for exchanges, rounds, help and the digest: pure functions returning dicts."""
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from bot.calendar import SessionPlan
 from bot.digest import DigestFigures
 from bot.exchanges import ExchangeView
 from bot.matching import normalize
@@ -22,6 +23,7 @@ from handlers.blockkit import (
     text_object,
 )
 from handlers.ids import ActionId, BlockId, CallbackId
+from storage.models import Member
 
 
 def help_blocks(lang: str, *, is_admin: bool, prefix: str | None = None) -> list[Block]:
@@ -71,6 +73,7 @@ def intro_blocks(view: ExchangeView, lang: str) -> list[Block]:
                 button(t("button.schedule", lang), ActionId.SCHEDULE, value, "primary"),
                 button(t("button.met", lang), ActionId.MET, value),
                 button(t("button.not_fit", lang), ActionId.NOT_FIT, value, "danger"),
+                button(t("button.report", lang), ActionId.REPORT, value),
             ],
         },
     ]
@@ -81,15 +84,34 @@ def intro_fallback(view: ExchangeView, lang: str) -> str:
     return t("intro.many", lang, people=", ".join(mention(s) for s in view.slack_ids()))
 
 
-def schedule_modal(exchange_id: int, lang: str) -> View:
+DURATIONS = (30, 45, 60, 90, 120)
+
+
+def schedule_modal(exchange_id: int, lang: str, *, today: str) -> View:
+    """Date, time in the clicker's own timezone, duration, and a place or a video link."""
+    durations = options([(str(m), t("schedule.minutes", lang, minutes=m)) for m in DURATIONS])
     blocks = [
-        input_block(BlockId.SCHEDULE_WHEN, t("schedule.date", lang), {"type": "datetimepicker"}),
+        input_block(
+            BlockId.SCHEDULE_DATE,
+            t("schedule.date", lang),
+            {"type": "datepicker", "initial_date": today},
+        ),
+        input_block(
+            BlockId.SCHEDULE_TIME,
+            t("schedule.time", lang),
+            {"type": "timepicker", "initial_time": "12:00"},
+        ),
+        input_block(
+            BlockId.SCHEDULE_DURATION,
+            t("schedule.duration", lang),
+            {"type": "static_select", "options": durations, "initial_option": durations[2]},
+        ),
         input_block(
             BlockId.SCHEDULE_PLACE,
             t("schedule.place", lang),
             {
                 "type": "plain_text_input",
-                "max_length": 200,
+                "max_length": 500,
                 "placeholder": text_object(t("schedule.place_hint", lang)),
             },
             optional=True,
@@ -103,6 +125,143 @@ def schedule_modal(exchange_id: int, lang: str) -> View:
         private_metadata=str(exchange_id),
         lang=lang,
     )
+
+
+def _reason_modal(
+    callback_id: CallbackId,
+    exchange_id: int,
+    lang: str,
+    *,
+    prefix: str,
+    block_id: BlockId,
+    optional: bool,
+) -> View:
+    field = input_block(
+        block_id,
+        t(f"{prefix}.{'reason' if optional else 'text'}", lang),
+        {"type": "plain_text_input", "multiline": True, "max_length": 2000},
+        optional=optional,
+        hint=t(f"{prefix}.{'reason_hint' if optional else 'hint'}", lang),
+    )
+    return modal(
+        callback_id,
+        t(f"{prefix}.title", lang),
+        t(f"{prefix}.submit", lang),
+        [field],
+        private_metadata=str(exchange_id),
+        lang=lang,
+    )
+
+
+def not_fit_modal(exchange_id: int, lang: str) -> View:
+    """ "Not a fit", with an optional private reason."""
+    return _reason_modal(
+        CallbackId.NOT_FIT,
+        exchange_id,
+        lang,
+        prefix="not_fit",
+        block_id=BlockId.NOT_FIT_REASON,
+        optional=True,
+    )
+
+
+def report_modal(exchange_id: int, lang: str) -> View:
+    """A confidential report for the community managers."""
+    return _reason_modal(
+        CallbackId.REPORT,
+        exchange_id,
+        lang,
+        prefix="report",
+        block_id=BlockId.REPORT_TEXT,
+        optional=False,
+    )
+
+
+def _people(view: ExchangeView) -> str:
+    return ", ".join(mention(s) for s in view.slack_ids())
+
+
+def _skills(view: ExchangeView) -> str:
+    return " / ".join(dict.fromkeys(lesson.teach_label for lesson in view.lessons))
+
+
+def nudge_text(view: ExchangeView, lang: str) -> str:
+    return t("nudge.text", lang, people=_people(view))
+
+
+def _place_suffix(view: ExchangeView, lang: str) -> str:
+    where = view.exchange.url or view.exchange.place
+    return t("schedule.place_suffix", lang, place=escape(where)) if where else ""
+
+
+def reminder_text(view: ExchangeView, lang: str) -> str:
+    assert view.exchange.scheduled_at is not None
+    return t(
+        "reminder.text",
+        lang,
+        when=slack_date(view.exchange.scheduled_at),
+        place=_place_suffix(view, lang),
+    )
+
+
+def invitation_text(view: ExchangeView, organiser: Member | None, lang: str) -> str:
+    assert view.exchange.scheduled_at is not None
+    who = mention(organiser.slack_id) if organiser else "Rex"
+    return t(
+        "schedule.done_full",
+        lang,
+        who=who,
+        when=slack_date(view.exchange.scheduled_at),
+        minutes=view.exchange.duration_minutes or 60,
+        place=_place_suffix(view, lang),
+    )
+
+
+def session_plan(view: ExchangeView, tz: str | None, lang: str) -> SessionPlan:
+    """What the .ics says: the skills, the people, where, in the organiser's timezone."""
+    exchange = view.exchange
+    assert exchange.scheduled_at is not None
+    names = ", ".join(m.display_name or m.slack_id for m in view.members.values())
+    return SessionPlan(
+        exchange_id=view.id,
+        start=exchange.scheduled_at,
+        duration=timedelta(minutes=exchange.duration_minutes or 60),
+        tz=tz or "UTC",
+        title=t("schedule.ics_title", lang, skills=_skills(view)),
+        description=t("schedule.ics_description", lang, people=names),
+        place=exchange.place,
+        url=exchange.url,
+        attendees=tuple((m.display_name or m.slack_id, "") for m in view.members.values()),
+        sequence=max(exchange.invitation_sequence - 1, 0),
+    )
+
+
+def report_text(view: ExchangeView, reporter: str, text: str, lang: str) -> str:
+    quoted = escape(text).replace("\n", "\n>")
+    return t(
+        "report.posted",
+        lang,
+        who=mention(reporter),
+        people=_people(view),
+        exchange=view.id,
+        text=quoted,
+    )
+
+
+def auto_paused_blocks(count: int, lang: str) -> list[Block]:
+    """Rex paused someone who let introductions expire: stay, pause on purpose, or leave."""
+    return [
+        section(t("auto_paused.text", lang, count=count)),
+        {
+            "type": "actions",
+            "block_id": BlockId.AUTO_PAUSE_ACTIONS,
+            "elements": [
+                button(t("button.keep_active", lang), ActionId.RESUME, "resume", "primary"),
+                button(t("button.pause_me", lang), ActionId.PAUSE, "pause"),
+                button(t("button.leave", lang), ActionId.LEAVE, "leave", "danger"),
+            ],
+        },
+    ]
 
 
 def slack_date(when: datetime) -> str:

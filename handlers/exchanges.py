@@ -1,34 +1,40 @@
-"""Buttons on an intro (Schedule, We met, Not a fit) and the schedule modal."""
+"""Buttons on an intro (Schedule, We met, Not a fit, Report a problem) and their modals."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import delivery, exchanges
+from bot import calendar, delivery, exchanges
 from bot.messages import t
-from bot.text import InvalidInput, escape
+from bot.text import InvalidInput, clean_text
 from handlers import blocks
 from handlers.context import (
     form_errors,
     language_of,
     rex_of,
+    said,
+    selected_value,
     session_of,
     state_of,
     text_value,
     user_id_of,
 )
 from handlers.ids import ActionId, BlockId, CallbackId
+from storage import repo
 
 
 def register(app: App) -> None:
     app.action(ActionId.SCHEDULE)(on_schedule_clicked)
     app.action(ActionId.MET)(on_met_clicked)
     app.action(ActionId.NOT_FIT)(on_not_fit_clicked)
+    app.action(ActionId.REPORT)(on_report_clicked)
     app.view(CallbackId.SCHEDULE)(on_schedule_submitted)
+    app.view(CallbackId.NOT_FIT)(on_not_fit_submitted)
+    app.view(CallbackId.REPORT)(on_report_submitted)
 
 
 def _exchange_id(body: dict[str, Any]) -> int:
@@ -44,9 +50,10 @@ def on_schedule_clicked(
     ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     ack()
+    today = rex_of(context).clock().date().isoformat()
     client.views_open(
         trigger_id=body["trigger_id"],
-        view=blocks.schedule_modal(_exchange_id(body), language_of(context)),
+        view=blocks.schedule_modal(_exchange_id(body), language_of(context), today=today),
     )
 
 
@@ -92,15 +99,92 @@ def on_met_clicked(
 
 
 def on_not_fit_clicked(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     ack()
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=blocks.not_fit_modal(_exchange_id(body), language_of(context)),
+    )
 
-    def not_fit(session: Session, exchange_id: int, slack_id: str, now: datetime) -> bool:
-        exchanges.decline(session, exchange_id=exchange_id, slack_id=slack_id, now=now)
-        return True
 
-    _answer_in_exchange(body, context, client, respond, not_fit, "not_fit.done", "exchange.closed")
+def on_report_clicked(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    ack()
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=blocks.report_modal(_exchange_id(body), language_of(context)),
+    )
+
+
+def on_not_fit_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Close the exchange; the others are told kindly, and never see the reason."""
+    lang = language_of(context)
+    slack_id = user_id_of(body)
+    session = session_of(context)
+    exchange_id = int(view["private_metadata"])
+    try:
+        exchanges.decline(
+            session,
+            exchange_id=exchange_id,
+            slack_id=slack_id,
+            now=rex_of(context).clock(),
+            reason=text_value(view, BlockId.NOT_FIT_REASON),
+        )
+    except exchanges.ExchangeGone as exc:
+        session.rollback()
+        ack(form_errors({BlockId.NOT_FIT_REASON: t(exc.key, lang)}))
+        return
+    session.commit()
+    ack()
+    loaded = exchanges.load(session, exchange_id=exchange_id)
+    if loaded is not None and loaded.exchange.channel_id:
+        client.chat_postMessage(
+            channel=loaded.exchange.channel_id, text=t("not_fit.done", lang, who=f"<@{slack_id}>")
+        )
+
+
+def on_report_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    lang = language_of(context)
+    slack_id = user_id_of(body)
+    session = session_of(context)
+    rex = rex_of(context)
+    try:
+        text = clean_text(text_value(view, BlockId.REPORT_TEXT) or "", max_length=2000)
+        if not text:
+            raise InvalidInput("error.label_empty")
+        exchanges.report_problem(
+            session,
+            exchange_id=int(view["private_metadata"]),
+            slack_id=slack_id,
+            text=text,
+            now=rex.clock(),
+        )
+    except InvalidInput as exc:
+        ack(form_errors({BlockId.REPORT_TEXT: said(exc.key, lang, exc.params)}))
+        return
+    except exchanges.ExchangeGone as exc:
+        ack(form_errors({BlockId.REPORT_TEXT: t(exc.key, lang)}))
+        return
+    session.commit()
+    ack()
+    client.chat_postMessage(channel=slack_id, text=t("report.thanks", lang))
+    delivery.wake(rex)
+
+
+def _session_start(view: dict[str, Any], tz: str) -> datetime:
+    """The picked date and time, read in the clicker's timezone."""
+    day = state_of(view, BlockId.SCHEDULE_DATE).get("selected_date")
+    clock = state_of(view, BlockId.SCHEDULE_TIME).get("selected_time")
+    try:
+        return calendar.local_start(str(day), str(clock), tz)
+    except ValueError as exc:
+        raise InvalidInput("error.time") from exc
 
 
 def on_schedule_submitted(
@@ -108,40 +192,37 @@ def on_schedule_submitted(
 ) -> None:
     lang = language_of(context)
     slack_id = user_id_of(body)
-    stamp = state_of(view, BlockId.SCHEDULE_WHEN).get("selected_date_time")
-    if not isinstance(stamp, int):
-        ack(form_errors({BlockId.SCHEDULE_WHEN: t("error.date_past", lang)}))
-        return
-    when = datetime.fromtimestamp(stamp, UTC)
-    place = (text_value(view, BlockId.SCHEDULE_PLACE) or "").strip()
-    exchange_id = int(view["private_metadata"])
     session = session_of(context)
+    rex = rex_of(context)
+    clicker = repo.get_member(session, slack_id=slack_id)
+    tz = (clicker.tz if clicker else None) or rex.settings.rex_timezone
     try:
+        when = _session_start(view, tz)
+        try:
+            place, url = calendar.parse_place(text_value(view, BlockId.SCHEDULE_PLACE) or "")
+        except ValueError as exc:
+            raise InvalidInput("error.place", reason=str(exc)) from exc
+        minutes = int(selected_value(view, BlockId.SCHEDULE_DURATION) or 60)
         exchanges.schedule(
             session,
-            exchange_id=exchange_id,
+            exchange_id=int(view["private_metadata"]),
             slack_id=slack_id,
             when=when,
-            now=rex_of(context).clock(),
+            now=rex.clock(),
+            duration=timedelta(minutes=minutes),
+            place=place,
+            url=url,
+            reminder_hours=rex.settings.rex_reminder_hours,
         )
     except InvalidInput as exc:
-        ack(form_errors({BlockId.SCHEDULE_WHEN: t(exc.key, lang, **exc.params)}))
+        session.rollback()
+        block = BlockId.SCHEDULE_PLACE if exc.key == "error.place" else BlockId.SCHEDULE_DATE
+        ack(form_errors({block: said(exc.key, lang, exc.params)}))
         return
     except exchanges.ExchangeGone as exc:
-        ack(form_errors({BlockId.SCHEDULE_WHEN: t(exc.key, lang)}))
+        session.rollback()
+        ack(form_errors({BlockId.SCHEDULE_DATE: t(exc.key, lang)}))
         return
     session.commit()
     ack()
-    loaded = exchanges.load(session, exchange_id=exchange_id)
-    if loaded is not None and loaded.exchange.channel_id:
-        suffix = t("schedule.place_suffix", lang, place=escape(place)) if place else ""
-        client.chat_postMessage(
-            channel=loaded.exchange.channel_id,
-            text=t(
-                "schedule.done",
-                lang,
-                who=f"<@{slack_id}>",
-                when=blocks.slack_date(when),
-                place=suffix,
-            ),
-        )
+    delivery.wake(rex)

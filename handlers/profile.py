@@ -45,6 +45,7 @@ def register(app: App) -> None:
     app.action(ActionId.RESUME)(on_resume)
     app.action(ActionId.MATCH_NOW)(on_match_now)
     app.action(ActionId.FORGET)(on_forget_confirmed)
+    app.action(ActionId.LEAVE)(on_leave)
 
 
 def on_skill_typed(ack: Ack, payload: dict[str, Any], context: BoltContext) -> None:
@@ -181,16 +182,37 @@ def on_pause(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebCl
     )
 
 
-def on_resume(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def on_resume(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     ack()
     slack_id = user_id_of(body)
     session = session_of(context)
+    lang = language_of(context)
     try:
         members.resume(session, slack_id=slack_id)
     except members.NotMember:
         return
     session.commit()
-    publish_home(session, client, slack_id, language_of(context))
+    if body.get("container", {}).get("type") == "message":
+        respond(text=t("resumed", lang), response_type="ephemeral", replace_original=False)
+    publish_home(session, client, slack_id, lang)
+
+
+def on_leave(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    ack()
+    slack_id = user_id_of(body)
+    session = session_of(context)
+    lang = language_of(context)
+    try:
+        members.leave(session, slack_id=slack_id, now=rex_of(context).clock())
+    except members.NotMember:
+        return
+    session.commit()
+    respond(text=t("left", lang), response_type="ephemeral", replace_original=False)
+    publish_home(session, client, slack_id, lang)
 
 
 def on_match_now(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:

@@ -116,6 +116,8 @@ class WorkKind(StrEnum):
     EXPIRE = "expire"
     REMINDER = "reminder"
     REPORT = "report"
+    INVITATION = "invitation"
+    AUTO_PAUSED = "auto_paused"
 
 
 class Member(SQLModel, table=True):

@@ -55,7 +55,9 @@ def _profile(teach: int = 2, learn: int = 1) -> Profile:
 def test_every_modal_respects_slack_limits() -> None:
     for view in (
         member_views.join_modal("en"),
-        blocks.schedule_modal(1, "en"),
+        blocks.schedule_modal(1, "en", today="2026-12-01"),
+        blocks.not_fit_modal(1, "en"),
+        blocks.report_modal(1, "en"),
         blocks.evaluation_modal(1, learner=True, lang="en"),
         member_views.profile_modal(_profile(), "en"),
         member_views.add_skill_modal("en"),
@@ -93,6 +95,7 @@ def test_pair_intro_names_both_and_escapes_labels() -> None:
         (ActionId.SCHEDULE, "42"),
         (ActionId.MET, "42"),
         (ActionId.NOT_FIT, "42"),
+        (ActionId.REPORT, "42"),
     ]
 
 
