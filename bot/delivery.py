@@ -176,12 +176,13 @@ def _send_intro(rex: Rex, session: Session, work: DueWork, now: datetime) -> str
         return "skipped"
     lang = DEFAULT_LANGUAGE
     channel = _open(rex, view.slack_ids())
+    notes = repo.learner_notes(session, lessons=view.lessons)
     ts = _post(
         rex,
         work,
         channel=channel,
         text=blocks.intro_fallback(view, lang),
-        blocks=blocks.intro_blocks(view, lang),
+        blocks=blocks.intro_blocks(view, lang, notes=notes, now=now),
     )
     settings = rex.settings
     exchanges.intro_sent(

@@ -181,6 +181,22 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         ),
         "intro.lesson": "{teacher} teaches *{teach}* to {learner} (wants *{learn}*)",
         "intro.many": "Hello {people}! :wave: Rex thinks you can help each other:",
+        "intro.swap": "Hello {people}! :wave: A swap: each of you teaches the other.",
+        "intro.cycle": (
+            "Hello {people}! :wave: A circle of three: each of you teaches the next one."
+        ),
+        "intro.group": (
+            "Hello {people}! :wave: A small group: {teacher} teaches *{skill}* to all of you."
+        ),
+        "intro.speaks": "speaks {languages}",
+        "intro.local_time": "local time {time}",
+        "intro.meets": "prefers to meet {preference}",
+        "intro.wants": "{learner} would like to learn: _{note}_",
+        "intro.agenda": (
+            "*A first session, for example:* five minutes on what each of you wants to get out "
+            "of it, then the core (show, try, ask), and to finish, what to practise and whether "
+            "to meet again."
+        ),
         "button.schedule": "Schedule",
         "button.met": "We met",
         "button.not_fit": "Not a fit",

@@ -216,6 +216,20 @@ FR: Final[dict[str, str]] = {
     ),
     "intro.lesson": "{teacher} enseigne *{teach}* à {learner} (qui souhaite apprendre *{learn}*)",
     "intro.many": "Bonjour {people} ! :wave: Rex pense que vous pouvez vous entraider :",
+    "intro.swap": "Bonjour {people} ! :wave: Un échange croisé : chacun enseigne à l’autre.",
+    "intro.cycle": ("Bonjour {people} ! :wave: Un cercle à trois : chacun enseigne au suivant."),
+    "intro.group": (
+        "Bonjour {people} ! :wave: Un petit groupe : {teacher} vous enseigne *{skill}* à tous."
+    ),
+    "intro.speaks": "parle {languages}",
+    "intro.local_time": "heure locale {time}",
+    "intro.meets": "préfère se voir {preference}",
+    "intro.wants": "{learner} aimerait apprendre : _{note}_",
+    "intro.agenda": (
+        "*Une première séance, par exemple :* cinq minutes sur ce que chacun en attend, "
+        "puis l’essentiel (montrer, essayer, questionner), et pour finir, ce qu’il faut "
+        "pratiquer et s’il faut se revoir."
+    ),
     "button.schedule": "Planifier",
     "button.met": "Nous avons échangé",
     "button.not_fit": "Ça ne convient pas",

@@ -1,7 +1,8 @@
 """Block Kit for exchanges, rounds, help and the digest: pure functions returning dicts."""
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.calendar import SessionPlan
 from bot.digest import DigestFigures
@@ -23,7 +24,8 @@ from handlers.blockkit import (
     text_object,
 )
 from handlers.ids import ActionId, BlockId, CallbackId
-from storage.models import Member
+from storage import repo
+from storage.models import ExchangeKind, Lesson, MeetingPreference, Member
 
 
 def help_blocks(lang: str, *, is_admin: bool, prefix: str | None = None) -> list[Block]:
@@ -34,37 +36,98 @@ def help_blocks(lang: str, *, is_admin: bool, prefix: str | None = None) -> list
     return blocks
 
 
-def intro_blocks(view: ExchangeView, lang: str) -> list[Block]:
-    """The group DM's first message: who teaches what to whom, and what to do next."""
-    value = str(view.id)
+def _lesson_line(view: ExchangeView, lesson: Lesson, lang: str) -> str:
     people = view.members
+    return "• " + t(
+        "intro.lesson",
+        lang,
+        teacher=mention(people[lesson.teacher_id].slack_id),
+        learner=mention(people[lesson.learner_id].slack_id),
+        teach=escape(lesson.teach_label),
+        learn=escape(lesson.learn_label),
+    )
+
+
+def _headline(view: ExchangeView, lang: str) -> list[str]:
+    """Who teaches what to whom, said the way each kind of exchange works."""
+    people = view.members
+    first = view.lessons[0]
+    everyone = ", ".join(mention(s) for s in view.slack_ids())
     if len(view.lessons) == 1:
-        lesson = view.lessons[0]
-        text = t(
-            "intro.pair",
+        return [
+            t(
+                "intro.pair",
+                lang,
+                teacher=mention(people[first.teacher_id].slack_id),
+                learner=mention(people[first.learner_id].slack_id),
+                teach=escape(first.teach_label),
+                learn=escape(first.learn_label),
+            )
+        ]
+    if view.exchange.kind == ExchangeKind.GROUP:
+        head = t(
+            "intro.group",
             lang,
-            teacher=mention(people[lesson.teacher_id].slack_id),
-            learner=mention(people[lesson.learner_id].slack_id),
-            teach=escape(lesson.teach_label),
-            learn=escape(lesson.learn_label),
+            people=everyone,
+            teacher=mention(people[first.teacher_id].slack_id),
+            skill=escape(first.teach_label),
         )
     else:
-        lines = [t("intro.many", lang, people=", ".join(mention(s) for s in view.slack_ids()))]
-        lines += [
-            "• "
-            + t(
-                "intro.lesson",
-                lang,
-                teacher=mention(people[lesson.teacher_id].slack_id),
-                learner=mention(people[lesson.learner_id].slack_id),
-                teach=escape(lesson.teach_label),
-                learn=escape(lesson.learn_label),
-            )
-            for lesson in view.lessons
-        ]
-        text = "\n".join(lines)
-    return [
-        section(text),
+        key = {ExchangeKind.SWAP: "intro.swap", ExchangeKind.CYCLE: "intro.cycle"}
+        head = t(key.get(ExchangeKind(view.exchange.kind), "intro.many"), lang, people=everyone)
+    return [head, *(_lesson_line(view, lesson, lang) for lesson in view.lessons)]
+
+
+def _local_time(tz: str | None, now: datetime) -> str | None:
+    try:
+        return now.astimezone(ZoneInfo(tz)).strftime("%H:%M") if tz else None
+    except (KeyError, ValueError):
+        return None
+
+
+def _about(member: Member, lang: str, now: datetime) -> str:
+    """One line on a person: their bio, languages, local time and how they like to meet."""
+    details = [escape(member.bio.replace("\n", " ")[:200])] if member.bio else []
+    if member.languages:
+        details.append(
+            t("intro.speaks", lang, languages=member.languages.upper().replace(",", ", "))
+        )
+    local = _local_time(member.tz, now)
+    if local:
+        details.append(t("intro.local_time", lang, time=local))
+    if member.preference != MeetingPreference.EITHER:
+        details.append(
+            t("intro.meets", lang, preference=t(f"preference.{member.preference}", lang))
+        )
+    return f"• {mention(member.slack_id)}: " + " · ".join(details) if details else ""
+
+
+def intro_blocks(
+    view: ExchangeView,
+    lang: str,
+    *,
+    notes: dict[int, str] | None = None,
+    now: datetime | None = None,
+) -> list[Block]:
+    """The group DM's first message: who teaches what to whom, who they are, what each
+    learner wants exactly (`notes` by learner id), a first agenda, and what to do next."""
+    value = str(view.id)
+    content = [section("\n".join(_headline(view, lang)))]
+    moment = now or datetime.now(UTC)
+    about = [
+        line
+        for i in repo.participant_ids(view.lessons)
+        if (line := _about(view.members[i], lang, moment))
+    ]
+    about += [
+        t("intro.wants", lang, learner=mention(view.members[i].slack_id), note=escape(note))
+        for i, note in (notes or {}).items()
+        if i in view.members
+    ]
+    if about:
+        content.append(section("\n".join(about)))
+    content += [
+        section(t("intro.agenda", lang)),
         section(t("intro.next", lang)),
         {
             "type": "actions",
@@ -77,6 +140,7 @@ def intro_blocks(view: ExchangeView, lang: str) -> list[Block]:
             ],
         },
     ]
+    return content
 
 
 def intro_fallback(view: ExchangeView, lang: str) -> str:

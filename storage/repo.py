@@ -19,6 +19,7 @@ from storage.models import (
     MemberStatus,
     SeenEvent,
     Skill,
+    SkillKind,
     WorkKind,
 )
 
@@ -171,6 +172,21 @@ def exchanges_of(session: Session, *, member_id: int) -> list[Exchange]:
             select(Exchange).where(col(Exchange.id).in_(ids)).order_by(col(Exchange.id))
         ).all()
     )
+
+
+def learner_notes(session: Session, *, lessons: Sequence[Lesson]) -> dict[int, str]:
+    """What each learner wrote about what exactly they want, for the skills of these lessons."""
+    wanted = {(lesson.learner_id, lesson.learn_label) for lesson in lessons}
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(Skill).where(
+            col(Skill.member_id).in_({learner for learner, _ in wanted}),
+            Skill.kind == SkillKind.LEARN,
+            col(Skill.note).is_not(None),
+        )
+    ).all()
+    return {s.member_id: s.note for s in rows if (s.member_id, s.label) in wanted and s.note}
 
 
 def get_exchange(session: Session, *, exchange_id: int, lock: bool = False) -> Exchange | None:

@@ -190,3 +190,36 @@ def test_home_tab_says_what_is_missing() -> None:
     home = member_views.home_view(_profile(teach=0, learn=1), "en")
     text = json.dumps(home["blocks"], ensure_ascii=False)
     assert "incomplete" in text and "You have nothing to teach yet" in text
+
+
+def test_intro_introduces_people_their_wishes_and_a_first_agenda() -> None:
+    view = _view((1, 2, "Python", "python"), (2, 1, "Excel", "excel"))
+    view.exchange.kind = "swap"  # type: ignore[assignment]
+    view.members[1].bio = "Data analyst <b>"
+    view.members[1].languages = "fr,en"
+    view.members[1].tz = "Europe/Paris"
+    view.members[2].preference = MeetingPreference.REMOTE
+    intro = blocks.intro_blocks(
+        view,
+        "en",
+        notes={2: "decorators & generators"},
+        now=datetime(2026, 12, 1, 8, 0, tzinfo=UTC),
+    )
+    text = "\n".join(b["text"]["text"] for b in intro if b["type"] == "section")
+    assert text.startswith("Hello <@U1>, <@U2>! :wave: A swap: each of you teaches the other.")
+    assert "• <@U1>: Data analyst &lt;b&gt; · speaks FR, EN · local time 09:00" in text
+    assert "• <@U2>: prefers to meet remotely" in text
+    assert "<@U2> would like to learn: _decorators &amp; generators_" in text
+    assert "*A first session, for example:*" in text
+    assert len(intro) <= MESSAGE_BLOCK_LIMIT
+
+
+def test_group_and_cycle_intros_say_who_teaches() -> None:
+    group = _view((1, 2, "Excel", "excel"), (1, 3, "Excel", "Excel"), (1, 4, "Excel", "xls"))
+    group.exchange.kind = "group"  # type: ignore[assignment]
+    text = blocks.intro_blocks(group, "en")[0]["text"]["text"]
+    assert "A small group: <@U1> teaches *Excel* to all of you." in text
+    cycle = _view((1, 2, "A", "a"), (2, 3, "B", "b"), (3, 1, "C", "c"))
+    cycle.exchange.kind = "cycle"  # type: ignore[assignment]
+    text = blocks.intro_blocks(cycle, "fr")[0]["text"]["text"]
+    assert "Un cercle à trois" in text and text.count("enseigne") == 4
