@@ -81,9 +81,9 @@ def sweep(rex: Rex, *, limit: int = BATCH) -> SweepReport:
                 if permanent:
                     repo.finish_work(session, work_id=work.id, now=now, error=error)
                 else:
-                    repo.retry_work(
-                        session, work_id=work.id, due_at=now + _backoff(work.attempts), error=error
-                    )
+                    # from the time of failure: a long paced batch outlives its start time
+                    retry_at = rex.clock() + _backoff(work.attempts)
+                    repo.retry_work(session, work_id=work.id, due_at=retry_at, error=error)
             counts["failed" if permanent else "retried"] += 1
             log.warning(
                 "delivery.%s work=%s kind=%s exchange=%s error=%s",
@@ -200,13 +200,26 @@ def _send_intro(rex: Rex, session: Session, work: DueWork, now: datetime) -> str
 
 
 def _send_followup(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
+    """ "Did it happen?" to one participant, or its one reminder; both only while the
+    exchange is alive and they have not evaluated this session yet."""
     view = _live_exchange(session, work)
     member = view.members.get(work.member_id or -1) if view else None
     if view is None or member is None or member.id is None:
         return "skipped"
-    if repo.get_evaluation(session, exchange_id=view.id, member_id=member.id) is not None:
+    if view.exchange.state in (ExchangeState.EVALUATED, ExchangeState.CLOSED):
         return "skipped"
-    followup = blocks.followup_blocks(view, member.slack_id, DEFAULT_LANGUAGE)
+    if (
+        repo.get_evaluation(
+            session,
+            exchange_id=view.id,
+            member_id=member.id,
+            session_number=view.exchange.session_number,
+        )
+        is not None
+    ):
+        return "skipped"
+    reminder = work.kind == WorkKind.FOLLOWUP_REMINDER
+    followup = blocks.followup_blocks(view, member.slack_id, DEFAULT_LANGUAGE, reminder=reminder)
     _post(
         rex,
         work,
@@ -215,7 +228,20 @@ def _send_followup(rex: Rex, session: Session, work: DueWork, now: datetime) -> 
         text=followup[0]["text"]["text"],
         blocks=followup,
     )
-    log.info("followup.sent exchange=%s member=%s", view.id, member.id)
+    if not reminder:
+        exchanges.followup_sent(session, view=view, member_id=member.id, now=now)
+    log.info("followup.sent exchange=%s member=%s reminder=%s", view.id, member.id, reminder)
+    return "sent"
+
+
+def _send_close(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
+    """Close an exchange whose follow-ups went unanswered, and say so in its group DM."""
+    view = _live_exchange(session, work)
+    if view is None or not exchanges.close_unevaluated(session, view, now=now):
+        return "skipped"
+    if view.exchange.channel_id:
+        _post(rex, work, channel=view.exchange.channel_id, text=t("closed.text", DEFAULT_LANGUAGE))
+    log.info("exchange.closed exchange=%s reason=not_evaluated", view.id)
     return "sent"
 
 
@@ -378,6 +404,8 @@ def _send_unmatched(rex: Rex, session: Session, work: DueWork, now: datetime) ->
 SENDERS: dict[WorkKind, Sender] = {
     WorkKind.INTRO: _send_intro,
     WorkKind.FOLLOWUP: _send_followup,
+    WorkKind.FOLLOWUP_REMINDER: _send_followup,
+    WorkKind.CLOSE: _send_close,
     WorkKind.UNMATCHED: _send_unmatched,
     WorkKind.NUDGE: _send_nudge,
     WorkKind.EXPIRE: _send_expiry,

@@ -29,6 +29,18 @@ from storage.models import (
 MAX_HOURS = 100.0
 # Introductions in a row left to expire before Rex pauses someone and asks what they want.
 AUTO_PAUSE_AFTER = 3
+# An unanswered follow-up gets one reminder after these days; the exchange closes after those.
+FOLLOWUP_REMINDER_DAYS = 3
+FOLLOWUP_CLOSE_DAYS = 7
+# Everything an exchange may still owe people, dropped when it ends.
+PENDING_KINDS = (
+    WorkKind.FOLLOWUP,
+    WorkKind.FOLLOWUP_REMINDER,
+    WorkKind.CLOSE,
+    WorkKind.NUDGE,
+    WorkKind.EXPIRE,
+    WorkKind.REMINDER,
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,9 @@ class ExchangeView:
 
     def learns(self, member_id: int) -> bool:
         return any(lesson.learner_id == member_id for lesson in self.lessons)
+
+    def teaches(self, member_id: int) -> bool:
+        return any(lesson.teacher_id == member_id for lesson in self.lessons)
 
 
 class ExchangeGone(Exception):
@@ -355,8 +370,21 @@ def schedule(
     if when <= now:
         raise InvalidInput("error.date_past")
     view, member = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
+    further = view.exchange.state == ExchangeState.HELD
     _move(session, view, ExchangeState.SCHEDULED, now=now, member=member)
     exchange = view.exchange
+    if further:  # another session: its own follow-ups and evaluations
+        exchange.session_number += 1
+        _settle_work(session, exchange_id, now=now, kinds=PENDING_KINDS)
+        session.add_all(
+            DueWork(
+                kind=WorkKind.FOLLOWUP,
+                exchange_id=exchange_id,
+                member_id=member_id,
+                due_at=when + duration,
+            )
+            for member_id in repo.participant_ids(view.lessons)
+        )
     exchange.scheduled_at = when
     exchange.duration_minutes = int(duration.total_seconds() // 60)
     exchange.place, exchange.url = place, url
@@ -443,41 +471,110 @@ def evaluate(
     hours: float,
     comment: str | None,
     now: datetime,
+    useful: GoalMet | None = None,
+    another_session: bool = False,
 ) -> bool:
-    """Store one participant's evaluation; False when they had already given it.
-
-    An evaluation is also the word that the exchange happened.
-    """
+    """Store one participant's evaluation of the current session; False when they had
+    already given it. An evaluation is also the word that the session happened. Once all
+    have evaluated and nobody wants another session, the exchange is evaluated; hours of
+    further sessions add up."""
     if not 1 <= satisfaction <= 5:
         raise InvalidInput("error.generic")
     if not 0 <= hours <= MAX_HOURS:
         raise InvalidInput("error.hours", max=int(MAX_HOURS))
     view, member = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
     assert member.id is not None
-    if repo.get_evaluation(session, exchange_id=exchange_id, member_id=member.id) is not None:
+    number = view.exchange.session_number
+    if (
+        repo.get_evaluation(
+            session, exchange_id=exchange_id, member_id=member.id, session_number=number
+        )
+        is not None
+    ):
         return False
     if view.exchange.state in lifecycle.NEVER_HAPPENED:
         raise ExchangeGone("exchange.closed")
-    if view.exchange.held_at is None:
+    if view.exchange.state in lifecycle.OPEN:
         _move(session, view, ExchangeState.HELD, now=now, member=member)
     session.add(
         Evaluation(
             exchange_id=exchange_id,
             member_id=member.id,
+            session_number=number,
             satisfaction=satisfaction,
             goal_met=goal_met if view.learns(member.id) else None,
+            useful=useful if view.teaches(member.id) else None,
+            another_session=another_session,
             hours=hours,
             comment=(comment or "").strip()[:2000] or None,
             created_at=now,
         )
     )
     session.flush()
+    given = repo.evaluations_of(session, exchange_id=exchange_id, session_number=number)
     everyone = set(repo.participant_ids(view.lessons))
-    if everyone <= repo.evaluators(session, exchange_id=exchange_id) and lifecycle.can_move(
-        view.exchange, ExchangeState.EVALUATED
+    if (
+        everyone <= {e.member_id for e in given}
+        and not any(e.another_session for e in given)
+        and lifecycle.can_move(view.exchange, ExchangeState.EVALUATED)
     ):
         lifecycle.move(
             session, view.exchange, ExchangeState.EVALUATED, now=now, member_id=member.id
         )
+        _settle_work(
+            session, exchange_id, now=now, kinds=(WorkKind.FOLLOWUP_REMINDER, WorkKind.CLOSE)
+        )
         session.flush()
     return True
+
+
+def wont_happen(session: Session, *, exchange_id: int, slack_id: str, now: datetime) -> None:
+    """ "It won't happen": an exchange still to happen is cancelled; after a session, the
+    further one is given up and the exchange closes."""
+    view, member = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
+    to = ExchangeState.CANCELLED if view.exchange.state in lifecycle.OPEN else ExchangeState.CLOSED
+    _move(session, view, to, now=now, member=member)
+    _settle_work(session, exchange_id, now=now, kinds=PENDING_KINDS)
+    session.flush()
+
+
+def close_unevaluated(session: Session, view: ExchangeView, *, now: datetime) -> bool:
+    """After the follow-up and its reminder, an exchange still missing evaluations closes."""
+    given = repo.evaluations_of(
+        session, exchange_id=view.id, session_number=view.exchange.session_number
+    )
+    if set(repo.participant_ids(view.lessons)) <= {e.member_id for e in given}:
+        return False
+    if not lifecycle.can_move(view.exchange, ExchangeState.CLOSED):
+        return False
+    lifecycle.move(session, view.exchange, ExchangeState.CLOSED, now=now)
+    _settle_work(session, view.id, now=now, kinds=PENDING_KINDS)
+    session.flush()
+    return True
+
+
+def followup_sent(
+    session: Session,
+    *,
+    view: ExchangeView,
+    member_id: int,
+    now: datetime,
+    reminder_days: int = FOLLOWUP_REMINDER_DAYS,
+    close_days: int = FOLLOWUP_CLOSE_DAYS,
+) -> None:
+    """After a follow-up, one reminder if unanswered, then the exchange closes."""
+    session.add(
+        DueWork(
+            kind=WorkKind.FOLLOWUP_REMINDER,
+            exchange_id=view.id,
+            member_id=member_id,
+            due_at=now + timedelta(days=reminder_days),
+        )
+    )
+    if not repo.pending_work(session, exchange_id=view.id, kind=WorkKind.CLOSE):
+        session.add(
+            DueWork(
+                kind=WorkKind.CLOSE, exchange_id=view.id, due_at=now + timedelta(days=close_days)
+            )
+        )
+    session.flush()

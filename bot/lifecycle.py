@@ -1,8 +1,9 @@
 """The exchange state machine: which moves are allowed, and a stored event for each.
 
 proposed → scheduled → held → evaluated, with declined, expired and cancelled as the other
-ways out. Rescheduling is scheduled → scheduled; a further session after a held one goes
-held → scheduled. Every move is written as an `ExchangeEvent` with its time and author.
+ways out, and closed for one that ended without every evaluation. Rescheduling is
+scheduled → scheduled; a further session after a held one goes held → scheduled. Every move
+is written as an `ExchangeEvent` with its time and author.
 """
 
 from datetime import datetime
@@ -14,10 +15,11 @@ from storage.models import OPEN_STATES, Exchange, ExchangeEvent, ExchangeState
 
 S = ExchangeState
 ALLOWED: Final[dict[ExchangeState, frozenset[ExchangeState]]] = {
-    S.PROPOSED: frozenset({S.SCHEDULED, S.HELD, S.DECLINED, S.EXPIRED, S.CANCELLED}),
-    S.SCHEDULED: frozenset({S.SCHEDULED, S.HELD, S.DECLINED, S.CANCELLED}),
-    S.HELD: frozenset({S.SCHEDULED, S.EVALUATED, S.CANCELLED}),
+    S.PROPOSED: frozenset({S.SCHEDULED, S.HELD, S.DECLINED, S.EXPIRED, S.CANCELLED, S.CLOSED}),
+    S.SCHEDULED: frozenset({S.SCHEDULED, S.HELD, S.DECLINED, S.CANCELLED, S.CLOSED}),
+    S.HELD: frozenset({S.SCHEDULED, S.EVALUATED, S.CANCELLED, S.CLOSED}),
     S.EVALUATED: frozenset(),
+    S.CLOSED: frozenset(),
     S.DECLINED: frozenset(),
     S.EXPIRED: frozenset(),
     S.CANCELLED: frozenset(),

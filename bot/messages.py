@@ -200,7 +200,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "button.schedule": "Schedule",
         "button.met": "We met",
         "button.not_fit": "Not a fit",
-        "button.evaluate": "Evaluate",
+        "button.evaluate": "Yes, we met",
         "schedule.title": "Schedule a session",
         "schedule.submit": "Schedule",
         "schedule.date": "Date",
@@ -266,9 +266,24 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "exchange.not_yours": "This exchange belongs to other people.",
         # follow-up and evaluation
         "followup.text": (
-            "How did your exchange about *{skill}* with {others} go? "
-            "Two minutes of evaluation help the network (only aggregates are ever shown)."
+            "Did your session about *{skill}* with {others} happen? If it did, two minutes of "
+            "evaluation help the network (only aggregates are ever shown)."
         ),
+        "followup.reminder": (
+            "A reminder: did your session about *{skill}* with {others} happen? Without news "
+            "I'll close this exchange in a few days."
+        ),
+        "button.not_yet": "Not yet (reschedule)",
+        "button.wont_happen": "It won't happen",
+        "wont_happen.done": (
+            "{who} says it won't happen this time. No problem: everyone is back in the pool "
+            "for the next round."
+        ),
+        "closed.text": "Without news, I've closed this exchange. Thank you all!",
+        "another.asked": "{who} would like another session: pick a time with *Schedule*.",
+        "eval.useful": "Was it useful to teach?",
+        "eval.another": "Next",
+        "eval.another.yes": "I'd like another session",
         "eval.title": "How did it go?",
         "eval.submit": "Send",
         "eval.satisfaction": "Satisfaction",

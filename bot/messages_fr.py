@@ -233,7 +233,7 @@ FR: Final[dict[str, str]] = {
     "button.schedule": "Planifier",
     "button.met": "Nous avons échangé",
     "button.not_fit": "Ça ne convient pas",
-    "button.evaluate": "Évaluer",
+    "button.evaluate": "Oui, c’est fait",
     "schedule.title": "Planifier une séance",
     "schedule.submit": "Planifier",
     "schedule.date": "Date",
@@ -305,9 +305,24 @@ FR: Final[dict[str, str]] = {
     "exchange.not_yours": "Cet échange concerne d’autres personnes.",
     # follow-up and evaluation
     "followup.text": (
-        "Comment s’est passé votre échange sur *{skill}* avec {others} ? Deux minutes d’évaluation "
-        "aident le réseau (seuls des résultats agrégés sont diffusés)."
+        "Votre séance sur *{skill}* avec {others} a-t-elle eu lieu ? Si oui, deux minutes "
+        "d’évaluation aident le réseau (seuls des résultats agrégés sont diffusés)."
     ),
+    "followup.reminder": (
+        "Petit rappel : votre séance sur *{skill}* avec {others} a-t-elle eu lieu ? Sans "
+        "nouvelles, je clôturerai cet échange dans quelques jours."
+    ),
+    "button.not_yet": "Pas encore (reporter)",
+    "button.wont_happen": "Ça ne se fera pas",
+    "wont_happen.done": (
+        "{who} indique que ça ne se fera pas cette fois. Aucun souci : chacun retourne dans "
+        "le vivier pour le prochain tour."
+    ),
+    "closed.text": "Sans nouvelles, j’ai clôturé cet échange. Merci à tous !",
+    "another.asked": "{who} aimerait une autre séance : choisissez un moment avec *Planifier*.",
+    "eval.useful": "Enseigner vous a-t-il été utile ?",
+    "eval.another": "Et ensuite",
+    "eval.another.yes": "J’aimerais une autre séance",
     "eval.title": "Comment ça s’est passé ?",
     "eval.submit": "Envoyer",
     "eval.satisfaction": "Votre satisfaction",

@@ -335,7 +335,11 @@ def slack_date(when: datetime) -> str:
     return f"<!date^{stamp}^{{date_long_pretty}} at {{time}}|{fallback}>"
 
 
-def followup_blocks(view: ExchangeView, slack_id: str, lang: str) -> list[Block]:
+def followup_blocks(
+    view: ExchangeView, slack_id: str, lang: str, *, reminder: bool = False
+) -> list[Block]:
+    """ "Did it happen?" with its three answers: yes (then the evaluation), not yet
+    (reschedule), it won't happen."""
     others = [s for s in view.slack_ids() if s != slack_id]
     member = view.member_for(slack_id)
     skills = [
@@ -344,25 +348,31 @@ def followup_blocks(view: ExchangeView, slack_id: str, lang: str) -> list[Block]
         if member is not None and member.id in (lesson.teacher_id, lesson.learner_id)
     ]
     text = t(
-        "followup.text",
+        "followup.reminder" if reminder else "followup.text",
         lang,
         skill=escape(" / ".join(dict.fromkeys(skills))),
         others=", ".join(mention(s) for s in others),
     )
+    value = str(view.id)
     return [
         section(text),
         {
             "type": "actions",
             "block_id": BlockId.FOLLOWUP_ACTIONS,
             "elements": [
-                button(t("button.evaluate", lang), ActionId.EVALUATE, str(view.id), "primary")
+                button(t("button.evaluate", lang), ActionId.EVALUATE, value, "primary"),
+                button(t("button.not_yet", lang), ActionId.NOT_YET, value),
+                button(t("button.wont_happen", lang), ActionId.WONT_HAPPEN, value, "danger"),
             ],
         },
     ]
 
 
-def evaluation_modal(exchange_id: int, *, learner: bool, lang: str) -> View:
+def evaluation_modal(exchange_id: int, *, learner: bool, lang: str, teacher: bool = False) -> View:
+    """Satisfaction; the goal for a learner, usefulness for a teacher (both in a swap);
+    hours; whether to meet again; a private comment."""
     satisfaction = [(str(n), t(f"eval.satisfaction.{n}", lang)) for n in range(5, 0, -1)]
+    answers = options([(g, t(f"eval.goal.{g}", lang)) for g in ("yes", "partly", "no")])
     blocks = [
         input_block(
             BlockId.EVAL_SATISFACTION,
@@ -371,12 +381,19 @@ def evaluation_modal(exchange_id: int, *, learner: bool, lang: str) -> View:
         ),
     ]
     if learner:
-        goals = [(g, t(f"eval.goal.{g}", lang)) for g in ("yes", "partly", "no")]
         blocks.append(
             input_block(
                 BlockId.EVAL_GOAL,
                 t("eval.goal", lang),
-                {"type": "radio_buttons", "options": options(goals)},
+                {"type": "radio_buttons", "options": answers},
+            )
+        )
+    if teacher:
+        blocks.append(
+            input_block(
+                BlockId.EVAL_USEFUL,
+                t("eval.useful", lang),
+                {"type": "radio_buttons", "options": answers},
             )
         )
     blocks += [
@@ -389,6 +406,12 @@ def evaluation_modal(exchange_id: int, *, learner: bool, lang: str) -> View:
                 "min_value": "0",
                 "max_value": "100",
             },
+        ),
+        input_block(
+            BlockId.EVAL_ANOTHER,
+            t("eval.another", lang),
+            {"type": "checkboxes", "options": options([("yes", t("eval.another.yes", lang))])},
+            optional=True,
         ),
         input_block(
             BlockId.EVAL_COMMENT,

@@ -14,6 +14,7 @@ from handlers.context import (
     language_of,
     rex_of,
     selected_value,
+    selected_values,
     session_of,
     state_of,
     text_value,
@@ -25,6 +26,8 @@ from storage.models import GoalMet
 
 def register(app: App) -> None:
     app.action(ActionId.EVALUATE)(on_evaluate_clicked)
+    app.action(ActionId.NOT_YET)(on_not_yet_clicked)
+    app.action(ActionId.WONT_HAPPEN)(on_wont_happen_clicked)
     app.view(CallbackId.EVALUATION)(on_evaluation_submitted)
 
 
@@ -43,8 +46,51 @@ def on_evaluate_clicked(
         return
     client.views_open(
         trigger_id=body["trigger_id"],
-        view=blocks.evaluation_modal(exchange_id, learner=view.learns(member.id), lang=lang),
+        view=blocks.evaluation_modal(
+            exchange_id,
+            learner=view.learns(member.id),
+            teacher=view.teaches(member.id),
+            lang=lang,
+        ),
     )
+
+
+def on_not_yet_clicked(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """ "Not yet": pick a new time right away."""
+    ack()
+    today = rex_of(context).clock().date().isoformat()
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=blocks.schedule_modal(
+            int(body["actions"][0]["value"]), language_of(context), today=today
+        ),
+    )
+
+
+def on_wont_happen_clicked(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    ack()
+    lang = language_of(context)
+    slack_id = user_id_of(body)
+    session = session_of(context)
+    exchange_id = int(body["actions"][0]["value"])
+    try:
+        exchanges.wont_happen(
+            session, exchange_id=exchange_id, slack_id=slack_id, now=rex_of(context).clock()
+        )
+    except exchanges.ExchangeGone as exc:
+        session.rollback()
+        respond(text=t(exc.key, lang), response_type="ephemeral", replace_original=False)
+        return
+    session.commit()
+    done = t("wont_happen.done", lang, who=f"<@{slack_id}>")
+    respond(text=done, response_type="ephemeral", replace_original=False)
+    loaded = exchanges.load(session, exchange_id=exchange_id)
+    if loaded is not None and loaded.exchange.channel_id:
+        client.chat_postMessage(channel=loaded.exchange.channel_id, text=done)
 
 
 def _hours(view: dict[str, Any]) -> float | None:
@@ -63,6 +109,8 @@ def on_evaluation_submitted(
     hours = _hours(view)
     satisfaction = selected_value(view, BlockId.EVAL_SATISFACTION)
     goal = selected_value(view, BlockId.EVAL_GOAL)
+    useful = selected_value(view, BlockId.EVAL_USEFUL)
+    another = bool(selected_values(view, BlockId.EVAL_ANOTHER))
     if hours is None:
         ack(form_errors({BlockId.EVAL_HOURS: t("error.hours", lang, max=100)}))
         return
@@ -74,6 +122,8 @@ def on_evaluation_submitted(
             slack_id=slack_id,
             satisfaction=int(satisfaction or 0),
             goal_met=GoalMet(goal) if goal else None,
+            useful=GoalMet(useful) if useful else None,
+            another_session=another,
             hours=hours,
             comment=text_value(view, BlockId.EVAL_COMMENT),
             now=rex_of(context).clock(),
@@ -89,3 +139,8 @@ def on_evaluation_submitted(
     ack()
     key = "eval.thanks" if fresh else "eval.already"
     client.chat_postMessage(channel=slack_id, text=t(key, lang, hours=f"{hours:g}"))
+    loaded = exchanges.load(session, exchange_id=int(view["private_metadata"]))
+    if fresh and another and loaded is not None and loaded.exchange.channel_id:
+        client.chat_postMessage(
+            channel=loaded.exchange.channel_id, text=t("another.asked", lang, who=f"<@{slack_id}>")
+        )

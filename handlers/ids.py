@@ -41,6 +41,8 @@ class BlockId(StrEnum):
     EVAL_GOAL = "eval.goal"
     EVAL_HOURS = "eval.hours"
     EVAL_COMMENT = "eval.comment"
+    EVAL_USEFUL = "eval.useful"
+    EVAL_ANOTHER = "eval.another"
 
 
 class ActionId(StrEnum):
@@ -58,3 +60,5 @@ class ActionId(StrEnum):
     REPORT = "exchange.report"
     LEAVE = "member.leave"
     EVALUATE = "exchange.evaluate"
+    NOT_YET = "exchange.not_yet"
+    WONT_HAPPEN = "exchange.wont_happen"

@@ -69,6 +69,7 @@ class ExchangeState(StrEnum):
     SCHEDULED = "scheduled"
     HELD = "held"
     EVALUATED = "evaluated"
+    CLOSED = "closed"
     DECLINED = "declined"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
@@ -111,6 +112,8 @@ class GoalMet(StrEnum):
 class WorkKind(StrEnum):
     INTRO = "intro"
     FOLLOWUP = "followup"
+    FOLLOWUP_REMINDER = "followup_remind"  # kinds fit String(16)
+    CLOSE = "close"
     UNMATCHED = "unmatched"
     NUDGE = "nudge"
     EXPIRE = "expire"
@@ -185,6 +188,7 @@ class Exchange(SQLModel, table=True):
     place: str | None = Field(default=None, max_length=200)
     url: str | None = Field(default=None, max_length=500)
     invitation_sequence: int = 0
+    session_number: int = 1
     created_at: datetime = timestamp(default_factory=utcnow, index=True)
     held_at: datetime | None = timestamp()
     closed_at: datetime | None = timestamp()
@@ -205,13 +209,20 @@ class Lesson(SQLModel, table=True):
 class Evaluation(SQLModel, table=True):
     """One participant's a-posteriori evaluation; comments never leave this table."""
 
-    __table_args__ = (UniqueConstraint("exchange_id", "member_id"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "exchange_id", "member_id", "session_number", name="uq_evaluation_session"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     exchange_id: int = Field(foreign_key="exchange.id", index=True)
     member_id: int = Field(foreign_key="member.id", index=True)
+    session_number: int = 1
     satisfaction: int = Field(ge=1, le=5)
     goal_met: GoalMet | None = Field(default=None, sa_type=String(8))
+    useful: GoalMet | None = Field(default=None, sa_type=String(8))
+    another_session: bool = False
     hours: float = Field(ge=0)
     comment: str | None = Field(default=None, max_length=COMMENT_MAX)
     created_at: datetime = timestamp(default_factory=utcnow, index=True)
@@ -225,10 +236,7 @@ class DueWork(SQLModel, table=True):
     """
 
     __tablename__ = "due_work"
-    __table_args__ = (
-        UniqueConstraint("kind", "exchange_id", "member_id"),
-        UniqueConstraint("kind", "round_id", "member_id"),
-    )
+    __table_args__ = (UniqueConstraint("kind", "round_id", "member_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: WorkKind = Field(sa_type=String(16))

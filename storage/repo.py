@@ -196,17 +196,26 @@ def get_exchange(session: Session, *, exchange_id: int, lock: bool = False) -> E
     return session.exec(query).first()
 
 
-def evaluators(session: Session, *, exchange_id: int) -> set[int]:
-    """The members who have evaluated an exchange."""
-    return set(
-        session.exec(select(Evaluation.member_id).where(Evaluation.exchange_id == exchange_id))
+def evaluations_of(session: Session, *, exchange_id: int, session_number: int) -> list[Evaluation]:
+    """The evaluations given for one session of an exchange."""
+    return list(
+        session.exec(
+            select(Evaluation).where(
+                Evaluation.exchange_id == exchange_id,
+                Evaluation.session_number == session_number,
+            )
+        ).all()
     )
 
 
-def get_evaluation(session: Session, *, exchange_id: int, member_id: int) -> Evaluation | None:
+def get_evaluation(
+    session: Session, *, exchange_id: int, member_id: int, session_number: int = 1
+) -> Evaluation | None:
     return session.exec(
         select(Evaluation).where(
-            Evaluation.exchange_id == exchange_id, Evaluation.member_id == member_id
+            Evaluation.exchange_id == exchange_id,
+            Evaluation.member_id == member_id,
+            Evaluation.session_number == session_number,
         )
     ).first()
 

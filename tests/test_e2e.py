@@ -211,7 +211,7 @@ def _evaluate(sandbox: Sandbox, user_id: str, values: dict[str, Any]) -> Any:
     [message] = [
         m
         for m in sandbox.fake.messages(sandbox.fake.dm_channel(user_id))
-        if m.get("blocks") and "How did" in m["text"]
+        if m.get("blocks") and "Did your session" in m["text"]
     ]
     sandbox.click(user_id, ActionId.EVALUATE, sandbox.fake.dm_channel(user_id), message["ts"])
     return sandbox.submit(user_id, values)

@@ -184,7 +184,9 @@ def test_an_intro_someone_acted_on_is_neither_nudged_nor_expired(
     delivery.sweep(sandbox.rex)
     texts = [m["text"] for m in sandbox.fake.messages(channel)]
     assert not any(t.startswith(("A gentle nudge", "This introduction has expired")) for t in texts)
-    assert _exchange(sandbox).state == ExchangeState.HELD
+    # but its follow-ups went unanswered, even after a reminder: it closed as not evaluated
+    assert texts[-1] == "Without news, I've closed this exchange. Thank you all!"
+    assert _exchange(sandbox).state == ExchangeState.CLOSED
 
 
 def test_three_expired_intros_in_a_row_pause_a_member_who_chooses_what_next(

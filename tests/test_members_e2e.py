@@ -211,7 +211,7 @@ def test_forget_me_leaves_no_personal_data_and_keeps_totals(sandbox: Sandbox) ->
         message = next(
             m
             for m in sandbox.fake.messages(sandbox.fake.dm_channel(user_id))
-            if m.get("blocks") and "How did" in m["text"]
+            if m.get("blocks") and "Did your session" in m["text"]
         )
         sandbox.click(user_id, ActionId.EVALUATE, sandbox.fake.dm_channel(user_id), message["ts"])
         values: dict[str, Any] = {

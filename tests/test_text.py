@@ -112,3 +112,11 @@ def test_t_fills_placeholders_and_falls_back_to_english() -> None:
     assert t("skill.added.teach", "xx", skill="SQL") == "Added *SQL* to what you can teach."
     assert tn("round.done", 1) == "Round done: 1 introduction on its way."
     assert tn("round.done", 0) == "Round done: 0 introductions on their way."
+
+
+def test_stored_enum_values_fit_their_columns() -> None:
+    """PostgreSQL refuses what SQLite lets through: every stored kind fits String(16)."""
+    from storage.models import ExchangeKind, ExchangeState, WorkKind
+
+    for enum in (WorkKind, ExchangeState, ExchangeKind):
+        assert all(len(member.value) <= 16 for member in enum), enum
