@@ -80,6 +80,10 @@ def sweep(rex: Rex, *, limit: int = BATCH) -> SweepReport:
             with unit_of_work(rex.sessions) as session:
                 if permanent:
                     repo.finish_work(session, work_id=work.id, now=now, error=error)
+                    if work.kind == WorkKind.INTRO and work.exchange_id is not None:
+                        exchanges.undeliverable(
+                            session, exchange_id=work.exchange_id, now=now, error=error
+                        )
                 else:
                     # from the time of failure: a long paced batch outlives its start time
                     retry_at = rex.clock() + _backoff(work.attempts)

@@ -528,6 +528,19 @@ def evaluate(
     return True
 
 
+def undeliverable(session: Session, *, exchange_id: int, now: datetime, error: str) -> None:
+    """An intro Slack will never deliver (a deactivated account, say): the exchange is
+    cancelled, with the reason, and its people go back to the pool."""
+    view = load(session, exchange_id=exchange_id, lock=True)
+    if view is None or view.exchange.state not in lifecycle.OPEN:
+        return
+    lifecycle.move(
+        session, view.exchange, ExchangeState.CANCELLED, now=now, reason=f"undeliverable: {error}"
+    )
+    _settle_work(session, exchange_id, now=now, kinds=PENDING_KINDS)
+    session.flush()
+
+
 def wont_happen(session: Session, *, exchange_id: int, slack_id: str, now: datetime) -> None:
     """ "It won't happen": an exchange still to happen is cancelled; after a session, the
     further one is given up and the exchange closes."""

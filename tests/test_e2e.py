@@ -186,6 +186,10 @@ def test_intro_to_a_deactivated_account_is_given_up_not_retried_forever(sandbox:
     sandbox.command("UADMIN", "admin round")
     assert delivery.sweep(sandbox.rex).sent == 0
     assert sandbox.fake.calls_to("chat.postMessage")[-1].body["channel"] in ("UADA", "UBOB")
+    [exchange] = _rows(sandbox, Exchange)
+    assert exchange.state == ExchangeState.CANCELLED  # marked, and its people free again
+    sandbox.command("UADMIN", "admin round")
+    assert len(_rows(sandbox, Exchange)) == 2
 
 
 # --- the exchange: schedule, met, not a fit ----------------------------------------------

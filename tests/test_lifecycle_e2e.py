@@ -13,7 +13,14 @@ from sqlmodel import Session, select
 from bot import delivery, lifecycle
 from bot.sandbox import ManualClock, Sandbox
 from handlers.ids import ActionId, BlockId, CallbackId
-from storage.models import Exchange, ExchangeEvent, ExchangeState, Member, MemberStatus
+from storage.models import (
+    Evaluation,
+    Exchange,
+    ExchangeEvent,
+    ExchangeState,
+    Member,
+    MemberStatus,
+)
 from tests.conftest import PEOPLE
 
 # A Monday morning in Paris (UTC+1 in winter).
@@ -252,3 +259,78 @@ def test_transitions_follow_the_state_machine() -> None:
     assert lifecycle.can_move(
         Exchange(id=1, state=ExchangeState.SCHEDULED), ExchangeState.SCHEDULED
     )  # rescheduling
+
+
+def _answer_followup(sandbox: Sandbox, user: str, action: str) -> None:
+    dm = sandbox.fake.dm_channel(user)
+    message = [
+        m for m in sandbox.fake.messages(dm) if m.get("blocks") and "happen?" in m.get("text", "")
+    ][-1]
+    sandbox.click(user, action, dm, message["ts"])
+
+
+def _evaluate(
+    sandbox: Sandbox, user: str, hours: str, *, another: bool = False, teacher: bool = True
+) -> None:
+    _answer_followup(sandbox, user, ActionId.EVALUATE)
+    view = sandbox.fake.last_view(user)
+    assert view is not None and view["callback_id"] == CallbackId.EVALUATION
+    values: dict[str, Any] = {
+        BlockId.EVAL_SATISFACTION: "5",
+        BlockId.EVAL_HOURS: hours,
+        BlockId.EVAL_GOAL: "yes",
+        BlockId.EVAL_ANOTHER: ["yes"] if another else [],
+    }
+    if teacher:
+        values[BlockId.EVAL_USEFUL] = "partly"
+    assert sandbox.submit(user, values).status == 200
+
+
+def test_another_session_keeps_the_exchange_open_and_hours_add_up(
+    lifecycle_sandbox: Sandbox,
+) -> None:
+    sandbox = lifecycle_sandbox
+    channel, intro = _pair(sandbox)  # a swap: each teaches and learns
+    sandbox.click("UADA", ActionId.MET, channel, intro["ts"])
+    _evaluate(sandbox, "UADA", "1", another=True)
+    _evaluate(sandbox, "UBOB", "1.5")
+    assert sandbox.fake.messages(channel)[-1]["text"] == (
+        "<@UADA> would like another session: pick a time with *Schedule*."
+    )
+    assert _exchange(sandbox).state == ExchangeState.HELD  # not evaluated: more to come
+    _schedule(sandbox, "UBOB", channel, intro, "2026-12-08", "10:00")
+    exchange = _exchange(sandbox)
+    assert (exchange.state, exchange.session_number) == (ExchangeState.SCHEDULED, 2)
+    sandbox.clock.advance(days=8, hours=3)  # the second session is over
+    delivery.sweep(sandbox.rex)
+    _evaluate(sandbox, "UADA", "2")
+    _evaluate(sandbox, "UBOB", "2")
+    assert _exchange(sandbox).state == ExchangeState.EVALUATED
+    with Session(sandbox.rex.engine) as session:
+        rows = session.exec(select(Evaluation)).all()
+        assert sorted((e.session_number, e.hours) for e in rows) == [
+            (1, 1.0),
+            (1, 1.5),
+            (2, 2.0),
+            (2, 2.0),
+        ]
+        assert {e.useful for e in rows} == {"partly"} and {e.goal_met for e in rows} == {"yes"}
+
+
+def test_did_it_happen_not_yet_reschedules_and_wont_happen_cancels(
+    lifecycle_sandbox: Sandbox,
+) -> None:
+    sandbox = lifecycle_sandbox
+    channel, _ = _pair(sandbox)
+    sandbox.clock.advance(days=7, minutes=1)
+    delivery.sweep(sandbox.rex)
+    _answer_followup(sandbox, "UBOB", ActionId.NOT_YET)
+    view = sandbox.fake.last_view("UBOB")
+    assert view is not None and view["callback_id"] == CallbackId.SCHEDULE
+    _answer_followup(sandbox, "UADA", ActionId.WONT_HAPPEN)
+    assert _exchange(sandbox).state == ExchangeState.CANCELLED
+    assert sandbox.fake.messages(channel)[-1]["text"].startswith(
+        "<@UADA> says it won't happen this time."
+    )
+    sandbox.clock.advance(days=10)
+    assert delivery.sweep(sandbox.rex).sent == 0  # no reminder, no closing note
