@@ -1,11 +1,13 @@
 """Keeping a profile from Slack: the profile, add-skill and pause modals, the Home tab's
 buttons, type-ahead skill suggestions, and erasing one's data."""
 
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlmodel import Session
 
 from bot import delivery, members, privacy
 from bot.exchanges import run_round
@@ -182,37 +184,34 @@ def on_pause(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebCl
     )
 
 
-def on_resume(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
-) -> None:
-    ack()
-    slack_id = user_id_of(body)
-    session = session_of(context)
-    lang = language_of(context)
-    try:
-        members.resume(session, slack_id=slack_id)
-    except members.NotMember:
-        return
-    session.commit()
-    if body.get("container", {}).get("type") == "message":
-        respond(text=t("resumed", lang), response_type="ephemeral", replace_original=False)
-    publish_home(session, client, slack_id, lang)
+StatusChange = Callable[[Session, str, datetime], object]
 
 
-def on_leave(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
-) -> None:
-    ack()
-    slack_id = user_id_of(body)
-    session = session_of(context)
-    lang = language_of(context)
-    try:
-        members.leave(session, slack_id=slack_id, now=rex_of(context).clock())
-    except members.NotMember:
-        return
-    session.commit()
-    respond(text=t("left", lang), response_type="ephemeral", replace_original=False)
-    publish_home(session, client, slack_id, lang)
+def _status_button(change: StatusChange, answer_key: str) -> Callable[..., None]:
+    """A button that changes the clicker's status: answered in place when clicked in a
+    message, and the Home tab republished."""
+
+    def handle(
+        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        slack_id = user_id_of(body)
+        session = session_of(context)
+        lang = language_of(context)
+        try:
+            change(session, slack_id, rex_of(context).clock())
+        except members.NotMember:
+            return
+        session.commit()
+        if body.get("container", {}).get("type") == "message":
+            respond(text=t(answer_key, lang), response_type="ephemeral", replace_original=False)
+        publish_home(session, client, slack_id, lang)
+
+    return handle
+
+
+on_resume = _status_button(lambda s, who, _: members.resume(s, slack_id=who), "resumed")
+on_leave = _status_button(lambda s, who, now: members.leave(s, slack_id=who, now=now), "left")
 
 
 def on_match_now(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
