@@ -137,6 +137,8 @@ class Member(SQLModel, table=True):
     preference: MeetingPreference = Field(default=MeetingPreference.EITHER, sa_type=String(12))
     tz: str | None = Field(default=None, max_length=64)
     locale: str | None = Field(default=None, max_length=16)
+    language: str | None = Field(default=None, max_length=8)  # chosen; else from the locale
+    leaderboard: bool = False  # opted in to be named in the digest's recognition
     slack_synced_at: datetime | None = timestamp()
 
 
@@ -265,6 +267,14 @@ class ExchangeEvent(SQLModel, table=True):
     member_id: int | None = Field(default=None, foreign_key="member.id")
     at: datetime = timestamp(default_factory=utcnow)
     reason: str | None = Field(default=None, max_length=COMMENT_MAX)
+
+
+class Setting(SQLModel, table=True):
+    """A network-wide switch the admins set from Slack (e.g. approval of rounds)."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=500)
+    updated_at: datetime = timestamp(default_factory=utcnow)
 
 
 class SeenEvent(SQLModel, table=True):
