@@ -52,6 +52,7 @@ def create_app(
         context["rex"] = rex
         session = rex.sessions()
         context["session"] = session
+        context["lang"] = rex.language_for(session, _user_of(body))
         event_id = body.get("event_id")
         if isinstance(event_id, str):
             first = repo.first_sighting(session, event_id=event_id)
@@ -73,7 +74,12 @@ def create_app(
 
 
 def _user_of(body: dict[str, Any]) -> str | None:
-    user = body.get("user_id") or body.get("user")
+    event = body.get("event")
+    user = (
+        body.get("user_id")
+        or body.get("user")
+        or (event.get("user") if isinstance(event, dict) else None)
+    )
     if isinstance(user, dict):
         user = user.get("id")
     return user if isinstance(user, str) else None

@@ -12,7 +12,8 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot import calendar, digest, exchanges, lifecycle
-from bot.messages import DEFAULT_LANGUAGE, t
+from bot.l10n import language_of_member, shared_language
+from bot.messages import t
 from bot.runtime import Rex
 from handlers import blocks
 from storage import repo
@@ -166,6 +167,11 @@ def _deliver(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
     return SENDERS[WorkKind(work.kind)](rex, session, work, now)
 
 
+def _group(view: exchanges.ExchangeView) -> str:
+    """The language a group DM's messages are written in."""
+    return shared_language(view.members.values())[0]
+
+
 def _live_exchange(session: Session, work: DueWork) -> exchanges.ExchangeView | None:
     """The row's exchange, unless it ended without happening (then nothing is sent)."""
     view = exchanges.load(session, exchange_id=work.exchange_id or -1)
@@ -178,7 +184,7 @@ def _send_intro(rex: Rex, session: Session, work: DueWork, now: datetime) -> str
     view = _live_exchange(session, work)
     if view is None:
         return "skipped"
-    lang = DEFAULT_LANGUAGE
+    lang, french_line = shared_language(view.members.values())
     channel = _open(rex, view.slack_ids())
     notes = repo.learner_notes(session, lessons=view.lessons)
     ts = _post(
@@ -186,7 +192,7 @@ def _send_intro(rex: Rex, session: Session, work: DueWork, now: datetime) -> str
         work,
         channel=channel,
         text=blocks.intro_fallback(view, lang),
-        blocks=blocks.intro_blocks(view, lang, notes=notes, now=now),
+        blocks=blocks.intro_blocks(view, lang, notes=notes, now=now, french_line=french_line),
     )
     settings = rex.settings
     exchanges.intro_sent(
@@ -223,7 +229,9 @@ def _send_followup(rex: Rex, session: Session, work: DueWork, now: datetime) -> 
     ):
         return "skipped"
     reminder = work.kind == WorkKind.FOLLOWUP_REMINDER
-    followup = blocks.followup_blocks(view, member.slack_id, DEFAULT_LANGUAGE, reminder=reminder)
+    followup = blocks.followup_blocks(
+        view, member.slack_id, language_of_member(member), reminder=reminder
+    )
     _post(
         rex,
         work,
@@ -244,7 +252,7 @@ def _send_close(rex: Rex, session: Session, work: DueWork, now: datetime) -> str
     if view is None or not exchanges.close_unevaluated(session, view, now=now):
         return "skipped"
     if view.exchange.channel_id:
-        _post(rex, work, channel=view.exchange.channel_id, text=t("closed.text", DEFAULT_LANGUAGE))
+        _post(rex, work, channel=view.exchange.channel_id, text=t("closed.text", _group(view)))
     log.info("exchange.closed exchange=%s reason=not_evaluated", view.id)
     return "sent"
 
@@ -261,9 +269,7 @@ def _send_nudge(rex: Rex, session: Session, work: DueWork, now: datetime) -> str
     view = _still_proposed(session, work)
     if view is None:
         return "skipped"
-    _post(
-        rex, work, channel=view.exchange.channel_id, text=blocks.nudge_text(view, DEFAULT_LANGUAGE)
-    )
+    _post(rex, work, channel=view.exchange.channel_id, text=blocks.nudge_text(view, _group(view)))
     log.info("intro.nudged exchange=%s", view.id)
     return "sent"
 
@@ -277,7 +283,7 @@ def _send_expiry(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
         rex,
         work,
         channel=view.exchange.channel_id,
-        text=t("expired.text", DEFAULT_LANGUAGE, days=rex.settings.rex_intro_expire_days),
+        text=t("expired.text", _group(view), days=rex.settings.rex_intro_expire_days),
     )
     log.info("intro.expired exchange=%s auto_paused=%d", view.id, len(paused))
     return "sent"
@@ -288,7 +294,7 @@ def _send_auto_paused(rex: Rex, session: Session, work: DueWork, now: datetime) 
     if member is None or member.status != MemberStatus.PAUSED:
         return "skipped"
     count = int(json.loads(work.payload or "{}").get("count", 3))
-    content = blocks.auto_paused_blocks(count, DEFAULT_LANGUAGE)
+    content = blocks.auto_paused_blocks(count, language_of_member(member))
     _post(
         rex,
         work,
@@ -318,7 +324,7 @@ def _send_reminder(rex: Rex, session: Session, work: DueWork, now: datetime) -> 
         rex,
         work,
         channel=view.exchange.channel_id,
-        text=blocks.reminder_text(view, DEFAULT_LANGUAGE),
+        text=blocks.reminder_text(view, _group(view)),
     )
     return "sent"
 
@@ -335,7 +341,7 @@ def _send_invitation(rex: Rex, session: Session, work: DueWork, now: datetime) -
     if work.attempts > 1 and _file_already_shared(rex, channel, name):
         return "sent"
     invitation = calendar.build_ics(
-        blocks.session_plan(view, organiser.tz if organiser else None, DEFAULT_LANGUAGE),
+        blocks.session_plan(view, organiser.tz if organiser else None, _group(view)),
         now=now,
     )
     rex.pacer.wait("files.completeUploadExternal")
@@ -344,7 +350,7 @@ def _send_invitation(rex: Rex, session: Session, work: DueWork, now: datetime) -
         filename=name,
         content=invitation,
         title=name,
-        initial_comment=blocks.invitation_text(view, organiser, DEFAULT_LANGUAGE),
+        initial_comment=blocks.invitation_text(view, organiser, _group(view)),
     )
     log.info("invitation.sent exchange=%s sequence=%s", view.id, view.exchange.invitation_sequence)
     return "sent"
@@ -377,7 +383,7 @@ def _send_report(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
         rex,
         work,
         channel=channel,
-        text=blocks.report_text(view, reporter.slack_id, text, DEFAULT_LANGUAGE),
+        text=blocks.report_text(view, reporter.slack_id, text, rex.settings.rex_language),
     )
     log.info("report.sent exchange=%s", view.id)
     return "sent"
@@ -393,7 +399,7 @@ def _send_unmatched(rex: Rex, session: Session, work: DueWork, now: datetime) ->
         notice.get("reason", ""),
         notice.get("skill"),
         int(notice.get("demand", 0)),
-        DEFAULT_LANGUAGE,
+        language_of_member(member),
     )
     _post(rex, work, channel=None, user=member.slack_id, text=text)
     log.info(
@@ -436,6 +442,6 @@ def post_digest(rex: Rex, session: Session, *, days: int = 7) -> None:
         return
     until = rex.clock()
     figures = digest.compute(session, since=until - timedelta(days=days), until=until)
-    content = blocks.digest_blocks(figures, DEFAULT_LANGUAGE)
+    content = blocks.digest_blocks(figures, rex.settings.rex_language)
     rex.client.chat_postMessage(channel=channel, text=content[0]["text"]["text"], blocks=content)
     log.info("digest.posted channel=%s evaluations=%d", channel, figures.evaluations)

@@ -362,3 +362,11 @@ def sync_from_slack(member: Member, user: dict[str, Any], now: datetime) -> None
     if isinstance(real_name, str) and real_name.strip():
         member.display_name = real_name.strip()[:120]
     member.slack_synced_at = now
+
+
+def set_language(session: Session, *, slack_id: str, language: str) -> Member:
+    member = _member(session, slack_id)
+    member.language = language
+    session.add(member)
+    session.flush()
+    return member

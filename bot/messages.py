@@ -35,6 +35,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
             "• `/rex admin digest`: post the digest now"
         ),
         "unknown_command": "I don't know `{command}`. Here is what I can do:",
+        "language.set": "From now on I'll write to you in English.",
+        "language.usage": "Pick `en` or `fr`: `/rex language fr`",
         "did_you_mean": "I don't know `{command}`: did you mean `/rex {suggestion}`?",
         "list.more": "… and {count} more",
         "charter": (
@@ -189,6 +191,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
             "Hello {people}! :wave: A small group: {teacher} teaches *{skill}* to all of you."
         ),
         "intro.speaks": "speaks {languages}",
+        "intro.french_line": (
+            "_In French:_ Rex writes to each of you in your own language; "
+            "`/rex language fr` switches yours."
+        ),
         "intro.local_time": "local time {time}",
         "intro.meets": "prefers to meet {preference}",
         "intro.wants": "{learner} would like to learn: _{note}_",

@@ -38,6 +38,8 @@ FR: Final[dict[str, str]] = {
         "• `/rex admin digest` : publier le bilan maintenant"
     ),
     "unknown_command": "Je ne connais pas `{command}`. Voici ce que je sais faire :",
+    "language.set": "Désormais, je vous écrirai en français.",
+    "language.usage": "Choisissez `fr` ou `en` : `/rex langue fr`",
     "did_you_mean": "Je ne connais pas `{command}` : vouliez-vous dire `/rex {suggestion}` ?",
     "list.more": "… et {count} de plus",
     "charter": (
@@ -222,6 +224,10 @@ FR: Final[dict[str, str]] = {
         "Bonjour {people} ! :wave: Un petit groupe : {teacher} vous enseigne *{skill}* à tous."
     ),
     "intro.speaks": "parle {languages}",
+    "intro.french_line": (
+        "_En français :_ Rex écrit à chacun dans sa langue ; `/rex langue fr` choisit le "
+        "français pour vous."
+    ),
     "intro.local_time": "heure locale {time}",
     "intro.meets": "préfère se voir {preference}",
     "intro.wants": "{learner} aimerait apprendre : _{note}_",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -19,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+from bot.l10n import from_locale, language_of_member
 from bot.pacing import Pacer, scaled_pacer
 from bot.rounds import RoundConfig
 from bot.settings import Settings
@@ -85,6 +87,7 @@ class Rex:
         self.sessions: sessionmaker[Session] = session_factory(self.engine)
         self._suggester: SkillSuggester | None = None
         self._suggester_lock = threading.Lock()
+        self._locales: dict[str, str] = {}
 
     def suggester(self) -> SkillSuggester:
         """The type-ahead index of the network's skill labels, built on first use; new labels
@@ -94,6 +97,26 @@ class Rex:
                 with self.sessions() as session:
                     self._suggester = SkillSuggester.from_labels(repo.all_skill_labels(session))
             return self._suggester
+
+    def language_for(self, session: Session, slack_id: str | None) -> str:
+        """The language to answer someone in: their member record's, else their Slack
+        locale's (asked once per person and remembered), else the network's."""
+        if slack_id is None:
+            return self.settings.rex_language
+        member = repo.get_member(session, slack_id=slack_id)
+        if member is not None:
+            return language_of_member(member)
+        if slack_id not in self._locales:
+            try:
+                user = self.client.users_info(user=slack_id, include_locale=True)["user"]
+                self._locales[slack_id] = str(user.get("locale") or "")
+            except SlackApiError:
+                self._locales[slack_id] = ""
+        return (
+            from_locale(self._locales[slack_id])
+            if self._locales[slack_id]
+            else (self.settings.rex_language)
+        )
 
     def remember_labels(self, labels: Iterable[str]) -> None:
         if self._suggester is not None:

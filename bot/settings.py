@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     rex_digest_channel: str | None = None
     rex_admins: Annotated[frozenset[str], NoDecode] = frozenset()
     rex_timezone: str = "UTC"
+    rex_language: Literal["en", "fr"] = "en"
     rex_followup_days: int = Field(default=7, ge=1, le=90)
     rex_intro_nudge_days: int = Field(default=3, ge=1, le=60)
     rex_intro_expire_days: int = Field(default=14, ge=2, le=120)

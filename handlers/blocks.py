@@ -4,6 +4,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import l10n
 from bot.calendar import SessionPlan
 from bot.digest import DigestFigures
 from bot.exchanges import ExchangeView
@@ -108,6 +109,7 @@ def intro_blocks(
     *,
     notes: dict[int, str] | None = None,
     now: datetime | None = None,
+    french_line: bool = False,
 ) -> list[Block]:
     """The group DM's first message: who teaches what to whom, who they are, what each
     learner wants exactly (`notes` by learner id), a first agenda, and what to do next."""
@@ -129,6 +131,7 @@ def intro_blocks(
     content += [
         section(t("intro.agenda", lang)),
         section(t("intro.next", lang)),
+        *([section(t("intro.french_line", "fr"))] if french_line else []),
         {
             "type": "actions",
             "block_id": BlockId.INTRO_ACTIONS,
@@ -263,7 +266,7 @@ def reminder_text(view: ExchangeView, lang: str) -> str:
     return t(
         "reminder.text",
         lang,
-        when=slack_date(view.exchange.scheduled_at),
+        when=slack_date(view.exchange.scheduled_at, lang),
         place=_place_suffix(view, lang),
     )
 
@@ -275,7 +278,7 @@ def invitation_text(view: ExchangeView, organiser: Member | None, lang: str) -> 
         "schedule.done_full",
         lang,
         who=who,
-        when=slack_date(view.exchange.scheduled_at),
+        when=slack_date(view.exchange.scheduled_at, lang),
         minutes=view.exchange.duration_minutes or 60,
         place=_place_suffix(view, lang),
     )
@@ -328,11 +331,14 @@ def auto_paused_blocks(count: int, lang: str) -> list[Block]:
     ]
 
 
-def slack_date(when: datetime) -> str:
+DATE_FORMATS = {"en": "{date_long_pretty} at {time}", "fr": "{date_long_pretty} à {time}"}
+
+
+def slack_date(when: datetime, lang: str = "en") -> str:
     """A date Slack shows in each reader's own timezone."""
     stamp = int(when.timestamp())
     fallback = when.strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{stamp}^{{date_long_pretty}} at {{time}}|{fallback}>"
+    return f"<!date^{stamp}^{DATE_FORMATS.get(lang, DATE_FORMATS['en'])}|{fallback}>"
 
 
 def followup_blocks(
@@ -431,10 +437,6 @@ def evaluation_modal(exchange_id: int, *, learner: bool, lang: str, teacher: boo
     )
 
 
-def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100)}%"
-
-
 def digest_blocks(figures: DigestFigures, lang: str) -> list[Block]:
     title = t(
         "digest.title",
@@ -458,20 +460,20 @@ def digest_blocks(figures: DigestFigures, lang: str) -> list[Block]:
             t(
                 "digest.quality",
                 lang,
-                satisfaction=_percent(figures.satisfaction_rate),
-                average=f"{figures.satisfaction_average or 0:.1f}",
+                satisfaction=l10n.percent(figures.satisfaction_rate, lang),
+                average=l10n.number(figures.satisfaction_average or 0, lang, "0.0"),
                 evaluations=figures.evaluations,
             ),
             t(
                 "digest.goals",
                 lang,
-                yes=_percent(figures.goals_yes),
-                partly=_percent(figures.goals_partly),
+                yes=l10n.percent(figures.goals_yes, lang),
+                partly=l10n.percent(figures.goals_partly, lang),
             ),
         ]
     else:
         lines.append(t("digest.no_evaluations", lang))
-    lines.append(t("digest.hours", lang, hours=f"{figures.hours:g}"))
+    lines.append(t("digest.hours", lang, hours=l10n.number(figures.hours, lang)))
     return [{"type": "header", "text": text_object(title[:150])}, section("\n".join(lines))]
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import delivery, members, privacy
+from bot import delivery, l10n, members, privacy
 from bot.exchanges import preview_round, run_round
 from bot.messages import t, tn
 from bot.replies import closest_command, resolve_command
@@ -137,7 +137,7 @@ def _changing(
             return
         session.commit()
         _say(respond, answer)
-        publish_home(session, client, command["user_id"], lang)
+        publish_home(session, client, command["user_id"], language_of(context))
 
     return run
 
@@ -228,6 +228,16 @@ def _avoid(text: str, command: dict[str, Any], context: BoltContext, rex: Rex) -
     other = found.group(1)
     added = members.avoid(session_of(context), slack_id=command["user_id"], other=other)
     return t("avoid.added" if added else "avoid.known", lang, who=mention(other))
+
+
+def _language(text: str, command: dict[str, Any], context: BoltContext, rex: Rex) -> str:
+    """`/rex language fr|en`: the member's choice, over their Slack locale."""
+    choice = text.strip().lower()[:2]
+    if choice not in l10n.LANGUAGES:
+        return t("language.usage", language_of(context))
+    members.set_language(session_of(context), slack_id=command["user_id"], language=choice)
+    context["lang"] = choice
+    return t("language.set", choice)
 
 
 def _me(
@@ -326,5 +336,6 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "avoid": _changing(_avoid),
     "mydata": _mydata,
     "forget-me": _forget_me,
+    "language": _changing(_language),
     "admin": _admin,
 }

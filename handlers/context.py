@@ -25,8 +25,9 @@ def rex_of(context: BoltContext) -> Rex:
 
 
 def language_of(context: BoltContext) -> str:
-    """The reader's language (English until per-person languages land)."""
-    return DEFAULT_LANGUAGE
+    """The reader's language, resolved once per request by the middleware."""
+    lang = context.get("lang")
+    return lang if isinstance(lang, str) else DEFAULT_LANGUAGE
 
 
 def form_errors(errors: dict[str, str]) -> dict[str, object]:

@@ -5,7 +5,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import exchanges
+from bot import exchanges, l10n
 from bot.messages import t
 from bot.text import InvalidInput
 from handlers import blocks
@@ -138,7 +138,7 @@ def on_evaluation_submitted(
     session.commit()
     ack()
     key = "eval.thanks" if fresh else "eval.already"
-    client.chat_postMessage(channel=slack_id, text=t(key, lang, hours=f"{hours:g}"))
+    client.chat_postMessage(channel=slack_id, text=t(key, lang, hours=l10n.number(hours, lang)))
     loaded = exchanges.load(session, exchange_id=int(view["private_metadata"]))
     if fresh and another and loaded is not None and loaded.exchange.channel_id:
         client.chat_postMessage(

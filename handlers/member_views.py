@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot import l10n
 from bot.exchanges import ExchangeView
 from bot.members import LANGUAGES, LEVELS, Profile
 from bot.messages import t
@@ -270,7 +271,14 @@ def home_view(
     ]
     if member.bio:
         details.append(t("home.about", lang, bio=escape(member.bio)))
-    details.append(t("home.balance", lang, taught=f"{hours[0]:g}", learned=f"{hours[1]:g}"))
+    details.append(
+        t(
+            "home.balance",
+            lang,
+            taught=l10n.number(hours[0], lang),
+            learned=l10n.number(hours[1], lang),
+        )
+    )
     blocks.append(section("\n".join(details)))
     blocks.append(_exchange_section(t("home.open", lang), open_exchanges, member.id, lang))
     blocks.append(_exchange_section(t("home.past", lang), past_exchanges, member.id, lang))

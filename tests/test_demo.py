@@ -21,6 +21,7 @@ from bot.demo import (
     plain,
     run_demo,
 )
+from bot.l10n import from_locale
 from bot.messages import MESSAGES, t
 from bot.sandbox import SIGNING_SECRET
 
@@ -55,9 +56,14 @@ def demo() -> Run:
 
 
 def _catalogue_pattern(key: str) -> re.Pattern[str]:
-    """A catalogue text as the transcript shows it (no bold), any value in its placeholders."""
-    template = re.escape(MESSAGES["en"][key].replace("*", ""))
-    return re.compile(re.sub(r"\\\{\w+\\\}", r"\\S+", template))
+    """A catalogue text as the transcript shows it (no bold), any value in its placeholders,
+    in whichever language its reader has."""
+
+    def one(lang: str) -> str:
+        template = re.escape(MESSAGES[lang][key].replace("*", ""))
+        return re.sub(r"\\\{\w+\\\}", r"\\S+", template)
+
+    return re.compile("|".join(f"(?:{one(lang)})" for lang in MESSAGES))
 
 
 def test_demo_succeeds_well_under_a_minute(demo: Run) -> None:
@@ -79,14 +85,16 @@ def test_transcript_tells_each_phase_in_order(demo: Run) -> None:
 
 
 def test_refusal_for_reciprocity_then_welcome(demo: Run) -> None:
-    joining = demo.section(JOINING, ROUND)
-    refusal = joining.index(t("error.need_learn"))
-    first = COMMUNITY[0].name
-    assert joining.index(f"Welcome to Rex, @{first}!") > refusal
+    """Each person reads Rex in their own language (from their Slack locale)."""
+    joining = " ".join(demo.section(JOINING, ROUND).split())
     person = COMMUNITY[0]
-    welcome = f"You can teach {', '.join(person.teach)} and want to learn"
-    assert welcome in " ".join(joining.split())  # each skill kept whole, as typed
-    assert "Voluntary" in joining  # the charter, read from the modal Rex opened
+    lang = from_locale(person.locale)
+    refusal = joining.index(" ".join(t("error.need_learn", lang).split()))
+    welcome = t(
+        "join.welcome", lang, name=f"@{person.name}", teach=", ".join(person.teach), learn="Python"
+    )
+    assert joining.index(" ".join(welcome.split())) > refusal  # skills kept whole, as typed
+    assert ("Voluntary" if lang == "en" else "Volontariat") in joining  # the charter
 
 
 def test_people_get_introductions_naming_their_partner(demo: Run) -> None:

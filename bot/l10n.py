@@ -1,0 +1,41 @@
+"""Which language someone reads, and numbers as that language writes them."""
+
+from collections.abc import Iterable
+
+from babel.numbers import format_decimal, format_percent
+
+from storage.models import Member
+
+LANGUAGES = ("en", "fr")
+DEFAULT = "en"
+
+
+def from_locale(locale: str | None) -> str:
+    """Slack's locale ("fr-FR", "en-US"): French for any fr-*, English otherwise."""
+    return "fr" if (locale or "").lower().startswith("fr") else DEFAULT
+
+
+def language_of_member(member: Member | None, locale: str | None = None) -> str:
+    """The member's chosen language, else their Slack locale's, else English."""
+    if member is not None and member.language in LANGUAGES:
+        return str(member.language)
+    return from_locale(member.locale if member is not None and member.locale else locale)
+
+
+def shared_language(members: Iterable[Member]) -> tuple[str, bool]:
+    """The language a group DM is written in: the one all its people share; English when
+    they don't, with a line in French for the French speakers (the second value)."""
+    languages = {language_of_member(m) for m in members}
+    if len(languages) == 1:
+        return languages.pop(), False
+    return DEFAULT, "fr" in languages
+
+
+def number(value: float, lang: str, pattern: str = "#,##0.##") -> str:
+    """1.5 in English, 1,5 in French (`pattern` in CLDR form, e.g. "0.0" for one decimal)."""
+    return str(format_decimal(value, format=pattern, locale=lang))
+
+
+def percent(share: float | None, lang: str) -> str:
+    """85% in English, 85 % in French; a dash when there is nothing to measure."""
+    return "–" if share is None else str(format_percent(share, locale=lang))
