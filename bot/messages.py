@@ -35,6 +35,26 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
             "• `/rex admin digest`: post the digest now"
         ),
         "unknown_command": "I don't know `{command}`. Here is what I can do:",
+        "dm.met": "Great, noted that you met! One click to evaluate it:",
+        "dm.reschedule": "No problem. Pick a new time when you're ready:",
+        "dm.closed": (
+            "Noted: this exchange is closed. You're back in the pool for the next round."
+        ),
+        "dm.gone": "That exchange is already over. Thank you!",
+        "dm.no_question": "Thanks! I haven't asked you anything right now, though.",
+        "dm.use_button": (
+            "Thanks! To keep it with the rest of your evaluation, please use the button:"
+        ),
+        "dm.unknown": (
+            "I didn't catch that, sorry. I understand commands such as `help`, `teach Python` or "
+            "`me`, and answers to my questions (\"yes, we met\", \"not yet\")."
+        ),
+        "dm.did_you_mean": "Did you mean `{command}`?",
+        "dm.join_hint": "To join, type `/rex join`: it opens the form with the charter.",
+        "mention.unknown": (
+            "I'm here! In this conversation I understand \"@Rex we met\", \"@Rex reschedule\" "
+            "and \"@Rex help\"."
+        ),
         "language.set": "From now on I'll write to you in English.",
         "language.usage": "Pick `en` or `fr`: `/rex language fr`",
         "did_you_mean": "I don't know `{command}`: did you mean `/rex {suggestion}`?",

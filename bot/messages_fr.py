@@ -38,6 +38,29 @@ FR: Final[dict[str, str]] = {
         "• `/rex admin digest` : publier le bilan maintenant"
     ),
     "unknown_command": "Je ne connais pas `{command}`. Voici ce que je sais faire :",
+    "dm.met": "Parfait, c’est noté ! Un clic pour l’évaluer :",
+    "dm.reschedule": "Aucun souci. Choisissez un nouveau moment quand vous serez prêt :",
+    "dm.closed": (
+        "C’est noté : cet échange est clos. Vous retournez dans le vivier pour le prochain tour."
+    ),
+    "dm.gone": "Cet échange est déjà terminé. Merci !",
+    "dm.no_question": "Merci ! Je ne vous ai rien demandé pour l’instant, cela dit.",
+    "dm.use_button": (
+        "Merci ! Pour l’enregistrer avec le reste de votre évaluation, utilisez le bouton :"
+    ),
+    "dm.unknown": (
+        "Désolé, je n’ai pas compris. Je comprends des commandes comme `aide`, "
+        "`enseigner Python` ou `moi`, et les réponses à mes questions (« oui, on s’est vus », "
+        "« pas encore »)."
+    ),
+    "dm.did_you_mean": "Vouliez-vous dire `{command}` ?",
+    "dm.join_hint": (
+        "Pour nous rejoindre, tapez `/rex rejoindre` : le formulaire s’ouvre avec la charte."
+    ),
+    "mention.unknown": (
+        "Je suis là ! Ici, je comprends « @Rex on s’est vus », « @Rex reporter » "
+        "et « @Rex aide »."
+    ),
     "language.set": "Désormais, je vous écrirai en français.",
     "language.usage": "Choisissez `fr` ou `en` : `/rex langue fr`",
     "did_you_mean": "Je ne connais pas `{command}` : vouliez-vous dire `/rex {suggestion}` ?",

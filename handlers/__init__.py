@@ -2,9 +2,9 @@
 
 from slack_bolt import App
 
-from handlers import commands, evaluation, exchanges, home, join, profile
+from handlers import commands, conversation, evaluation, exchanges, home, join, profile
 
 
 def register(app: App) -> None:
-    for module in (commands, join, profile, exchanges, evaluation, home):
+    for module in (commands, join, profile, exchanges, evaluation, home, conversation):
         module.register(app)

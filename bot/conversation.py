@@ -1,0 +1,105 @@
+"""What Rex understands in its DMs and when mentioned in a group DM. Slack-free: it decides
+what an answer means for an exchange; the listener renders the reply. Free text is never
+stored: only the answer understood from it."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Session, col, select
+
+from bot import exchanges, lifecycle
+from bot.exchanges import ExchangeView
+from bot.replies import Expecting, Happened, Intent, NotYet, WontHappen
+from storage import repo
+from storage.models import DueWork, Exchange, ExchangeState, WorkKind
+
+ANSWERED = (ExchangeState.EVALUATED, ExchangeState.CLOSED)
+
+
+class Outcome(StrEnum):
+    """What Rex did with an answer, for the listener to say."""
+
+    MET = "met"  # recorded; offer the evaluation
+    RESCHEDULE = "reschedule"  # offer to pick a new time
+    CLOSED = "closed"  # the exchange is closed
+    NOTHING_PENDING = "nothing_pending"  # an answer, but to no question
+    GONE = "gone"  # the exchange is already over
+
+
+@dataclass(frozen=True)
+class Answer:
+    outcome: Outcome
+    exchange: ExchangeView | None = None
+
+
+def pending_followup(session: Session, *, slack_id: str) -> ExchangeView | None:
+    """The exchange Rex last asked this member "Did it happen?" about, while the question
+    still stands (not evaluated by them, exchange not over)."""
+    member = repo.get_member(session, slack_id=slack_id)
+    if member is None or member.id is None:
+        return None
+    asked = session.exec(
+        select(DueWork.exchange_id)
+        .where(
+            DueWork.member_id == member.id,
+            col(DueWork.kind).in_((WorkKind.FOLLOWUP, WorkKind.FOLLOWUP_REMINDER)),
+            col(DueWork.done_at).is_not(None),
+            col(DueWork.last_error).is_(None),
+        )
+        .order_by(col(DueWork.done_at).desc())
+        .limit(1)
+    ).first()
+    view = exchanges.load(session, exchange_id=asked) if asked is not None else None
+    if (
+        view is None
+        or view.exchange.state in lifecycle.NEVER_HAPPENED
+        or (view.exchange.state in ANSWERED)
+    ):
+        return None
+    evaluated = repo.get_evaluation(
+        session,
+        exchange_id=view.id,
+        member_id=member.id,
+        session_number=view.exchange.session_number,
+    )
+    return None if evaluated is not None else view
+
+
+def expecting(session: Session, *, slack_id: str) -> Expecting:
+    return (
+        Expecting.DID_IT_HAPPEN
+        if pending_followup(session, slack_id=slack_id) is not None
+        else Expecting.NOTHING
+    )
+
+
+def exchange_in_channel(session: Session, *, channel_id: str) -> ExchangeView | None:
+    """The exchange a group DM was opened for (Rex is only there for its exchanges)."""
+    found = session.exec(
+        select(Exchange.id)
+        .where(Exchange.channel_id == channel_id)
+        .order_by(col(Exchange.id).desc())
+    ).first()
+    return exchanges.load(session, exchange_id=found) if found is not None else None
+
+
+def apply(
+    session: Session, intent: Intent, *, view: ExchangeView | None, slack_id: str, now: datetime
+) -> Answer | None:
+    """Act on an answer about an exchange as its button would; None when the intent is not
+    an answer (a command, a rating, something not understood)."""
+    if not isinstance(intent, Happened | NotYet | WontHappen):
+        return None
+    if view is None:
+        return Answer(Outcome.NOTHING_PENDING)
+    try:
+        if isinstance(intent, Happened):
+            exchanges.mark_met(session, exchange_id=view.id, slack_id=slack_id, now=now)
+            return Answer(Outcome.MET, view)
+        if isinstance(intent, NotYet):
+            return Answer(Outcome.RESCHEDULE, view)
+        exchanges.wont_happen(session, exchange_id=view.id, slack_id=slack_id, now=now)
+        return Answer(Outcome.CLOSED, view)
+    except exchanges.ExchangeGone:
+        return Answer(Outcome.GONE, view)

@@ -1,0 +1,153 @@
+"""Replies typed to Rex: in its DM, and "@Rex …" in an exchange's group DM.
+
+Rex answers only people (never bots, itself, edits or other message subtypes), and in a
+group DM only when mentioned; what people write is parsed, never stored or logged.
+"""
+
+import re
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot import conversation
+from bot.messages import t
+from bot.replies import Command, Expecting, Unknown, command_word, parse_reply
+from handlers import blocks
+from handlers.blockkit import Block, button, section
+from handlers.commands import SUBCOMMANDS
+from handlers.context import language_of, rex_of, session_of
+from handlers.ids import ActionId
+
+MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+
+
+def register(app: App) -> None:
+    app.event("message")(on_direct_message)
+    app.event("app_mention")(on_mention)
+
+
+class _Say:
+    """Stands in for a slash command's `respond`, posting to the conversation instead."""
+
+    def __init__(self, client: WebClient, channel: str) -> None:
+        self.client, self.channel = client, channel
+
+    def __call__(self, text: str = "", blocks: list[Block] | None = None, **_: Any) -> None:
+        self.client.chat_postMessage(channel=self.channel, text=text, blocks=blocks)
+
+
+def _from_a_person(event: dict[str, Any]) -> bool:
+    return bool(event.get("user")) and not event.get("bot_id") and not event.get("subtype")
+
+
+def _answer(view_id: int, text: str, action: ActionId, label_key: str, lang: str) -> list[Block]:
+    return [
+        section(text),
+        {
+            "type": "actions",
+            "elements": [button(t(label_key, lang), action, str(view_id), "primary")],
+        },
+    ]
+
+
+def _reply_to_answer(answer: conversation.Answer, say: _Say, lang: str) -> None:
+    view = answer.exchange
+    if answer.outcome == conversation.Outcome.MET and view is not None:
+        content = _answer(view.id, t("dm.met", lang), ActionId.EVALUATE, "button.evaluate", lang)
+        say(text=t("dm.met", lang), blocks=content)
+    elif answer.outcome == conversation.Outcome.RESCHEDULE and view is not None:
+        content = _answer(
+            view.id, t("dm.reschedule", lang), ActionId.SCHEDULE, "button.schedule", lang
+        )
+        say(text=t("dm.reschedule", lang), blocks=content)
+    elif answer.outcome == conversation.Outcome.CLOSED:
+        say(text=t("dm.closed", lang))
+    elif answer.outcome == conversation.Outcome.GONE:
+        say(text=t("dm.gone", lang))
+    else:
+        say(text=t("dm.no_question", lang))
+
+
+def _not_understood(intent: Unknown, say: _Say, lang: str) -> None:
+    text = t("dm.unknown", lang)
+    if intent.closest_command:
+        word = command_word(intent.closest_command, lang)
+        text += " " + t("dm.did_you_mean", lang, command=word)
+    say(text=text)
+
+
+def on_direct_message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    if event.get("channel_type") != "im" or not _from_a_person(event):
+        return
+    lang = language_of(context)
+    session = session_of(context)
+    slack_id = str(event["user"])
+    say = _Say(client, str(event["channel"]))
+    pending = conversation.pending_followup(session, slack_id=slack_id)
+    expecting = Expecting.DID_IT_HAPPEN if pending is not None else Expecting.NOTHING
+    intent = parse_reply(str(event.get("text") or ""), expecting)
+    answer = conversation.apply(
+        session, intent, view=pending, slack_id=slack_id, now=rex_of(context).clock()
+    )
+    if answer is not None:
+        session.commit()
+        _reply_to_answer(answer, say, lang)
+    elif isinstance(intent, Command):
+        _run_command(intent, slack_id, context, client, say, lang)
+    elif isinstance(intent, Unknown):
+        _not_understood(intent, say, lang)
+    elif pending is not None:  # a rating or hours: they belong in the evaluation
+        content = _answer(
+            pending.id, t("dm.use_button", lang), ActionId.EVALUATE, "button.evaluate", lang
+        )
+        say(text=t("dm.use_button", lang), blocks=content)
+    else:
+        say(text=t("dm.no_question", lang))
+
+
+def _run_command(
+    intent: Command, slack_id: str, context: BoltContext, client: WebClient, say: _Say, lang: str
+) -> None:
+    """A command typed as text does what the slash command does (forms excepted: they need
+    a click, so Rex points to the slash command)."""
+    handler = SUBCOMMANDS.get(intent.name)
+    if intent.name == "join" or handler is None:
+        say(text=t("dm.join_hint", lang))
+        return
+    command = {"user_id": slack_id, "text": f"{intent.name} {intent.argument}".strip()}
+    handler(intent.argument, command, context, client, say)  # type: ignore[arg-type]
+
+
+def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    """ "@Rex we met", "@Rex reschedule", "@Rex help" in an exchange's group DM."""
+    if not _from_a_person(event):
+        return
+    lang = language_of(context)
+    session = session_of(context)
+    slack_id = str(event["user"])
+    channel = str(event["channel"])
+    view = conversation.exchange_in_channel(session, channel_id=channel)
+    text = MENTION.sub(" ", str(event.get("text") or ""))
+    intent = parse_reply(text, Expecting.DID_IT_HAPPEN if view else Expecting.NOTHING)
+    say = _Say(client, channel)
+    if view is not None and view.member_for(slack_id) is not None:
+        answer = conversation.apply(
+            session, intent, view=view, slack_id=slack_id, now=rex_of(context).clock()
+        )
+        if answer is not None:
+            session.commit()
+            if answer.outcome == conversation.Outcome.MET:
+                say(text=t("met.done", lang, who=f"<@{slack_id}>"))
+            else:
+                _reply_to_answer(answer, say, lang)
+            return
+    if isinstance(intent, Command) and intent.name == "help":
+        client.chat_postEphemeral(
+            channel=channel,
+            user=slack_id,
+            text=t("help", lang),
+            blocks=blocks.help_blocks(lang, is_admin=False),
+        )
+        return
+    client.chat_postEphemeral(channel=channel, user=slack_id, text=t("mention.unknown", lang))

@@ -1,0 +1,178 @@
+"""End to end (issue 9): each person in their language, replies typed in Rex's DM, and
+"@Rex" in an exchange's group DM; Rex never answers bots, itself or edits."""
+
+import json
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from bot import delivery
+from bot.messages import t
+from bot.sandbox import ManualClock, Sandbox
+from handlers.ids import ActionId, CallbackId
+from storage.models import Exchange, ExchangeState, Skill
+from tests.conftest import START
+
+
+@pytest.fixture
+def bilingual(engine: Any) -> Any:
+    with Sandbox(engine=engine, clock=ManualClock(START)) as running:
+        running.add_person("UFR1", "Amélie Durand", locale="fr-FR")
+        running.add_person("UFR2", "Lucas Bernard", locale="fr-FR")
+        running.add_person("UEN1", "Dan Kim", tz="America/New_York", locale="en-US")
+        running.add_person("UEN2", "Ada Lovelace", locale="en-GB")
+        running.add_person("UADMIN", "Alex Admin", locale="en-US")
+        yield running
+
+
+def _dm(sandbox: Sandbox, user: str, text: str, **extra: Any) -> list[dict[str, Any]]:
+    """Type in the DM with Rex; what Rex answered there."""
+    channel = sandbox.fake.dm_channel(user)
+    before = len(sandbox.fake.messages(channel))
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "channel": channel,
+        "user": user,
+        "text": text,
+        "ts": "1.0",
+        **extra,
+    }
+    sandbox.driver.event(event)
+    sandbox.settle()
+    return sandbox.fake.messages(channel)[before:]
+
+
+def _exchange(sandbox: Sandbox) -> Exchange:
+    with Session(sandbox.rex.engine) as session:
+        return session.exec(select(Exchange)).one()
+
+
+def _matched(sandbox: Sandbox, a: str, b: str) -> str:
+    sandbox.join(a, ["Python"], ["Photographie"])
+    sandbox.join(b, ["photographie"], ["python"])
+    sandbox.command("UADMIN", "admin round")
+    [call] = [c for c in sandbox.fake.calls_to("conversations.open") if not c.faulted]
+    return str(call.response["channel"]["id"])
+
+
+def test_french_speakers_go_through_the_loop_in_french(bilingual: Sandbox) -> None:
+    sandbox = bilingual
+    channel = _matched(sandbox, "UFR1", "UFR2")
+    welcome = sandbox.fake.messages(sandbox.fake.dm_channel("UFR1"))[0]["text"]
+    assert welcome.startswith("Bienvenue dans Rex")
+    intro = json.dumps(sandbox.fake.messages(channel)[0]["blocks"], ensure_ascii=False)
+    assert "Planifier" in intro and "Un échange croisé" in intro
+    sandbox.clock.advance(days=7, minutes=1)
+    delivery.sweep(sandbox.rex)
+    [question] = [
+        m
+        for m in sandbox.fake.messages(sandbox.fake.dm_channel("UFR2"))
+        if m.get("blocks") and "a-t-elle eu lieu" in m["text"]
+    ]
+    [answer] = _dm(sandbox, "UFR2", "ouii on s'est vus hier")
+    assert answer["text"].startswith("Parfait, c’est noté")
+    assert _exchange(sandbox).state == ExchangeState.HELD
+    sandbox.click("UFR2", ActionId.EVALUATE, sandbox.fake.dm_channel("UFR2"), answer["ts"])
+    view = sandbox.fake.last_view("UFR2")
+    assert view is not None and view["callback_id"] == CallbackId.EVALUATION
+    assert view["title"]["text"] == t("eval.title", "fr")  # "Comment ça s’est passé ?"
+    assert question["ts"]
+
+
+def test_a_mixed_group_dm_is_in_english_with_a_french_line(bilingual: Sandbox) -> None:
+    sandbox = bilingual
+    channel = _matched(sandbox, "UFR1", "UEN1")
+    intro = json.dumps(sandbox.fake.messages(channel)[0]["blocks"], ensure_ascii=False)
+    assert "A swap: each of you teaches the other." in intro and "En français" in intro
+    assert sandbox.command("UEN1", "language fr") == ["Désormais, je vous écrirai en français."]
+    assert sandbox.command("UEN1", "aide")[0].startswith("*Rex")
+
+
+@pytest.mark.parametrize(
+    ("typed", "state", "reply"),
+    [
+        ("yep we met!", ExchangeState.HELD, "Great, noted that you met!"),
+        ("not yet, next week", ExchangeState.PROPOSED, "No problem. Pick a new time"),
+        ("it won't happen", ExchangeState.CANCELLED, "Noted: this exchange is closed."),
+    ],
+)
+def test_answers_to_did_it_happen(bilingual: Sandbox, typed: str, state: str, reply: str) -> None:
+    sandbox = bilingual
+    _matched(sandbox, "UEN2", "UEN1")
+    sandbox.clock.advance(days=7, minutes=1)
+    delivery.sweep(sandbox.rex)
+    [answer] = _dm(sandbox, "UEN1", typed)
+    assert answer["text"].startswith(reply)
+    assert _exchange(sandbox).state == state
+
+
+def test_commands_typed_in_the_dm_work_in_both_languages(bilingual: Sandbox) -> None:
+    sandbox = bilingual
+    sandbox.join("UFR1", ["Python"], ["Excel"])
+    [added] = _dm(sandbox, "UFR1", "apprendre la photographie")
+    assert added["text"] == "*photographie* ajouté à ce que vous voulez apprendre." or (
+        "photographie" in added["text"]
+    )
+    with Session(sandbox.rex.engine) as session:
+        labels = {s.label for s in session.exec(select(Skill)).all()}
+    assert "photographie" in labels
+    [helped] = _dm(sandbox, "UEN1", "help")
+    assert "`/rex teach <skill>`" in json.dumps(helped)
+    [joining] = _dm(sandbox, "UEN1", "join")
+    assert joining["text"].startswith("To join, type `/rex join`")
+    [lost] = _dm(sandbox, "UEN1", "lern Python")
+    assert lost["text"].startswith("I didn't catch that")
+    assert lost["text"].endswith("Did you mean `learn`?")
+    [other] = _dm(sandbox, "UEN1", "what's the weather like?")
+    assert other["text"].startswith("I didn't catch that, sorry.")
+
+
+def test_rex_never_answers_bots_itself_edits_or_twice(bilingual: Sandbox) -> None:
+    sandbox = bilingual
+    assert _dm(sandbox, "UEN1", "help", bot_id="B0REX") == []
+    assert _dm(sandbox, "UEN1", "help", subtype="message_changed") == []
+    channel = sandbox.fake.dm_channel("UEN1")
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "channel": channel,
+        "user": "UEN1",
+        "text": "help",
+        "ts": "2.0",
+    }
+    for retry in (None, 1):
+        sandbox.driver.event(event, event_id="EvSAME", retry_num=retry)
+        sandbox.settle()
+    assert len(sandbox.fake.messages(channel)) == 1
+    group = {
+        "type": "message",
+        "channel_type": "mpim",
+        "channel": "G123",
+        "user": "UEN1",
+        "text": "yes we met",
+    }
+    sandbox.driver.event(group)
+    sandbox.settle()
+    assert sandbox.fake.calls_to("chat.postMessage")[-1].body["channel"] == channel
+
+
+def test_mentions_in_the_group_dm(bilingual: Sandbox) -> None:
+    sandbox = bilingual
+    channel = _matched(sandbox, "UEN2", "UEN1")
+    mention = {
+        "type": "app_mention",
+        "channel": channel,
+        "user": "UEN1",
+        "text": "<@UREXBOT> we met yesterday",
+        "ts": "3.0",
+    }
+    sandbox.driver.event(mention)
+    sandbox.settle()
+    assert sandbox.fake.messages(channel)[-1]["text"].startswith("<@UEN1> says you met.")
+    assert _exchange(sandbox).state == ExchangeState.HELD
+    sandbox.driver.event({**mention, "text": "<@UREXBOT> tell me a joke", "ts": "4.0"})
+    sandbox.settle()
+    [hint] = sandbox.fake.ephemerals("UEN1")[-1:]
+    assert hint["text"].startswith("I'm here!")
