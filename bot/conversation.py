@@ -12,7 +12,7 @@ from bot import exchanges, lifecycle
 from bot.exchanges import ExchangeView
 from bot.replies import Expecting, Happened, Intent, NotYet, WontHappen
 from storage import repo
-from storage.models import DueWork, Exchange, ExchangeState, WorkKind
+from storage.models import DueWork, EvaluationDraft, Exchange, ExchangeState, WorkKind
 
 ANSWERED = (ExchangeState.EVALUATED, ExchangeState.CLOSED)
 
@@ -66,12 +66,66 @@ def pending_followup(session: Session, *, slack_id: str) -> ExchangeView | None:
     return None if evaluated is not None else view
 
 
-def expecting(session: Session, *, slack_id: str) -> Expecting:
-    return (
-        Expecting.DID_IT_HAPPEN
-        if pending_followup(session, slack_id=slack_id) is not None
-        else Expecting.NOTHING
+def expecting(view: ExchangeView | None) -> Expecting:
+    """What a reply answers: whether it happened, or (once it did) the evaluation."""
+    if view is None:
+        return Expecting.NOTHING
+    if view.exchange.state == ExchangeState.HELD:
+        return Expecting.EVALUATION
+    return Expecting.DID_IT_HAPPEN
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What a typed rating or duration has made of the member's evaluation so far."""
+
+    satisfaction: int | None
+    hours: float | None
+    recorded: bool
+
+
+def record_typed(
+    session: Session,
+    view: ExchangeView,
+    *,
+    slack_id: str,
+    now: datetime,
+    satisfaction: int | None = None,
+    hours: float | None = None,
+) -> Typed:
+    """Keep a typed rating or duration; once both are known they become the evaluation
+    (which the member can still correct in the modal)."""
+    member = view.member_for(slack_id)
+    assert member is not None and member.id is not None
+    draft = session.exec(
+        select(EvaluationDraft).where(
+            EvaluationDraft.exchange_id == view.id,
+            EvaluationDraft.member_id == member.id,
+            EvaluationDraft.session_number == view.exchange.session_number,
+        )
+    ).first() or EvaluationDraft(
+        exchange_id=view.id, member_id=member.id, session_number=view.exchange.session_number
     )
+    draft.satisfaction = satisfaction or draft.satisfaction
+    draft.hours = hours or draft.hours
+    draft.updated_at = now
+    session.add(draft)
+    session.flush()
+    if draft.satisfaction is None or draft.hours is None:
+        return Typed(draft.satisfaction, draft.hours, recorded=False)
+    exchanges.evaluate(
+        session,
+        exchange_id=view.id,
+        slack_id=slack_id,
+        satisfaction=draft.satisfaction,
+        goal_met=None,
+        hours=draft.hours,
+        comment=None,
+        now=now,
+    )
+    session.delete(draft)
+    session.flush()
+    return Typed(draft.satisfaction, draft.hours, recorded=True)
 
 
 def exchange_in_channel(session: Session, *, channel_id: str) -> ExchangeView | None:

@@ -474,10 +474,10 @@ def evaluate(
     useful: GoalMet | None = None,
     another_session: bool = False,
 ) -> bool:
-    """Store one participant's evaluation of the current session; False when they had
-    already given it. An evaluation is also the word that the session happened. Once all
-    have evaluated and nobody wants another session, the exchange is evaluated; hours of
-    further sessions add up."""
+    """Store one participant's evaluation of the current session; False when it corrected
+    one they had already given. An evaluation is also the word that the session happened.
+    Once all have evaluated and nobody wants another session, the exchange is evaluated;
+    hours of further sessions add up."""
     if not 1 <= satisfaction <= 5:
         raise InvalidInput("error.generic")
     if not 0 <= hours <= MAX_HOURS:
@@ -485,12 +485,17 @@ def evaluate(
     view, member = _participant(session, exchange_id=exchange_id, slack_id=slack_id)
     assert member.id is not None
     number = view.exchange.session_number
-    if (
-        repo.get_evaluation(
-            session, exchange_id=exchange_id, member_id=member.id, session_number=number
-        )
-        is not None
-    ):
+    existing = repo.get_evaluation(
+        session, exchange_id=exchange_id, member_id=member.id, session_number=number
+    )
+    if existing is not None:  # a correction: the same session's evaluation, updated
+        existing.satisfaction, existing.hours = satisfaction, hours
+        existing.goal_met = goal_met if view.learns(member.id) else None
+        existing.useful = useful if view.teaches(member.id) else None
+        existing.another_session = another_session
+        existing.comment = (comment or "").strip()[:2000] or existing.comment
+        session.add(existing)
+        session.flush()
         return False
     if view.exchange.state in lifecycle.NEVER_HAPPENED:
         raise ExchangeGone("exchange.closed")

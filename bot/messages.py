@@ -42,18 +42,19 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         ),
         "dm.gone": "That exchange is already over. Thank you!",
         "dm.no_question": "Thanks! I haven't asked you anything right now, though.",
-        "dm.use_button": (
-            "Thanks! To keep it with the rest of your evaluation, please use the button:"
-        ),
+        "dm.noted_rating": "Noted: {rating}/5. And how long did it take? (for example 1h30)",
+        "dm.noted_hours": "Noted: {hours} h. And how satisfied are you, out of 5?",
+        "dm.recorded": "Recorded your evaluation: {rating}/5 and {hours} h. Thank you!",
+        "button.correct": "Correct it",
         "dm.unknown": (
             "I didn't catch that, sorry. I understand commands such as `help`, `teach Python` or "
-            "`me`, and answers to my questions (\"yes, we met\", \"not yet\")."
+            '`me`, and answers to my questions ("yes, we met", "not yet").'
         ),
         "dm.did_you_mean": "Did you mean `{command}`?",
         "dm.join_hint": "To join, type `/rex join`: it opens the form with the charter.",
         "mention.unknown": (
-            "I'm here! In this conversation I understand \"@Rex we met\", \"@Rex reschedule\" "
-            "and \"@Rex help\"."
+            'I\'m here! In this conversation I understand "@Rex we met", "@Rex reschedule" '
+            'and "@Rex help".'
         ),
         "language.set": "From now on I'll write to you in English.",
         "language.usage": "Pick `en` or `fr`: `/rex language fr`",
@@ -328,7 +329,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
             "Only the community managers' aggregates use it; nobody else reads it."
         ),
         "eval.thanks": "Thanks for your evaluation! It counts {hours} h of learning time.",
-        "eval.already": "You've already evaluated this exchange. Thanks!",
+        "eval.already": "Your evaluation is updated. Thanks!",
         # rounds
         "round.done.one": "Round done: {count} introduction on its way.",
         "round.done.other": "Round done: {count} introductions on their way.",

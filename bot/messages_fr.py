@@ -45,9 +45,12 @@ FR: Final[dict[str, str]] = {
     ),
     "dm.gone": "Cet échange est déjà terminé. Merci !",
     "dm.no_question": "Merci ! Je ne vous ai rien demandé pour l’instant, cela dit.",
-    "dm.use_button": (
-        "Merci ! Pour l’enregistrer avec le reste de votre évaluation, utilisez le bouton :"
+    "dm.noted_rating": (
+        "Noté : {rating}/5. Et combien de temps cela a-t-il pris ? (par exemple 1h30)"
     ),
+    "dm.noted_hours": "Noté : {hours} h. Et quelle est votre satisfaction, sur 5 ?",
+    "dm.recorded": "Évaluation enregistrée : {rating}/5 et {hours} h. Merci !",
+    "button.correct": "Corriger",
     "dm.unknown": (
         "Désolé, je n’ai pas compris. Je comprends des commandes comme `aide`, "
         "`enseigner Python` ou `moi`, et les réponses à mes questions (« oui, on s’est vus », "
@@ -58,8 +61,7 @@ FR: Final[dict[str, str]] = {
         "Pour nous rejoindre, tapez `/rex rejoindre` : le formulaire s’ouvre avec la charte."
     ),
     "mention.unknown": (
-        "Je suis là ! Ici, je comprends « @Rex on s’est vus », « @Rex reporter » "
-        "et « @Rex aide »."
+        "Je suis là ! Ici, je comprends « @Rex on s’est vus », « @Rex reporter » et « @Rex aide »."
     ),
     "language.set": "Désormais, je vous écrirai en français.",
     "language.usage": "Choisissez `fr` ou `en` : `/rex langue fr`",
@@ -372,7 +374,7 @@ FR: Final[dict[str, str]] = {
     "eval.thanks": (
         "Merci pour votre évaluation ! Elle comptabilise {hours} h de temps d’apprentissage."
     ),
-    "eval.already": "Vous avez déjà évalué cet échange. Merci !",
+    "eval.already": "Votre évaluation est mise à jour. Merci !",
     # rounds
     "round.done.one": "Tour terminé : {count} mise en relation en cours d’envoi.",
     "round.done.other": "Tour terminé : {count} mises en relation en cours d’envoi.",

@@ -10,9 +10,9 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot import conversation
+from bot import conversation, l10n
 from bot.messages import t
-from bot.replies import Command, Expecting, Unknown, command_word, parse_reply
+from bot.replies import Command, Expecting, Hours, Rating, Unknown, command_word, parse_reply
 from handlers import blocks
 from handlers.blockkit import Block, button, section
 from handlers.commands import SUBCOMMANDS
@@ -85,8 +85,7 @@ def on_direct_message(event: dict[str, Any], context: BoltContext, client: WebCl
     slack_id = str(event["user"])
     say = _Say(client, str(event["channel"]))
     pending = conversation.pending_followup(session, slack_id=slack_id)
-    expecting = Expecting.DID_IT_HAPPEN if pending is not None else Expecting.NOTHING
-    intent = parse_reply(str(event.get("text") or ""), expecting)
+    intent = parse_reply(str(event.get("text") or ""), conversation.expecting(pending))
     answer = conversation.apply(
         session, intent, view=pending, slack_id=slack_id, now=rex_of(context).clock()
     )
@@ -97,13 +96,30 @@ def on_direct_message(event: dict[str, Any], context: BoltContext, client: WebCl
         _run_command(intent, slack_id, context, client, say, lang)
     elif isinstance(intent, Unknown):
         _not_understood(intent, say, lang)
-    elif pending is not None:  # a rating or hours: they belong in the evaluation
-        content = _answer(
-            pending.id, t("dm.use_button", lang), ActionId.EVALUATE, "button.evaluate", lang
+    elif isinstance(intent, Rating | Hours) and pending is not None:
+        typed = conversation.record_typed(
+            session,
+            pending,
+            slack_id=slack_id,
+            now=rex_of(context).clock(),
+            satisfaction=intent.value if isinstance(intent, Rating) else None,
+            hours=intent.value if isinstance(intent, Hours) else None,
         )
-        say(text=t("dm.use_button", lang), blocks=content)
+        session.commit()
+        text = _typed_text(typed, lang)
+        say(text=text, blocks=_answer(pending.id, text, ActionId.EVALUATE, "button.correct", lang))
     else:
         say(text=t("dm.no_question", lang))
+
+
+def _typed_text(typed: conversation.Typed, lang: str) -> str:
+    """Confirm what was understood, and ask for what is still missing."""
+    hours = l10n.number(typed.hours, lang) if typed.hours is not None else ""
+    if typed.recorded:
+        return t("dm.recorded", lang, rating=typed.satisfaction, hours=hours)
+    if typed.hours is None:
+        return t("dm.noted_rating", lang, rating=typed.satisfaction)
+    return t("dm.noted_hours", lang, hours=hours)
 
 
 def _run_command(

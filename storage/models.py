@@ -269,6 +269,21 @@ class ExchangeEvent(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=COMMENT_MAX)
 
 
+class EvaluationDraft(SQLModel, table=True):
+    """A rating or a duration typed in Rex's DM, kept until both make an evaluation."""
+
+    __tablename__ = "evaluation_draft"
+    __table_args__ = (UniqueConstraint("exchange_id", "member_id", "session_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    exchange_id: int = Field(foreign_key="exchange.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    session_number: int = 1
+    satisfaction: int | None = None
+    hours: float | None = None
+    updated_at: datetime = timestamp(default_factory=utcnow)
+
+
 class Setting(SQLModel, table=True):
     """A network-wide switch the admins set from Slack (e.g. approval of rounds)."""
 

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 from bot import delivery
 from bot.messages import t
 from bot.sandbox import ManualClock, Sandbox
-from handlers.ids import ActionId, CallbackId
-from storage.models import Exchange, ExchangeState, Skill
+from handlers.ids import ActionId, BlockId, CallbackId
+from storage.models import Evaluation, Exchange, ExchangeState, Skill
 from tests.conftest import START
 
 
@@ -176,3 +176,47 @@ def test_mentions_in_the_group_dm(bilingual: Sandbox) -> None:
     sandbox.settle()
     [hint] = sandbox.fake.ephemerals("UEN1")[-1:]
     assert hint["text"].startswith("I'm here!")
+
+
+def test_a_typed_rating_and_duration_become_the_evaluation(bilingual: Sandbox) -> None:
+    sandbox = bilingual
+    _matched(sandbox, "UEN2", "UEN1")
+    sandbox.clock.advance(days=7, minutes=1)
+    delivery.sweep(sandbox.rex)
+    _dm(sandbox, "UEN1", "yes we met")
+    [rated] = _dm(sandbox, "UEN1", "4 out of 5")
+    assert rated["text"] == "Noted: 4/5. And how long did it take? (for example 1h30)"
+    [done] = _dm(sandbox, "UEN1", "1h30")
+    assert done["text"] == "Recorded your evaluation: 4/5 and 1.5 h. Thank you!"
+    with Session(sandbox.rex.engine) as session:
+        [evaluation] = session.exec(select(Evaluation)).all()
+        assert (evaluation.satisfaction, evaluation.hours) == (4, 1.5)
+    # the button corrects it in the modal
+    sandbox.click("UEN1", ActionId.EVALUATE, sandbox.fake.dm_channel("UEN1"), done["ts"])
+    sandbox.submit(
+        "UEN1",
+        {
+            BlockId.EVAL_SATISFACTION: "5",
+            BlockId.EVAL_HOURS: "2",
+            BlockId.EVAL_GOAL: "yes",
+            BlockId.EVAL_USEFUL: "yes",
+        },
+    )
+    with Session(sandbox.rex.engine) as session:
+        [evaluation] = session.exec(select(Evaluation)).all()
+        assert (evaluation.satisfaction, evaluation.hours, evaluation.goal_met) == (5, 2.0, "yes")
+    assert sandbox.fake.messages(sandbox.fake.dm_channel("UEN1"))[-1]["text"] == (
+        "Your evaluation is updated. Thanks!"
+    )
+
+
+def test_in_french_stars_and_hours(bilingual: Sandbox) -> None:
+    sandbox = bilingual
+    _matched(sandbox, "UFR1", "UFR2")
+    sandbox.clock.advance(days=7, minutes=1)
+    delivery.sweep(sandbox.rex)
+    _dm(sandbox, "UFR1", "oui")
+    [hours] = _dm(sandbox, "UFR1", "2 heures")
+    assert hours["text"] == t("dm.noted_hours", "fr", hours="2")
+    [done] = _dm(sandbox, "UFR1", "★★★★★")
+    assert done["text"] == t("dm.recorded", "fr", rating=5, hours="2")
