@@ -1,0 +1,103 @@
+"""`rex export`: the learning records of a period, as CSV or xAPI, for HR and an LRS.
+
+`--since` and `--until` are days in the network's timezone (REX_TIMEZONE), both included:
+`--until 2026-12-31` takes every session held on the 31st. The file goes to stdout unless
+`--output` names one. Bad arguments fail with exit code 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import NoReturn
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from bot.records import learning_records, to_csv, xapi_json
+from bot.settings import SettingsError, load_settings
+from storage.db import is_current, make_engine
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILED = 1
+QUIET_SECONDS = 1.0
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def run_export(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `rex export`; returns the process exit code."""
+    parser = _Parser(prog="rex export", description="Export held sessions as training records.")
+    parser.add_argument("--format", required=True, choices=("csv", "xapi"))
+    parser.add_argument("--since", required=True, type=_day, help="first day, YYYY-MM-DD")
+    parser.add_argument("--until", required=True, type=_day, help="last day (included)")
+    parser.add_argument("--output", default="-", help="file to write (default: stdout)")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, or a usage error already reported in one line
+        return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
+    if args.since > args.until:
+        return _say(f"--since {args.since} is after --until {args.until}", EXIT_BAD_INPUT)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        return _say(str(error), EXIT_BAD_INPUT)
+    tz = settings.timezone
+    since = datetime.combine(args.since, datetime.min.time(), tz)
+    until = datetime.combine(args.until + timedelta(days=1), datetime.min.time(), tz)
+    started = time.perf_counter()
+    engine = make_engine(settings.database_url)
+    try:
+        if not is_current(engine):
+            return _say("the database is not up to date: run `rex migrate` first", EXIT_FAILED)
+        with Session(engine) as session:
+            records = learning_records(session, since=since, until=until)
+    except SQLAlchemyError as error:
+        return _say(f"cannot read the database: {str(error).splitlines()[0]}")
+    finally:
+        engine.dispose()
+    _progress(started, f"read {len(records):,} records")
+    text = to_csv(records, tz=tz) if args.format == "csv" else xapi_json(records)
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8", newline="")
+        except OSError as error:
+            return _say(f"cannot write {args.output}: {error.strerror}")
+    _progress(started, f"wrote {len(records):,} records")
+    return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line like every other `rex export` error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise SystemExit(_say(message, EXIT_BAD_INPUT))
+
+
+def _day(text: str) -> date:
+    """A YYYY-MM-DD day, within years that keep the window's arithmetic in range."""
+    try:
+        day = date.fromisoformat(text) if DAY.fullmatch(text) else None
+    except ValueError:
+        day = None
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}")
+    return day
+
+
+def _progress(started: float, line: str) -> None:
+    """Progress only for runs long enough that someone is waiting."""
+    if time.perf_counter() - started > QUIET_SECONDS:
+        print(f"rex export: {line}", file=sys.stderr)
+
+
+def _say(message: str, code: int = EXIT_FAILED) -> int:
+    print(f"rex export: {message}", file=sys.stderr)
+    return code
