@@ -62,11 +62,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--people", type=int, default=20, help="community size (default 20)")
     commands.add_parser("migrate", help="apply database migrations")
     commands.add_parser("match", help="run the matching engine on a JSON file", add_help=False)
+    commands.add_parser("export", help="export learning records (CSV or xAPI)", add_help=False)
     args, rest = parser.parse_known_args(argv)
     if args.command == "match":
         from bot.match_cli import run_match
 
         return run_match(rest)
+    if args.command == "export":
+        from bot.export_cli import run_export
+
+        return run_export(rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     configure_logging()

@@ -22,7 +22,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
             "• `/rex teach <skill>` / `/rex learn <skill>`: add a skill you can teach / want "
             "to learn\n"
             "• `/rex remove <skill>`: remove a skill\n"
-            "• `/rex me`: see your profile\n"
+            "• `/rex me`: see your profile · `/rex me hours`: your learning time\n"
             "• `/rex pause [until YYYY-MM-DD]` / `/rex resume`: stop or restart introductions\n"
             "• `/rex avoid @someone`: never be matched with someone (only you see this list)\n"
             "• `/rex mydata`: get everything Rex stores about you\n"
@@ -32,7 +32,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "help.admin": (
             "*Admin*\n• `/rex admin round`: run a matching round now\n"
             "• `/rex admin preview`: see what a round would propose, sending nothing\n"
-            "• `/rex admin digest`: post the digest now"
+            "• `/rex admin digest`: post the digest now\n"
+            "• `/rex admin export [csv|xapi] [since] [until]`: learning records, as a file"
         ),
         "unknown_command": "I don't know `{command}`. Here is what I can do:",
         "dm.met": "Great, noted that you met! One click to evaluate it:",
@@ -370,8 +371,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "preview.wanted": "*Wanted, nobody teaches:* {skills}",
         "admin.only": "Only Rex admins can do that.",
         "admin.usage": (
-            "Admin commands: `/rex admin round`, `/rex admin preview`, `/rex admin digest`."
+            "Admin commands: `/rex admin round`, `/rex admin preview`, `/rex admin digest`, "
+            "`/rex admin export [csv|xapi] [YYYY-MM-DD] [YYYY-MM-DD]`."
         ),
+        "export.sent": "I've sent you {count} learning records as {format} in our DM.",
+        "export.usage": "Dates as YYYY-MM-DD: `/rex admin export csv 2026-11-01 2026-11-30`",
+        "hours.title": "*Your learning time with Rex*, per skill:",
+        "hours.line": "• *{skill}*: taught {taught} h, learned {learned} h",
+        "hours.none": "No evaluated session yet.",
         "digest.posted": "Digest posted in <#{channel}>.",
         "digest.no_channel": (
             "No digest channel is set: ask whoever runs Rex to set REX_DIGEST_CHANNEL."

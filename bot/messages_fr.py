@@ -21,7 +21,7 @@ FR: Final[dict[str, str]] = {
         "• `/rex enseigner <compétence>` / `/rex apprendre <compétence>` : ajouter une compétence "
         "que vous pouvez enseigner / que vous voulez apprendre\n"
         "• `/rex retirer <compétence>` : retirer une compétence\n"
-        "• `/rex moi` : voir votre profil\n"
+        "• `/rex moi` : voir votre profil · `/rex moi heures` : votre temps d’apprentissage\n"
         "• `/rex pause [jusqu’au AAAA-MM-JJ]` / `/rex reprendre` : suspendre ou relancer les mises "
         "en relation\n"
         "• `/rex eviter @quelqu’un` : ne jamais rencontrer cette personne via Rex (cette liste "
@@ -35,7 +35,8 @@ FR: Final[dict[str, str]] = {
         "*Administration*\n"
         "• `/rex admin round` : lancer un tour de mise en relation maintenant\n"
         "• `/rex admin preview` : voir ce qu’un tour proposerait, sans rien envoyer\n"
-        "• `/rex admin digest` : publier le bilan maintenant"
+        "• `/rex admin digest` : publier le bilan maintenant\n"
+        "• `/rex admin export [csv|xapi] [début] [fin]` : les traces d’apprentissage, en fichier"
     ),
     "unknown_command": "Je ne connais pas `{command}`. Voici ce que je sais faire :",
     "dm.met": "Parfait, c’est noté ! Un clic pour l’évaluer :",
@@ -416,8 +417,15 @@ FR: Final[dict[str, str]] = {
     "admin.only": "Cette commande est réservée à l’équipe d’administration de Rex.",
     "admin.usage": (
         "Commandes d’administration : `/rex admin round`, `/rex admin preview`, "
-        "`/rex admin digest`."
+        "`/rex admin digest`, `/rex admin export [csv|xapi] [AAAA-MM-JJ] [AAAA-MM-JJ]`."
     ),
+    "export.sent": (
+        "Je vous ai envoyé {count} traces d’apprentissage en {format} dans notre conversation."
+    ),
+    "export.usage": "Dates au format AAAA-MM-JJ : `/rex admin export csv 2026-11-01 2026-11-30`",
+    "hours.title": "*Votre temps d’apprentissage avec Rex*, par compétence :",
+    "hours.line": "• *{skill}* : {taught} h enseignées, {learned} h apprises",
+    "hours.none": "Aucune séance évaluée pour l’instant.",
     "digest.posted": "Bilan publié dans <#{channel}>.",
     "digest.no_channel": (
         "Aucun canal n’est défini pour le bilan : demandez à la personne qui gère Rex de "

@@ -3,14 +3,14 @@
 import json
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import delivery, l10n, members, privacy
+from bot import delivery, l10n, members, privacy, records
 from bot.exchanges import preview_round, run_round
 from bot.messages import t, tn
 from bot.replies import closest_command, resolve_command
@@ -241,9 +241,12 @@ def _language(text: str, command: dict[str, Any], context: BoltContext, rex: Rex
 
 
 def _me(
-    _: str, command: dict[str, Any], context: BoltContext, __: WebClient, respond: Respond
+    text: str, command: dict[str, Any], context: BoltContext, __: WebClient, respond: Respond
 ) -> None:
     lang = language_of(context)
+    if text.strip().lower() in ("hours", "heures"):
+        _say(respond, _attestation(command["user_id"], context, lang))
+        return
     profile = members.profile(session_of(context), slack_id=command["user_id"])
     if profile is None or profile.member.status == MemberStatus.LEFT:
         _say(respond, t("not_member", lang))
@@ -253,6 +256,50 @@ def _me(
         text=t("me.title", lang, status=member_views.status_text(profile, lang)),
         response_type="ephemeral",
     )
+
+
+def _attestation(slack_id: str, context: BoltContext, lang: str) -> str:
+    """`/rex me hours`: the member's own learning time, per skill, to show as training."""
+    lines = [
+        t(
+            "hours.line",
+            lang,
+            skill=escape(row.skill),
+            taught=l10n.number(row.taught, lang),
+            learned=l10n.number(row.learned, lang),
+        )
+        for row in records.attestation(session_of(context), slack_id=slack_id)
+    ]
+    return "\n".join([t("hours.title", lang), *(lines or [t("hours.none", lang)])])
+
+
+def _export(
+    text: str, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    """`/rex admin export [csv|xapi] [since] [until]`: the learning records, as a file in
+    the admin's DM (the last 30 days by default)."""
+    lang = language_of(context)
+    rex = rex_of(context)
+    words = text.split()
+    form = words[0].lower() if words and words[0].lower() in ("csv", "xapi") else "csv"
+    days = [w for w in words if DATE.fullmatch(w)]
+    try:
+        until = date.fromisoformat(days[1]) if len(days) > 1 else rex.clock().date()
+        since = date.fromisoformat(days[0]) if days else until - timedelta(days=30)
+    except ValueError:
+        _say(respond, t("export.usage", lang))
+        return
+    zone = rex.settings.timezone
+    rows = records.learning_records(
+        session_of(context),
+        since=datetime.combine(since, time.min, tzinfo=zone),
+        until=datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone),
+    )
+    content = records.to_csv(rows, tz=zone) if form == "csv" else records.xapi_json(rows)
+    channel = client.conversations_open(users=command["user_id"])["channel"]["id"]
+    name = f"rex-learning-records-{since}-{until}.{'csv' if form == 'csv' else 'json'}"
+    client.files_upload_v2(channel=channel, filename=name, title=name, content=content)
+    _say(respond, t("export.sent", lang, count=len(rows), format=form.upper()))
 
 
 def _mydata(
@@ -312,6 +359,8 @@ def _admin(
             text=t("preview.title", lang),
             response_type="ephemeral",
         )
+    elif action == "export":
+        _export(text.partition(" ")[2], command, context, client, respond)
     elif action == "digest":
         channel = rex.settings.rex_digest_channel
         if not channel:
