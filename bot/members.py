@@ -370,3 +370,12 @@ def set_language(session: Session, *, slack_id: str, language: str) -> Member:
     session.add(member)
     session.flush()
     return member
+
+
+def set_leaderboard(session: Session, *, slack_id: str, visible: bool) -> Member:
+    """Opt in (or out) of being named in the digest's recognition."""
+    member = _member(session, slack_id)
+    member.leaderboard = visible
+    session.add(member)
+    session.flush()
+    return member

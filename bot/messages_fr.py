@@ -417,8 +417,17 @@ FR: Final[dict[str, str]] = {
     "admin.only": "Cette commande est réservée à l’équipe d’administration de Rex.",
     "admin.usage": (
         "Commandes d’administration : `/rex admin round`, `/rex admin preview`, "
-        "`/rex admin digest`, `/rex admin export [csv|xapi] [AAAA-MM-JJ] [AAAA-MM-JJ]`."
+        "`/rex admin digest`, `/rex admin export [csv|xapi] [AAAA-MM-JJ] [AAAA-MM-JJ]`, "
+        "`/rex admin stats`, `/rex admin pause @quelqu’un` ; `digest` et `stats` acceptent "
+        "`semaine`, `mois` ou `trimestre`."
     ),
+    "admin.paused": "{who} est en pause. Il suffira de taper `/rex reprendre` pour revenir.",
+    "admin.not_member": "{who} n’est pas membre de Rex.",
+    "leaderboard.on": (
+        "Le bilan pourra désormais vous citer parmi les personnes qui ont le plus partagé."
+    ),
+    "leaderboard.off": "Le bilan ne vous citera plus.",
+    "leaderboard.usage": "`/rex classement oui` ou `/rex classement non`",
     "export.sent": (
         "Je vous ai envoyé {count} traces d’apprentissage en {format} dans notre conversation."
     ),

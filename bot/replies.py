@@ -132,6 +132,7 @@ _TABLE: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ("mydata", "mes-données", ()),
     ("forget-me", "oublie-moi", ("oubliez-moi",)),
     ("language", "langue", ()),
+    ("leaderboard", "classement", ()),
     ("admin", "admin", ()),
 )
 _NO_ARGUMENT: Final = _wordset("help join me resume leave mydata forget-me")

@@ -88,6 +88,7 @@ class Rex:
         self._suggester: SkillSuggester | None = None
         self._suggester_lock = threading.Lock()
         self._locales: dict[str, str] = {}
+        self._workspace_admins: dict[str, bool] = {}
 
     def suggester(self) -> SkillSuggester:
         """The type-ahead index of the network's skill labels, built on first use; new labels
@@ -137,7 +138,21 @@ class Rex:
         return timedelta(seconds=self.settings.rex_delivery_lease_seconds)
 
     def is_admin(self, slack_id: str) -> bool:
-        return slack_id in self.settings.rex_admins
+        """Rex admins: REX_ADMINS, plus the workspace's admins and owners when
+        REX_WORKSPACE_ADMINS_ARE_ADMINS is on (asked of Slack once per person)."""
+        if slack_id in self.settings.rex_admins:
+            return True
+        if not self.settings.rex_workspace_admins_are_admins:
+            return False
+        if slack_id not in self._workspace_admins:
+            try:
+                user = self.client.users_info(user=slack_id)["user"]
+                self._workspace_admins[slack_id] = bool(
+                    user.get("is_admin") or user.get("is_owner")
+                )
+            except SlackApiError:
+                return False
+        return self._workspace_admins[slack_id]
 
 
 def build_runtime(

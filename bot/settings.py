@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     rex_intro_expire_days: int = Field(default=14, ge=2, le=120)
     rex_reminder_hours: int = Field(default=24, ge=1, le=336)
     rex_managers_channel: str | None = None
+    rex_workspace_admins_are_admins: bool = False
     rex_teacher_capacity: int = Field(default=2, ge=1, le=20)
     rex_learner_capacity: int = Field(default=1, ge=1, le=20)
     rex_cooldown_days: int = Field(default=90, ge=0, le=3650)

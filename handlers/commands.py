@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import delivery, l10n, members, privacy, records
+from bot import delivery, digest, l10n, members, privacy, records
 from bot.exchanges import preview_round, run_round
 from bot.messages import t, tn
 from bot.replies import closest_command, resolve_command
@@ -366,10 +366,53 @@ def _admin(
         if not channel:
             _say(respond, t("digest.no_channel", lang))
             return
-        delivery.post_digest(rex, session_of(context))
+        delivery.post_digest(rex, session_of(context), days=_period_days(text))
         _say(respond, t("digest.posted", lang, channel=channel))
+    elif action == "stats":
+        now = rex.clock()
+        figures = digest.compute(
+            session_of(context), since=now - timedelta(days=_period_days(text)), until=now
+        )
+        respond(
+            blocks=blocks.digest_blocks(figures, lang),
+            text=t("digest.title", lang, since=figures.since.date(), until=figures.until.date()),
+            response_type="ephemeral",
+        )
+    elif action == "pause":
+        found = MENTION.search(text)
+        if found is None:
+            _say(respond, t("admin.usage", lang))
+            return
+        session = session_of(context)
+        try:
+            members.pause(session, slack_id=found.group(1), until=None, now=rex.clock())
+        except members.NotMember:
+            _say(respond, t("admin.not_member", lang, who=mention(found.group(1))))
+            return
+        session.commit()
+        _say(respond, t("admin.paused", lang, who=mention(found.group(1))))
     else:
         _say(respond, t("admin.usage", lang))
+
+
+PERIODS = {"week": 7, "month": 30, "quarter": 91, "semaine": 7, "mois": 30, "trimestre": 91}
+
+
+def _period_days(text: str) -> int:
+    """`digest [week|month|quarter]` (or French): the digest's period, a week by default."""
+    words = text.lower().split()
+    return PERIODS.get(words[1], 7) if len(words) > 1 else 7
+
+
+def _leaderboard(text: str, command: dict[str, Any], context: BoltContext, rex: Rex) -> str:
+    """`/rex leaderboard on|off`: whether the digest may name me among those who shared most."""
+    lang = language_of(context)
+    choice = text.strip().lower()
+    if choice not in ("on", "off", "oui", "non"):
+        return t("leaderboard.usage", lang)
+    visible = choice in ("on", "oui")
+    members.set_leaderboard(session_of(context), slack_id=command["user_id"], visible=visible)
+    return t("leaderboard.on" if visible else "leaderboard.off", lang)
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {
@@ -386,5 +429,6 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "mydata": _mydata,
     "forget-me": _forget_me,
     "language": _changing(_language),
+    "leaderboard": _changing(_leaderboard),
     "admin": _admin,
 }

@@ -362,3 +362,21 @@ def test_french_subcommands_work_beside_english_ones(sandbox: Sandbox) -> None:
     assert "*Photographie*" in me
     [close] = sandbox.command("UADA", "aprendre Go")
     assert close.startswith("I don't know `aprendre`: did you mean `/rex learn`?")
+
+
+def test_admin_stats_pause_and_leaderboard_opt_in(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    assert sandbox.command("UADA", "admin stats") == ["Only Rex admins can do that."]
+    sandbox.clock.advance(minutes=1)
+    [stats] = sandbox.command("UADMIN", "admin stats month")
+    assert "*Members:* 2 (2 active, 0 paused), 2 new this period" in stats
+    assert sandbox.command("UADMIN", "admin pause <@UBOB|bob>") == [
+        "Paused <@UBOB>. They can type `/rex resume` whenever they wish."
+    ]
+    assert sandbox.command("UADMIN", "admin pause <@UCLE>") == ["<@UCLE> isn't a member of Rex."]
+    [bob] = [m for m in _rows(sandbox, Member) if m.slack_id == "UBOB"]
+    assert bob.status == MemberStatus.PAUSED
+    assert sandbox.command("UADA", "leaderboard on")[0].startswith("You may now be named")
+    assert sandbox.command("UADA", "classement non") == ["The digest won't name you any more."]
+    [ada] = [m for m in _rows(sandbox, Member) if m.slack_id == "UADA"]
+    assert ada.leaderboard is False

@@ -28,6 +28,7 @@ FRENCH_SUBCOMMANDS = {
     "mesdonnees",
     "oublie-moi",
     "langue",
+    "classement",
     "admin",
 }
 

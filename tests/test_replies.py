@@ -485,6 +485,7 @@ def test_every_subcommand_has_an_english_and_a_french_word() -> None:
         "mes-donnees": "mydata",
         "oublie-moi": "forget-me",
         "langue": "language",
+        "classement": "leaderboard",
         "admin": "admin",
     }
     for word, name in french.items():
