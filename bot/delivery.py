@@ -411,7 +411,19 @@ def _send_unmatched(rex: Rex, session: Session, work: DueWork, now: datetime) ->
     return "sent"
 
 
+def _send_approval(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
+    """A pending proposal, posted for the managers to approve, swap out or reject."""
+    view = exchanges.load(session, exchange_id=work.exchange_id or -1)
+    channel = rex.settings.rex_managers_channel
+    if view is None or view.exchange.state != ExchangeState.PENDING or not channel:
+        return "skipped"
+    content = blocks.approval_blocks(view, rex.settings.rex_language)
+    _post(rex, work, channel=channel, text=content[0]["text"]["text"], blocks=content)
+    return "sent"
+
+
 SENDERS: dict[WorkKind, Sender] = {
+    WorkKind.APPROVAL: _send_approval,
     WorkKind.INTRO: _send_intro,
     WorkKind.FOLLOWUP: _send_followup,
     WorkKind.FOLLOWUP_REMINDER: _send_followup,

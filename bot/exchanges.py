@@ -185,8 +185,21 @@ def preview_round(session: Session, *, config: RoundConfig, now: datetime) -> Ro
     return plan_round(plan.candidates, plan.history, config)
 
 
+APPROVAL_SETTING = "approval"
+
+
+def approval_required(session: Session) -> bool:
+    """Whether the managers review each round's proposals before any intro goes out."""
+    return repo.get_setting(session, key=APPROVAL_SETTING) == "on"
+
+
 def run_round(
-    session: Session, *, config: RoundConfig, now: datetime, only: str | None = None
+    session: Session,
+    *,
+    config: RoundConfig,
+    now: datetime,
+    only: str | None = None,
+    not_again: tuple[tuple[str, str], ...] = (),
 ) -> RoundResult:
     """Plan a round and store it: its exchanges with their intros due now, and a notice due
     for each member left out, so every message is sent once by the sweep.
@@ -195,7 +208,9 @@ def run_round(
     every constraint and load is honoured) but only that member's part of it is kept.
     """
     plan = round_input(session, config=config, now=now)
-    result = plan_round(plan.candidates, plan.history, config)
+    # pairs a manager just swapped out count as if they had met: not proposed again now
+    blocked = [PastExchange(teacher=a, learner=b, days_ago=0, met=True) for a, b in not_again]
+    result = plan_round(plan.candidates, [*plan.history, *blocked], config)
     if only is not None:
         result = RoundResult(
             exchanges=tuple(e for e in result.exchanges if only in e.members),
@@ -203,17 +218,23 @@ def run_round(
             stats=result.stats,
         )
     notices = [u for u in result.unmatched if u.reason_code in NOTIFIED_REASONS]
+    review = approval_required(session)
     round_ = Round(
         planned_at=now, seed=config.seed, exchanges=len(result.exchanges), unmatched=len(notices)
     )
     session.add(round_)
     session.flush()
     for proposed in result.exchanges:
-        exchange = Exchange(round_id=round_.id, kind=ExchangeKind(proposed.kind), created_at=now)
+        exchange = Exchange(
+            round_id=round_.id,
+            kind=ExchangeKind(proposed.kind),
+            created_at=now,
+            state=ExchangeState.PENDING if review else ExchangeState.PROPOSED,
+        )
         session.add(exchange)
         session.flush()
         assert exchange.id is not None
-        lifecycle.proposed(session, exchange, now=now)
+        lifecycle.created(session, exchange, now=now)
         session.add_all(
             Lesson(
                 exchange_id=exchange.id,
@@ -225,7 +246,8 @@ def run_round(
             )
             for lesson in proposed.lessons
         )
-        session.add(DueWork(kind=WorkKind.INTRO, exchange_id=exchange.id, due_at=now))
+        kind = WorkKind.APPROVAL if review else WorkKind.INTRO
+        session.add(DueWork(kind=kind, exchange_id=exchange.id, due_at=now))
     session.add_all(
         DueWork(
             kind=WorkKind.UNMATCHED,
@@ -544,6 +566,30 @@ def undeliverable(session: Session, *, exchange_id: int, now: datetime, error: s
     )
     _settle_work(session, exchange_id, now=now, kinds=PENDING_KINDS)
     session.flush()
+
+
+def approve(session: Session, *, exchange_id: int, manager_id: str, now: datetime) -> None:
+    """A manager approves a proposal: its intro goes out."""
+    view = load(session, exchange_id=exchange_id, lock=True)
+    if view is None or not lifecycle.can_move(view.exchange, ExchangeState.PROPOSED):
+        raise ExchangeGone("exchange.closed")
+    lifecycle.move(
+        session, view.exchange, ExchangeState.PROPOSED, now=now, reason=f"approved by {manager_id}"
+    )
+    session.add(DueWork(kind=WorkKind.INTRO, exchange_id=exchange_id, due_at=now))
+    session.flush()
+
+
+def reject(session: Session, *, exchange_id: int, manager_id: str, now: datetime) -> ExchangeView:
+    """A manager rejects a proposal: nobody is told, everyone stays in the pool."""
+    view = load(session, exchange_id=exchange_id, lock=True)
+    if view is None or view.exchange.state != ExchangeState.PENDING:
+        raise ExchangeGone("exchange.closed")
+    lifecycle.move(
+        session, view.exchange, ExchangeState.CANCELLED, now=now, reason=f"rejected by {manager_id}"
+    )
+    session.flush()
+    return view
 
 
 def wont_happen(session: Session, *, exchange_id: int, slack_id: str, now: datetime) -> None:

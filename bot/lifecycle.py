@@ -15,6 +15,7 @@ from storage.models import OPEN_STATES, Exchange, ExchangeEvent, ExchangeState
 
 S = ExchangeState
 ALLOWED: Final[dict[ExchangeState, frozenset[ExchangeState]]] = {
+    S.PENDING: frozenset({S.PROPOSED, S.CANCELLED}),
     S.PROPOSED: frozenset({S.SCHEDULED, S.HELD, S.DECLINED, S.EXPIRED, S.CANCELLED, S.CLOSED}),
     S.SCHEDULED: frozenset({S.SCHEDULED, S.HELD, S.DECLINED, S.CANCELLED, S.CLOSED}),
     S.HELD: frozenset({S.SCHEDULED, S.EVALUATED, S.CANCELLED, S.CLOSED}),
@@ -68,7 +69,7 @@ def move(
     session.add(exchange)
 
 
-def proposed(session: Session, exchange: Exchange, *, now: datetime) -> None:
-    """The first event of every exchange."""
+def created(session: Session, exchange: Exchange, *, now: datetime) -> None:
+    """The first event of every exchange (proposed, or pending a manager's approval)."""
     assert exchange.id is not None
-    session.add(ExchangeEvent(exchange_id=exchange.id, to_state=S.PROPOSED, at=now))
+    session.add(ExchangeEvent(exchange_id=exchange.id, to_state=exchange.state, at=now))

@@ -373,13 +373,26 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "admin.usage": (
             "Admin commands: `/rex admin round`, `/rex admin preview`, `/rex admin digest`, "
             "`/rex admin export [csv|xapi] [YYYY-MM-DD] [YYYY-MM-DD]`, `/rex admin stats`, "
-            "`/rex admin pause @someone`; `digest` and `stats` take `week`, `month` or `quarter`."
+            "`/rex admin pause @someone`, `/rex admin approval on|off`; `digest` and `stats` "
+            "take `week`, `month` or `quarter`."
         ),
         "admin.paused": "Paused {who}. They can type `/rex resume` whenever they wish.",
         "admin.not_member": "{who} isn't a member of Rex.",
         "leaderboard.on": "You may now be named in the digest among those who shared most.",
         "leaderboard.off": "The digest won't name you any more.",
         "leaderboard.usage": "`/rex leaderboard on` or `/rex leaderboard off`",
+        "approval.title": "*Proposal {exchange}* ({kind}):",
+        "approval.approved": "Approved by {who}: the introduction is on its way.",
+        "approval.rejected": "Rejected by {who}: nobody was told.",
+        "approval.swapped": "Swapped out by {who}: {count} new proposal(s) follow.",
+        "approval.on": "Approval is on: each round's proposals go to <#{channel}> first.",
+        "approval.off": "Approval is off: introductions go out directly.",
+        "approval.no_channel": (
+            "Set REX_MANAGERS_CHANNEL first: that's where proposals are reviewed."
+        ),
+        "button.approve": "Approve",
+        "button.swap_out": "Swap out",
+        "button.reject": "Reject",
         "export.sent": "I've sent you {count} learning records as {format} in our DM.",
         "export.usage": "Dates as YYYY-MM-DD: `/rex admin export csv 2026-11-01 2026-11-30`",
         "hours.title": "*Your learning time with Rex*, per skill:",

@@ -418,8 +418,8 @@ FR: Final[dict[str, str]] = {
     "admin.usage": (
         "Commandes d’administration : `/rex admin round`, `/rex admin preview`, "
         "`/rex admin digest`, `/rex admin export [csv|xapi] [AAAA-MM-JJ] [AAAA-MM-JJ]`, "
-        "`/rex admin stats`, `/rex admin pause @quelqu’un` ; `digest` et `stats` acceptent "
-        "`semaine`, `mois` ou `trimestre`."
+        "`/rex admin stats`, `/rex admin pause @quelqu’un`, `/rex admin approval on|off` ; "
+        "`digest` et `stats` acceptent `semaine`, `mois` ou `trimestre`."
     ),
     "admin.paused": "{who} est en pause. Il suffira de taper `/rex reprendre` pour revenir.",
     "admin.not_member": "{who} n’est pas membre de Rex.",
@@ -428,6 +428,20 @@ FR: Final[dict[str, str]] = {
     ),
     "leaderboard.off": "Le bilan ne vous citera plus.",
     "leaderboard.usage": "`/rex classement oui` ou `/rex classement non`",
+    "approval.title": "*Proposition {exchange}* ({kind}) :",
+    "approval.approved": "Approuvée par {who} : la mise en relation part.",
+    "approval.rejected": "Refusée par {who} : personne n’a été prévenu.",
+    "approval.swapped": "Remplacée par {who} : {count} nouvelle(s) proposition(s) suivent.",
+    "approval.on": (
+        "Validation activée : les propositions de chaque tour passent d’abord par <#{channel}>."
+    ),
+    "approval.off": "Validation désactivée : les mises en relation partent directement.",
+    "approval.no_channel": (
+        "Définissez d’abord REX_MANAGERS_CHANNEL : c’est là que les propositions sont validées."
+    ),
+    "button.approve": "Approuver",
+    "button.swap_out": "Remplacer",
+    "button.reject": "Refuser",
     "export.sent": (
         "Je vous ai envoyé {count} traces d’apprentissage en {format} dans notre conversation."
     ),

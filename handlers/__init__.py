@@ -2,9 +2,18 @@
 
 from slack_bolt import App
 
-from handlers import commands, conversation, evaluation, exchanges, home, join, profile
+from handlers import (
+    approval,
+    commands,
+    conversation,
+    evaluation,
+    exchanges,
+    home,
+    join,
+    profile,
+)
 
 
 def register(app: App) -> None:
-    for module in (commands, join, profile, exchanges, evaluation, home, conversation):
+    for module in (commands, join, profile, exchanges, evaluation, home, conversation, approval):
         module.register(app)

@@ -555,3 +555,22 @@ def preview_blocks(result: RoundResult, lang: str) -> list[Block]:
         top = ", ".join(f"*{escape(wording[k])}* ({n})" for k, n in wanted.most_common(10))
         content.append(section(t("preview.wanted", lang, skills=top)))
     return content[:MESSAGE_BLOCK_LIMIT]
+
+
+def approval_blocks(view: ExchangeView, lang: str) -> list[Block]:
+    """A round's proposal as the managers review it before any intro goes out."""
+    value = str(view.id)
+    lines = [t("approval.title", lang, exchange=view.id, kind=view.exchange.kind)]
+    lines += [_lesson_line(view, lesson, lang) for lesson in view.lessons]
+    return [
+        section("\n".join(lines)),
+        {
+            "type": "actions",
+            "block_id": BlockId.APPROVAL_ACTIONS,
+            "elements": [
+                button(t("button.approve", lang), ActionId.APPROVE, value, "primary"),
+                button(t("button.swap_out", lang), ActionId.SWAP_OUT, value),
+                button(t("button.reject", lang), ActionId.REJECT, value, "danger"),
+            ],
+        },
+    ]

@@ -11,7 +11,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import delivery, digest, l10n, members, privacy, records
-from bot.exchanges import preview_round, run_round
+from bot.exchanges import APPROVAL_SETTING, preview_round, run_round
 from bot.messages import t, tn
 from bot.replies import closest_command, resolve_command
 from bot.runtime import Rex
@@ -20,6 +20,7 @@ from handlers import blocks, member_views
 from handlers.blockkit import mention, section
 from handlers.context import language_of, rex_of, said, session_of
 from handlers.home import publish_home
+from storage import repo
 from storage.models import MemberStatus, SkillKind
 
 Subcommand = Callable[[str, dict[str, Any], BoltContext, WebClient, Respond], None]
@@ -378,6 +379,19 @@ def _admin(
             text=t("digest.title", lang, since=figures.since.date(), until=figures.until.date()),
             response_type="ephemeral",
         )
+    elif action == "approval":
+        choice = text.partition(" ")[2].strip().lower()
+        channel = rex.settings.rex_managers_channel
+        if choice not in ("on", "off"):
+            _say(respond, t("admin.usage", lang))
+            return
+        if choice == "on" and not channel:
+            _say(respond, t("approval.no_channel", lang))
+            return
+        session = session_of(context)
+        repo.put_setting(session, key=APPROVAL_SETTING, value=choice, now=rex.clock())
+        session.commit()
+        _say(respond, t(f"approval.{choice}", lang, channel=channel or ""))
     elif action == "pause":
         found = MENTION.search(text)
         if found is None:

@@ -65,6 +65,7 @@ class SkillKind(StrEnum):
 class ExchangeState(StrEnum):
     """Where an exchange stands; `bot.lifecycle` says which moves are allowed."""
 
+    PENDING = "pending"  # awaiting a manager's approval
     PROPOSED = "proposed"
     SCHEDULED = "scheduled"
     HELD = "held"
@@ -100,7 +101,7 @@ class ExchangeKind(StrEnum):
 
 
 # States that still take a teacher's and a learner's capacity (see bot.lifecycle).
-OPEN_STATES = (ExchangeState.PROPOSED, ExchangeState.SCHEDULED)
+OPEN_STATES = (ExchangeState.PENDING, ExchangeState.PROPOSED, ExchangeState.SCHEDULED)
 
 
 class GoalMet(StrEnum):
@@ -120,6 +121,7 @@ class WorkKind(StrEnum):
     REMINDER = "reminder"
     REPORT = "report"
     INVITATION = "invitation"
+    APPROVAL = "approval"
     AUTO_PAUSED = "auto_paused"
 
 

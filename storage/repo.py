@@ -18,6 +18,7 @@ from storage.models import (
     Member,
     MemberStatus,
     SeenEvent,
+    Setting,
     Skill,
     SkillKind,
     WorkKind,
@@ -48,6 +49,18 @@ def skills_of(session: Session, *, member_id: int) -> list[Skill]:
             select(Skill).where(Skill.member_id == member_id).order_by(col(Skill.id))
         ).all()
     )
+
+
+def get_setting(session: Session, *, key: str) -> str | None:
+    found = session.get(Setting, key)
+    return found.value if found is not None else None
+
+
+def put_setting(session: Session, *, key: str, value: str, now: datetime) -> None:
+    found = session.get(Setting, key) or Setting(key=key, value=value)
+    found.value, found.updated_at = value, now
+    session.add(found)
+    session.flush()
 
 
 def all_skill_labels(session: Session) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import Session, select
 
-from bot import delivery, lifecycle
+from bot import delivery, exchanges, lifecycle
 from bot.sandbox import ManualClock, Sandbox
 from handlers.ids import ActionId, BlockId, CallbackId
 from storage.models import (
@@ -334,3 +334,57 @@ def test_did_it_happen_not_yet_reschedules_and_wont_happen_cancels(
     )
     sandbox.clock.advance(days=10)
     assert delivery.sweep(sandbox.rex).sent == 0  # no reminder, no closing note
+
+
+def test_with_approval_on_intros_wait_for_the_managers(lifecycle_sandbox: Sandbox) -> None:
+    sandbox = lifecycle_sandbox
+    assert sandbox.command("UADA", "admin approval on") == ["Only Rex admins can do that."]
+    [on] = sandbox.command("UADMIN", "admin approval on")
+    assert on.startswith("Approval is on")
+    sandbox.join("UADA", ["Python"], ["Public speaking"])
+    sandbox.join("UBOB", ["public speaking"], ["python"])
+    sandbox.join("UCLE", ["Public speaking"], ["Python"])
+    sandbox.command("UADMIN", "admin round")
+    assert sandbox.fake.calls_to("conversations.open") == []  # nothing sent yet
+    proposals = sandbox.fake.messages("CMANAGERS")
+    assert proposals and all(m["text"].startswith("*Proposal") for m in proposals)
+    first = proposals[0]
+    actions = [e["action_id"] for e in first["blocks"][-1]["elements"]]
+    assert actions == [ActionId.APPROVE, ActionId.SWAP_OUT, ActionId.REJECT]
+    sandbox.click("UADA", ActionId.APPROVE, "CMANAGERS", first["ts"])  # not an admin
+    assert sandbox.fake.calls_to("conversations.open") == []
+    sandbox.click("UADMIN", ActionId.APPROVE, "CMANAGERS", first["ts"])
+    assert len(sandbox.fake.calls_to("conversations.open")) == 1
+    assert sandbox.fake.messages("CMANAGERS")[0]["text"].startswith("Approved by <@UADMIN>")
+    with Session(sandbox.rex.engine) as session, pytest.raises(exchanges.ExchangeGone):
+        exchanges.approve(
+            session, exchange_id=_exchange_ids(sandbox)[0], manager_id="UADMIN", now=sandbox.clock()
+        )  # a second approval changes nothing
+
+
+def _exchange_ids(sandbox: Sandbox) -> list[int]:
+    with Session(sandbox.rex.engine) as session:
+        return sorted(e.id for e in session.exec(select(Exchange)).all() if e.id is not None)
+
+
+def test_swap_out_proposes_someone_else_and_reject_tells_nobody(
+    lifecycle_sandbox: Sandbox,
+) -> None:
+    sandbox = lifecycle_sandbox
+    sandbox.command("UADMIN", "admin approval on")
+    sandbox.join("UADA", ["Python"], ["Cooking"])
+    sandbox.join("UBOB", ["Cooking"], ["python"])
+    sandbox.join("UCLE", ["python"], ["Gardening"])
+    sandbox.command("UADMIN", "admin round")
+    [proposal] = sandbox.fake.messages("CMANAGERS")
+    sandbox.click("UADMIN", ActionId.SWAP_OUT, "CMANAGERS", proposal["ts"])
+    texts = [m["text"] for m in sandbox.fake.messages("CMANAGERS")]
+    assert texts[0].startswith("Swapped out by <@UADMIN>: 1 new proposal(s) follow.")
+    [again] = sandbox.fake.messages("CMANAGERS")[1:]
+    assert "<@UCLE>" in json.dumps(again["blocks"])  # the other Python teacher
+    sandbox.click("UADMIN", ActionId.REJECT, "CMANAGERS", again["ts"])
+    assert sandbox.fake.messages("CMANAGERS")[1]["text"].startswith("Rejected by <@UADMIN>")
+    assert sandbox.fake.calls_to("conversations.open") == []
+    with Session(sandbox.rex.engine) as session:
+        states = sorted(e.state for e in session.exec(select(Exchange)).all())
+    assert states == ["cancelled", "cancelled"]

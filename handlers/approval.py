@@ -1,0 +1,111 @@
+"""The managers' review of a round's proposals: approve, swap out, or reject."""
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+
+from bot import delivery, exchanges
+from bot.messages import t
+from handlers.context import language_of, rex_of, session_of, user_id_of
+from handlers.ids import ActionId
+
+
+def register(app: App) -> None:
+    app.action(ActionId.APPROVE)(on_approve)
+    app.action(ActionId.REJECT)(on_reject)
+    app.action(ActionId.SWAP_OUT)(on_swap_out)
+
+
+def _decision(body: dict[str, Any], context: BoltContext, respond: Respond) -> int | None:
+    """The exchange a manager decides on, or None (answered) when they may not."""
+    if not rex_of(context).is_admin(user_id_of(body)):
+        respond(
+            text=t("admin.only", language_of(context)),
+            response_type="ephemeral",
+            replace_original=False,
+        )
+        return None
+    return int(body["actions"][0]["value"])
+
+
+def _closed(context: BoltContext, respond: Respond) -> None:
+    respond(
+        text=t("exchange.closed", language_of(context)),
+        response_type="ephemeral",
+        replace_original=False,
+    )
+
+
+def on_approve(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    ack()
+    exchange_id = _decision(body, context, respond)
+    if exchange_id is None:
+        return
+    session = session_of(context)
+    manager = user_id_of(body)
+    try:
+        exchanges.approve(
+            session, exchange_id=exchange_id, manager_id=manager, now=rex_of(context).clock()
+        )
+    except exchanges.ExchangeGone:
+        _closed(context, respond)
+        return
+    session.commit()
+    respond(
+        text=t("approval.approved", language_of(context), who=f"<@{manager}>"),
+        replace_original=True,
+    )
+    delivery.wake(rex_of(context))
+
+
+def on_reject(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    ack()
+    exchange_id = _decision(body, context, respond)
+    if exchange_id is None:
+        return
+    session = session_of(context)
+    manager = user_id_of(body)
+    try:
+        exchanges.reject(
+            session, exchange_id=exchange_id, manager_id=manager, now=rex_of(context).clock()
+        )
+    except exchanges.ExchangeGone:
+        _closed(context, respond)
+        return
+    session.commit()
+    respond(
+        text=t("approval.rejected", language_of(context), who=f"<@{manager}>"),
+        replace_original=True,
+    )
+
+
+def on_swap_out(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """Reject this proposal and look again for its learners, never with the same people."""
+    ack()
+    exchange_id = _decision(body, context, respond)
+    if exchange_id is None:
+        return
+    session = session_of(context)
+    rex = rex_of(context)
+    manager = user_id_of(body)
+    try:
+        view = exchanges.reject(
+            session, exchange_id=exchange_id, manager_id=manager, now=rex.clock()
+        )
+    except exchanges.ExchangeGone:
+        _closed(context, respond)
+        return
+    people = {i: m.slack_id for i, m in view.members.items()}
+    pairs = tuple((people[x.teacher_id], people[x.learner_id]) for x in view.lessons)
+    found = 0
+    for learner in dict.fromkeys(people[x.learner_id] for x in view.lessons):
+        result = exchanges.run_round(
+            session, config=rex.round_config, now=rex.clock(), only=learner, not_again=pairs
+        )
+        found += len(result.exchanges)
+    session.commit()
+    respond(
+        text=t("approval.swapped", language_of(context), who=f"<@{manager}>", count=found),
+        replace_original=True,
+    )
+    delivery.wake(rex)
