@@ -1,5 +1,6 @@
 """The managers' review of a round's proposals: approve, swap out, or reject."""
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -36,47 +37,37 @@ def _closed(context: BoltContext, respond: Respond) -> None:
     )
 
 
-def on_approve(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-    ack()
-    exchange_id = _decision(body, context, respond)
-    if exchange_id is None:
-        return
-    session = session_of(context)
-    manager = user_id_of(body)
-    try:
-        exchanges.approve(
-            session, exchange_id=exchange_id, manager_id=manager, now=rex_of(context).clock()
-        )
-    except exchanges.ExchangeGone:
-        _closed(context, respond)
-        return
-    session.commit()
-    respond(
-        text=t("approval.approved", language_of(context), who=f"<@{manager}>"),
-        replace_original=True,
-    )
-    delivery.wake(rex_of(context))
+Decision = Callable[..., object]
 
 
-def on_reject(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-    ack()
-    exchange_id = _decision(body, context, respond)
-    if exchange_id is None:
-        return
-    session = session_of(context)
-    manager = user_id_of(body)
-    try:
-        exchanges.reject(
-            session, exchange_id=exchange_id, manager_id=manager, now=rex_of(context).clock()
+def _decide(decision: Decision, answer_key: str) -> Callable[..., None]:
+    """A manager's button: the decision applied once, the proposal replaced by who did it."""
+
+    def handle(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        ack()
+        exchange_id = _decision(body, context, respond)
+        if exchange_id is None:
+            return
+        session = session_of(context)
+        manager = user_id_of(body)
+        try:
+            decision(
+                session, exchange_id=exchange_id, manager_id=manager, now=rex_of(context).clock()
+            )
+        except exchanges.ExchangeGone:
+            _closed(context, respond)
+            return
+        session.commit()
+        respond(
+            text=t(answer_key, language_of(context), who=f"<@{manager}>"), replace_original=True
         )
-    except exchanges.ExchangeGone:
-        _closed(context, respond)
-        return
-    session.commit()
-    respond(
-        text=t("approval.rejected", language_of(context), who=f"<@{manager}>"),
-        replace_original=True,
-    )
+        delivery.wake(rex_of(context))
+
+    return handle
+
+
+on_approve = _decide(exchanges.approve, "approval.approved")
+on_reject = _decide(exchanges.reject, "approval.rejected")
 
 
 def on_swap_out(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
