@@ -1,7 +1,10 @@
 """Which language someone reads, and numbers as that language writes them."""
 
 from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 from storage.models import Member
@@ -39,3 +42,13 @@ def number(value: float, lang: str, pattern: str = "#,##0.##") -> str:
 def percent(share: float | None, lang: str) -> str:
     """85% in English, 85 % in French; a dash when there is nothing to measure."""
     return "–" if share is None else str(format_percent(share, locale=lang))
+
+
+def day(when: datetime, lang: str, tz: str | None = None) -> str:
+    """The calendar day of an instant where the reader lives, as their language writes it
+    ("Dec 3, 2026", "3 déc. 2026"); UTC when their timezone is unknown."""
+    try:
+        zone = ZoneInfo(tz or "UTC")
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    return str(format_date(when.astimezone(zone).date(), format="medium", locale=lang))

@@ -1,8 +1,6 @@
 """Block Kit for members: the join and profile modals, skills, pausing, the App Home tab."""
 
 from collections.abc import Sequence
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot import l10n
 from bot.exchanges import ExchangeView
@@ -163,19 +161,10 @@ def pause_modal(today: str, lang: str) -> View:
     )
 
 
-def _day(when: datetime, tz: str | None = None) -> str:
-    """The calendar day of an instant where the member lives (UTC when unknown)."""
-    try:
-        zone = ZoneInfo(tz or "UTC")
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
-    return when.astimezone(zone).date().isoformat()
-
-
 def status_text(profile: Profile, lang: str) -> str:
     member = profile.member
     if member.status == MemberStatus.PAUSED and member.paused_until is not None:
-        return t("status.paused_until", lang, date=_day(member.paused_until, member.tz))
+        return t("status.paused_until", lang, date=l10n.day(member.paused_until, lang, member.tz))
     if member.status == MemberStatus.ACTIVE and not profile.complete:
         return t("status.incomplete", lang)
     return t(f"status.{member.status}", lang)
@@ -221,7 +210,7 @@ def _exchange_line(view: ExchangeView, member_id: int, lang: str) -> str:
         skills=f"*{skills}*",
         people=", ".join(mention(o) for o in others) or "–",
         state=t(f"state.{view.exchange.state}", lang),
-        date=_day(view.exchange.created_at),
+        date=l10n.day(view.exchange.created_at, lang),
     )
 
 

@@ -1,7 +1,7 @@
 """End to end: profiles people keep, the App Home, and their data rights (issue 5)."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sqlalchemy import inspect, text
 from sqlmodel import Session, select
 
-from bot import digest, jobs
+from bot import digest, jobs, l10n
 from bot.sandbox import Sandbox
 from handlers.ids import ActionId, BlockId, CallbackId
 from storage.models import Avoidance, Exchange, Member, MemberStatus, Skill
@@ -279,7 +279,8 @@ def test_home_tab_buttons(sandbox: Sandbox) -> None:
     sandbox.settle()
     until = (sandbox.clock() + timedelta(days=3)).date().isoformat()
     sandbox.submit("UADA", {BlockId.PAUSE_UNTIL: until})
-    assert f"paused until {until}" in _home_text(sandbox, "UADA")
+    shown = l10n.day(datetime.fromisoformat(until).replace(hour=12, tzinfo=UTC), "en")
+    assert f"paused until {shown}" in _home_text(sandbox, "UADA")  # e.g. "Dec 3, 2026"
     sandbox.driver.click("UADA", ActionId.RESUME)
     sandbox.settle()
     assert "*Status:* active" in _home_text(sandbox, "UADA")
