@@ -422,7 +422,21 @@ def _send_approval(rex: Rex, session: Session, work: DueWork, now: datetime) -> 
     return "sent"
 
 
+def _send_digest(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
+    channel = rex.settings.rex_digest_channel
+    if not channel:
+        log.warning("digest.skipped reason=no_channel")
+        return "skipped"
+    days = int(json.loads(work.payload or "{}").get("days", 7))
+    figures = digest.compute(session, since=now - timedelta(days=days), until=now)
+    content = blocks.digest_blocks(figures, rex.settings.rex_language)
+    _post(rex, work, channel=channel, text=content[0]["text"]["text"], blocks=content)
+    log.info("digest.posted channel=%s evaluations=%d", channel, figures.evaluations)
+    return "sent"
+
+
 SENDERS: dict[WorkKind, Sender] = {
+    WorkKind.DIGEST: _send_digest,
     WorkKind.APPROVAL: _send_approval,
     WorkKind.INTRO: _send_intro,
     WorkKind.FOLLOWUP: _send_followup,
@@ -446,14 +460,10 @@ def wake(rex: Rex) -> None:
         sweep(rex)
 
 
-def post_digest(rex: Rex, session: Session, *, days: int = 7) -> None:
-    """Compute the last `days` days' figures and post them to the digest channel."""
-    channel = rex.settings.rex_digest_channel
-    if not channel:
-        log.warning("digest.skipped reason=no_channel")
-        return
-    until = rex.clock()
-    figures = digest.compute(session, since=until - timedelta(days=days), until=until)
-    content = blocks.digest_blocks(figures, rex.settings.rex_language)
-    rex.client.chat_postMessage(channel=channel, text=content[0]["text"]["text"], blocks=content)
-    log.info("digest.posted channel=%s evaluations=%d", channel, figures.evaluations)
+def queue_digest(rex: Rex, session: Session, *, days: int = 7) -> None:
+    """Owe the digest channel the figures of the last `days` days: a row like any message,
+    so a crash or a second replica never loses or doubles it."""
+    session.add(
+        DueWork(kind=WorkKind.DIGEST, due_at=rex.clock(), payload=json.dumps({"days": days}))
+    )
+    session.flush()

@@ -45,7 +45,8 @@ def round_job(key: str) -> None:
 def digest_job(key: str) -> None:
     rex = RUNTIMES[key]
     with unit_of_work(rex.sessions) as session:
-        delivery.post_digest(rex, session)
+        delivery.queue_digest(rex, session)
+    delivery.sweep(rex)
 
 
 def build_scheduler(rex: Rex, key: str = "main") -> BackgroundScheduler:

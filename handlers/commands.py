@@ -367,7 +367,10 @@ def _admin(
         if not channel:
             _say(respond, t("digest.no_channel", lang))
             return
-        delivery.post_digest(rex, session_of(context), days=_period_days(text))
+        session = session_of(context)
+        delivery.queue_digest(rex, session, days=_period_days(text))
+        session.commit()
+        delivery.wake(rex)
         _say(respond, t("digest.posted", lang, channel=channel))
     elif action == "stats":
         now = rex.clock()

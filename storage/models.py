@@ -122,6 +122,7 @@ class WorkKind(StrEnum):
     REPORT = "report"
     INVITATION = "invitation"
     APPROVAL = "approval"
+    DIGEST = "digest"
     AUTO_PAUSED = "auto_paused"
 
 
