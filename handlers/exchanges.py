@@ -98,24 +98,19 @@ def on_met_clicked(
         delivery.wake(rex_of(context))
 
 
-def on_not_fit_clicked(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
-) -> None:
-    ack()
-    client.views_open(
-        trigger_id=body["trigger_id"],
-        view=blocks.not_fit_modal(_exchange_id(body), language_of(context)),
-    )
+def _opens(modal: Callable[[int, str], dict[str, Any]]) -> Callable[..., None]:
+    """A button that opens a modal about its exchange, with the click's trigger at once."""
+
+    def handle(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        ack()
+        view = modal(_exchange_id(body), language_of(context))
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    return handle
 
 
-def on_report_clicked(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
-) -> None:
-    ack()
-    client.views_open(
-        trigger_id=body["trigger_id"],
-        view=blocks.report_modal(_exchange_id(body), language_of(context)),
-    )
+on_not_fit_clicked = _opens(blocks.not_fit_modal)
+on_report_clicked = _opens(blocks.report_modal)
 
 
 def on_not_fit_submitted(
