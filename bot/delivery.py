@@ -428,8 +428,12 @@ def _send_digest(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
         log.warning("digest.skipped reason=no_channel")
         return "skipped"
     days = int(json.loads(work.payload or "{}").get("days", 7))
-    figures = digest.compute(session, since=now - timedelta(days=days), until=now)
-    content = blocks.digest_blocks(figures, rex.settings.rex_language)
+    period = timedelta(days=days)
+    figures = digest.compute(session, since=now - period, until=now)
+    previous = digest.compute(session, since=now - 2 * period, until=now - period)
+    content = blocks.digest_blocks(
+        figures, rex.settings.rex_language, previous=previous, market=digest.market(session)
+    )
     _post(rex, work, channel=channel, text=content[0]["text"]["text"], blocks=content)
     log.info("digest.posted channel=%s evaluations=%d", channel, figures.evaluations)
     return "sent"

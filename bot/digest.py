@@ -1,13 +1,15 @@
 """The managers' digest figures: counts and rates over a period, never an individual's
 rating or comment."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.matching import match_labels
 from storage import repo
-from storage.models import GoalMet, MemberStatus
+from storage.models import GoalMet, MemberStatus, SkillKind
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,40 @@ class DigestFigures:
     goals_yes: float | None
     goals_partly: float | None
     hours: float
+
+
+@dataclass(frozen=True)
+class Market:
+    """What the network offers and asks for: (skill as most people type it, members)."""
+
+    offered: list[tuple[str, int]]
+    requested: list[tuple[str, int]]
+    orphans: list[tuple[str, int]]  # wanted, and no active member teaches it: recruit!
+
+
+def market(session: Session, *, limit: int = 5) -> Market:
+    """Top offered and requested skills among active members, and the requests nobody can
+    teach (decided by the same matching rounds use)."""
+    teach: Counter[str] = Counter()
+    learn: Counter[str] = Counter()
+    wording: dict[str, Counter[str]] = {}
+    for _, skills in repo.active_members_with_skills(session):
+        for skill in skills:
+            (teach if skill.kind == SkillKind.TEACH else learn)[skill.normalized] += 1
+            wording.setdefault(skill.normalized, Counter())[skill.label] += 1
+
+    def shown(key: str) -> str:
+        return wording[key].most_common(1)[0][0]
+
+    wanted = list(learn)
+    pairs = match_labels([shown(k) for k in teach], [shown(k) for k in wanted])
+    matched = {wanted[j] for _, j, _ in pairs}
+
+    def top(counts: Counter[str], keys: set[str] | None = None) -> list[tuple[str, int]]:
+        ranked = sorted(((-n, key) for key, n in counts.items() if keys is None or key in keys))
+        return [(shown(key), -n) for n, key in ranked[:limit]]
+
+    return Market(top(teach), top(learn), top(learn, set(wanted) - matched))
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -414,6 +414,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         ),
         "digest.goals": "*Learning goals:* {yes} met, {partly} partly met",
         "digest.hours": "*Learning time:* {hours} hours",
+        "digest.offered": "*Most offered:* {skills}",
+        "digest.requested": "*Most requested:* {skills}",
+        "digest.orphans": "*Wanted but nobody teaches it yet (teachers to recruit):* {skills}",
         "digest.no_evaluations": "*Evaluations:* none this period yet.",
         # home
         "home.title": "Rex",

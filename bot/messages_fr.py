@@ -469,6 +469,9 @@ FR: Final[dict[str, str]] = {
         "*Objectifs d’apprentissage :* atteints dans {yes} des cas, en partie dans {partly}"
     ),
     "digest.hours": "*Temps d’apprentissage :* {hours} h",
+    "digest.offered": "*Les plus proposées :* {skills}",
+    "digest.requested": "*Les plus demandées :* {skills}",
+    "digest.orphans": "*Demandées mais que personne n’enseigne encore (à recruter) :* {skills}",
     "digest.no_evaluations": "*Évaluations :* aucune pour l’instant sur cette période.",
     # home
     "home.title": "Rex",

@@ -61,7 +61,7 @@ def _catalogue_pattern(key: str) -> re.Pattern[str]:
 
     def one(lang: str) -> str:
         template = re.escape(MESSAGES[lang][key].replace("*", ""))
-        return re.sub(r"\\\{\w+\\\}", r"\\S+", template)
+        return re.sub(r"\\\{\w+\\\}", r".+?", template)
 
     return re.compile("|".join(f"(?:{one(lang)})" for lang in MESSAGES))
 

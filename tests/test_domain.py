@@ -236,3 +236,47 @@ def test_digest_figures_by_hand(session: Session) -> None:
     assert figures.hours == pytest.approx(4.5)
     empty = digest.compute(session, since=NOW, until=NOW + timedelta(days=7))
     assert empty.evaluations == 0 and empty.satisfaction_rate is None and empty.hours == 0
+
+
+def test_market_counts_offers_requests_and_orphans(session: Session) -> None:
+    _join(session, "UA", "Python\nExcel", "Rust\nPublic speaking")
+    _join(session, "UB", "python\nPublic speaking", "Rust")
+    _join(session, "UC", "Cooking", "Excel\nGardening")
+    _join(session, "UD", "SQL", "Rust")
+    members.pause(session, slack_id="UD", until=None, now=NOW)  # paused: not in the market
+    session.commit()
+    shelf = digest.market(session)
+    assert shelf.offered[0] == ("Python", 2)
+    assert ("Rust", 2) in shelf.requested and ("Gardening", 1) in shelf.requested
+    # Rust and Gardening: wanted, nobody active teaches them; Excel and speaking are taught
+    assert sorted(shelf.orphans) == [("Gardening", 1), ("Rust", 2)]
+
+
+def test_digest_shows_trends_and_the_market() -> None:
+    from handlers.blocks import digest_blocks
+
+    def figures(proposed: int, held: int, hours: float) -> digest.DigestFigures:
+        return digest.DigestFigures(
+            since=NOW,
+            until=NOW,
+            active=3,
+            paused=0,
+            new_members=1,
+            proposed=proposed,
+            held=held,
+            evaluations=0,
+            satisfaction_rate=None,
+            satisfaction_average=None,
+            goals_yes=None,
+            goals_partly=None,
+            hours=hours,
+        )
+
+    shelf = digest.Market(
+        offered=[("Python", 2)], requested=[("Rust", 2)], orphans=[("Rust <b>", 2)]
+    )
+    content = digest_blocks(figures(5, 2, 7.5), "en", previous=figures(3, 4, 7.5), market=shelf)
+    text = "\n".join(b["text"]["text"] for b in content if b["type"] == "section")
+    assert "*Exchanges:* 5 ▲2 proposed, 2 ▼2 held" in text
+    assert "*Learning time:* 7.5 hours" in text  # unchanged: no arrow
+    assert "*Wanted but nobody teaches it yet (teachers to recruit):* *Rust &lt;b&gt;* (2)" in text

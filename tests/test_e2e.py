@@ -264,9 +264,9 @@ def test_follow_up_after_n_days_then_evaluation_then_digest(sandbox: Sandbox) ->
     sandbox.clock.advance(hours=1)  # the weekly window now starts after the round
     assert sandbox.command("UADMIN", "admin digest") == ["Digest posted in <#CDIGEST>."]
     [digest] = sandbox.fake.messages("CDIGEST")
-    body = json.dumps(digest["blocks"])
+    body = json.dumps(digest["blocks"], ensure_ascii=False)
     assert "*Members:* 2 (2 active, 0 paused), 0 new this period" in body
-    assert "*Exchanges:* 0 proposed, 1 held" in body
+    assert "*Exchanges:* 0 ▼1 proposed, 1 ▲1 held" in body  # against the week before
     assert "50% of evaluations rate 4 or 5" in body and "average 4.0/5" in body
     assert "0% met, 100% partly met" in body and "3.5 hours" in body
     assert "secret remark" not in body
