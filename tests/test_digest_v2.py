@@ -1,0 +1,504 @@
+"""The managers' digest on both databases: every figure of a seeded history against numbers
+worked out by hand, the privacy rules (k ≥ 3, opt-in, no comment), empty networks, and the
+chart's PNG."""
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from matplotlib.image import imread
+from sqlmodel import Session
+
+from bot import digest_v2
+from bot.charts import HEIGHT, WIDTH, weekly_chart
+from bot.digest_v2 import (
+    LEADERBOARD_MAX,
+    MIN_EVALUATIONS,
+    WEEKS,
+    Digest,
+    Period,
+    Ranked,
+    SkillCount,
+    SkillQuality,
+    Trend,
+    Week,
+    compute_digest,
+)
+from bot.members import key_of
+from storage.models import (
+    Evaluation,
+    Exchange,
+    ExchangeEvent,
+    ExchangeKind,
+    ExchangeState,
+    GoalMet,
+    Lesson,
+    Member,
+    MemberStatus,
+    Skill,
+    SkillKind,
+)
+
+S = ExchangeState
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # a Monday: the period is the week before
+PERIOD = Period.ending(NOW)  # [Nov 23 09:00, Nov 30 09:00); the previous one from Nov 16
+LONG_AGO = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+SECRET = "a private comment that must never leave the evaluation table"
+
+
+def at(day: int, hour: int = 10, month: int = 11) -> datetime:
+    return datetime(2026, month, day, hour, 0, tzinfo=UTC)
+
+
+def add_member(
+    session: Session,
+    name: str,
+    *,
+    teach: Sequence[str] = (),
+    learn: Sequence[str] = (),
+    joined: datetime = LONG_AGO,
+    status: MemberStatus = MemberStatus.ACTIVE,
+    left_at: datetime | None = None,
+    leaderboard: bool = False,
+) -> int:
+    member = Member(
+        slack_id=f"U{name.upper()}",
+        display_name=name,
+        status=status,
+        joined_at=joined,
+        charter_agreed_at=joined,
+        left_at=left_at,
+        leaderboard=leaderboard,
+    )
+    session.add(member)
+    session.flush()
+    assert member.id is not None
+    for kind, labels in ((SkillKind.TEACH, teach), (SkillKind.LEARN, learn)):
+        session.add_all(
+            Skill(
+                member_id=member.id,
+                kind=kind,
+                label=label,
+                normalized=key_of(label),
+                created_at=joined,
+            )
+            for label in labels
+        )
+    return member.id
+
+
+def add_exchange(
+    session: Session,
+    lessons: Sequence[tuple[int, int, str]],
+    moves: Sequence[tuple[ExchangeState, datetime]],
+) -> int:
+    """An exchange that went through `moves` (the first is its proposal), as
+    `bot.lifecycle` records them, with its (teacher, learner, skill) lessons."""
+    states = [state for state, _ in moves]
+    held = [when for state, when in moves if state == S.HELD]
+    last, ended = moves[-1]
+    exchange = Exchange(
+        kind=ExchangeKind.GROUP if len(lessons) > 2 else ExchangeKind.PAIR,
+        state=last,
+        created_at=moves[0][1],
+        held_at=held[0] if held else None,
+        closed_at=ended if last in (S.EVALUATED, S.CLOSED, S.DECLINED, S.EXPIRED) else None,
+        session_number=max(len(held), 1),
+    )
+    session.add(exchange)
+    session.flush()
+    assert exchange.id is not None
+    session.add_all(
+        ExchangeEvent(exchange_id=exchange.id, from_state=before, to_state=state, at=when)
+        for before, (state, when) in zip([None, *states], moves, strict=False)
+    )
+    session.add_all(
+        Lesson(
+            exchange_id=exchange.id,
+            teacher_id=t,
+            learner_id=learner,
+            teach_label=skill,
+            learn_label=skill,
+        )
+        for t, learner, skill in lessons
+    )
+    session.flush()
+    return exchange.id
+
+
+def evaluate(
+    session: Session,
+    exchange_id: int,
+    member_id: int,
+    when: datetime,
+    satisfaction: int,
+    hours: float,
+    *,
+    goal: GoalMet | None = None,
+    useful: GoalMet | None = None,
+    number: int = 1,
+) -> None:
+    """An evaluation as the form records it: a goal from a learner, usefulness from a
+    teacher."""
+    session.add(
+        Evaluation(
+            exchange_id=exchange_id,
+            member_id=member_id,
+            session_number=number,
+            satisfaction=satisfaction,
+            goal_met=goal,
+            useful=useful,
+            hours=hours,
+            comment=SECRET,
+            created_at=when,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class People:
+    ada: int
+    bob: int
+    cleo: int
+    dan: int
+    eve: int
+    finn: int
+
+
+def seed_history(session: Session) -> People:
+    """The history the expectations below are worked out from.
+
+    Members: Ada and Bob (long-standing, opted in), Cleo (joined Nov 18, not opted in), Dan
+    (joined Nov 25, opted in, nothing to learn), Eve (paused, the only Rust teacher), Finn
+    (left on Nov 26). Exchanges, by when things happened (P = previous week, C = current):
+
+    X1 Ada→Bob Python: proposed P, held P, Bob evaluates P, Ada evaluates C, evaluated C.
+    X2 Ada→Bob, Cleo, Dan Python (group): proposed, held, all four evaluate, evaluated: C.
+    X3 Bob→Ada Public speaking: proposed C, session 1 held C (only Ada evaluates),
+       session 2 held C (both evaluate), evaluated C.
+    X4 Ada→Cleo: proposed C, declined C.  X5 Cleo→Bob: proposed Nov 10, expired C.
+    X6 Ada→Bob: proposed C, still open.  X7 Cleo→Bob: proposed, held, evaluated on Oct 1-4.
+    """
+    p = People(
+        ada=add_member(
+            session,
+            "Ada",
+            teach=["Python", "Knitting"],
+            learn=["Public speaking"],
+            leaderboard=True,
+        ),
+        bob=add_member(
+            session, "Bob", teach=["Public speaking"], learn=["Python", "Rust"], leaderboard=True
+        ),
+        cleo=add_member(session, "Cleo", teach=["python"], learn=["Rust"], joined=at(18)),
+        dan=add_member(session, "Dan", teach=["Excel"], joined=at(25), leaderboard=True),
+        eve=add_member(
+            session, "Eve", teach=["Rust"], learn=["Python"], status=MemberStatus.PAUSED
+        ),
+        finn=add_member(
+            session,
+            "Finn",
+            teach=["Public speaking"],
+            learn=["Excel"],
+            status=MemberStatus.LEFT,
+            left_at=at(26),
+        ),
+    )
+    x1 = add_exchange(
+        session,
+        [(p.ada, p.bob, "Python")],
+        [(S.PROPOSED, at(17)), (S.SCHEDULED, at(18)), (S.HELD, at(20)), (S.EVALUATED, at(24))],
+    )
+    evaluate(session, x1, p.bob, at(21), 5, 1.5, goal=GoalMet.YES)
+    evaluate(session, x1, p.ada, at(24), 4, 1.5, useful=GoalMet.YES)
+    x2 = add_exchange(
+        session,
+        [(p.ada, p.bob, "Python"), (p.ada, p.cleo, "Python"), (p.ada, p.dan, "Python")],
+        [
+            (S.PROPOSED, at(23, 12)),
+            (S.SCHEDULED, at(23, 13)),
+            (S.HELD, at(25)),
+            (S.EVALUATED, at(26)),
+        ],
+    )
+    evaluate(session, x2, p.bob, at(25, 12), 4, 2.0, goal=GoalMet.YES)
+    evaluate(session, x2, p.cleo, at(25, 13), 3, 2.0, goal=GoalMet.PARTLY)
+    evaluate(session, x2, p.ada, at(25, 14), 5, 2.0, useful=GoalMet.YES)
+    evaluate(session, x2, p.dan, at(26), 5, 1.0, goal=GoalMet.NO)
+    x3 = add_exchange(
+        session,
+        [(p.bob, p.ada, "Public speaking")],
+        [
+            (S.PROPOSED, at(24, 9)),
+            (S.SCHEDULED, at(25, 9)),
+            (S.HELD, at(27, 9)),
+            (S.SCHEDULED, at(28, 9)),
+            (S.HELD, at(29, 9)),
+            (S.EVALUATED, at(29, 13)),
+        ],
+    )
+    evaluate(session, x3, p.ada, at(27, 12), 2, 1.0, goal=GoalMet.PARTLY)
+    evaluate(session, x3, p.ada, at(29, 12), 4, 1.0, goal=GoalMet.YES, number=2)
+    evaluate(session, x3, p.bob, at(29, 13), 5, 1.0, useful=GoalMet.YES, number=2)
+    add_exchange(session, [(p.ada, p.cleo, "Python")], [(S.PROPOSED, at(25)), (S.DECLINED, at(26))])
+    add_exchange(session, [(p.cleo, p.bob, "python")], [(S.PROPOSED, at(10)), (S.EXPIRED, at(24))])
+    add_exchange(session, [(p.ada, p.bob, "Python")], [(S.PROPOSED, at(28))])
+    x7 = add_exchange(
+        session,
+        [(p.cleo, p.bob, "python")],
+        [(S.PROPOSED, at(1, month=10)), (S.HELD, at(3, month=10)), (S.EVALUATED, at(4, month=10))],
+    )
+    evaluate(session, x7, p.bob, at(4, month=10), 1, 0.5, goal=GoalMet.NO)
+    session.commit()
+    return p
+
+
+@pytest.fixture
+def history(session: Session) -> tuple[Digest, People]:
+    people = seed_history(session)
+    return compute_digest(session, period=PERIOD), people
+
+
+def test_member_figures_by_hand(history: tuple[Digest, People]) -> None:
+    """Now: Ada, Bob, Cleo, Dan active (Dan new, with nothing to learn), Eve paused, Finn
+    left this week. The week before: Finn still counts as active, Dan had not joined,
+    Cleo was new."""
+    digest, _ = history
+    now, before = digest.current, digest.previous
+    assert (now.active, now.new, now.paused, now.left, now.incomplete) == (4, 1, 1, 1, 1)
+    assert (before.active, before.new, before.paused, before.left, before.incomplete) == (
+        4,
+        1,
+        1,
+        0,
+        0,
+    )
+    assert before.period == PERIOD.previous() == Period(at(16, 9), at(23, 9))
+
+
+def test_exchange_figures_by_hand(history: tuple[Digest, People]) -> None:
+    """Proposed X2, X3, X4, X6; sessions held: X2, X3 twice; evaluated X1, X2, X3;
+    declined X4; expired X5. The week before: X1 proposed and held."""
+    digest, _ = history
+    now, before = digest.current, digest.previous
+    assert (now.proposed, now.held, now.sessions) == (4, 2, 3)
+    assert (now.evaluated, now.declined, now.expired) == (3, 1, 1)
+    assert (before.proposed, before.held, before.sessions) == (1, 1, 1)
+    assert (before.evaluated, before.declined, before.expired) == (0, 0, 0)
+
+
+def test_quality_figures_by_hand(history: tuple[Digest, People]) -> None:
+    """Eight evaluations this week, rated 4 4 3 5 5 2 4 5: six satisfied (75%), average
+    32 / 8 = 4; five goal answers (yes, partly, no, partly, yes): 40% yes, 40% partly;
+    learners' hours 2 + 2 + 1 + 1 + 1 = 7. Asked: X2's four people and X3's two, twice:
+    8; given: 4 + 1 + 2 = 7. The week before: one evaluation, too few for any rating
+    figure; X1's two people were asked and both answered (Ada after that week)."""
+    digest, _ = history
+    now, before = digest.current, digest.previous
+    assert now.evaluations == 8
+    assert now.satisfaction_rate == pytest.approx(0.75)
+    assert now.satisfaction_average == pytest.approx(4.0)
+    assert now.goals_yes == pytest.approx(0.4) and now.goals_partly == pytest.approx(0.4)
+    assert now.hours == pytest.approx(7.0)
+    assert (now.evaluations_asked, now.evaluations_given) == (8, 7)
+    assert now.response_rate == pytest.approx(7 / 8)
+    assert before.evaluations == 1 and before.hours == pytest.approx(1.5)
+    assert before.satisfaction_rate is None and before.satisfaction_average is None
+    assert before.goals_yes is None and before.goals_partly is None
+    assert before.response_rate == 1.0
+
+
+def test_trends_against_the_previous_period(history: tuple[Digest, People]) -> None:
+    digest, _ = history
+    assert digest.trend("proposed") == Trend(4, 1)
+    assert (digest.trend("proposed").delta, digest.trend("proposed").direction) == (3, 1)
+    assert digest.trend("hours").delta == pytest.approx(5.5)
+    assert digest.trend("incomplete").direction == 1
+    assert digest.trend("active").direction == 0
+    assert digest.trend("response_rate").delta == pytest.approx(7 / 8 - 1)
+    assert digest.trend("response_rate").direction == -1
+    no_rating_before = digest.trend("satisfaction_rate")
+    assert (no_rating_before.delta, no_rating_before.direction) == (None, 0)
+
+
+def test_market_by_hand(history: tuple[Digest, People]) -> None:
+    """Active members teach Python (Ada, and Cleo as "python"), Knitting, Public speaking,
+    Excel, and want Rust (Bob, Cleo), Python, Public speaking. Rust's only teacher is
+    paused: an orphan. Nobody active wants Excel (Finn left) or Knitting: idle."""
+    market = history[0].market
+    assert market.offered == tuple(
+        SkillCount(label, key_of(label), members)
+        for label, members in (("Python", 2), ("Excel", 1), ("Knitting", 1), ("Public speaking", 1))
+    )
+    assert [(s.label, s.members) for s in market.requested] == [
+        ("Rust", 2),
+        ("Public speaking", 1),
+        ("Python", 1),
+    ]
+    assert [(s.label, s.members) for s in market.orphans] == [("Rust", 2)]
+    assert [(s.label, s.members) for s in market.idle] == [("Excel", 1), ("Knitting", 1)]
+    assert (market.orphan_total, market.idle_total) == (1, 2)
+
+
+def test_skill_quality_needs_three_evaluations(session: Session) -> None:
+    """Python's three learners this week rated 4, 3, 5 (2 of 3 satisfied, average 4);
+    Public speaking has Ada's two evaluations only, so it is not shown until a third
+    (then the two have three each, and come in the order of their keys)."""
+    people = seed_history(session)
+    digest = compute_digest(session, period=PERIOD)
+    assert digest.skill_quality == (SkillQuality("Python", key_of("Python"), 3, 2 / 3, 4.0),)
+    x8 = add_exchange(
+        session,
+        [(people.bob, people.cleo, "Public speaking")],
+        [(S.PROPOSED, at(24)), (S.HELD, at(26)), (S.EVALUATED, at(27))],
+    )
+    evaluate(session, x8, people.cleo, at(27), 5, 1.0, goal=GoalMet.YES)
+    session.commit()
+    qualities = compute_digest(session, period=PERIOD).skill_quality
+    assert [(q.label, q.evaluations) for q in qualities] == [("Public speaking", 3), ("Python", 3)]
+    assert qualities[0].satisfaction_rate == pytest.approx(2 / 3)
+    assert all(q.evaluations >= MIN_EVALUATIONS for q in qualities)
+
+
+def test_a_period_with_fewer_than_three_evaluations_shows_no_rating(session: Session) -> None:
+    ada = add_member(session, "Ada", teach=["Python"], learn=["Go"])
+    bob = add_member(session, "Bob", teach=["Go"], learn=["Python"])
+    x = add_exchange(session, [(ada, bob, "Python")], [(S.PROPOSED, at(23, 12)), (S.HELD, at(24))])
+    evaluate(session, x, bob, at(24), 2, 1.0, goal=GoalMet.NO)
+    evaluate(session, x, ada, at(25), 5, 1.0, useful=GoalMet.YES)
+    session.commit()
+    digest = compute_digest(session, period=PERIOD)
+    assert digest.current.evaluations == 2
+    assert digest.current.satisfaction_rate is None and digest.current.satisfaction_average is None
+    assert digest.weekly[-1].evaluations == 2 and digest.weekly[-1].satisfaction_rate is None
+    assert digest.skill_quality == ()
+
+
+def test_leaderboard_names_only_members_who_opted_in(history: tuple[Digest, People]) -> None:
+    """Teachers: Ada 1.5 (X1) + 2 (X2), Bob 1 (X3). Learners: Ada 1 + 1 (X3), Bob 2 and
+    Dan 1 (X2); Cleo learned 2 hours too but did not opt in."""
+    board = history[0].leaderboard
+    assert board.teachers == (Ranked("UADA", "Ada", 3.5), Ranked("UBOB", "Bob", 1.0))
+    assert board.learners == (
+        Ranked("UADA", "Ada", 2.0),
+        Ranked("UBOB", "Bob", 2.0),
+        Ranked("UDAN", "Dan", 1.0),
+    )
+    assert "UCLEO" not in {r.slack_id for r in (*board.teachers, *board.learners)}
+
+
+def test_leaderboard_never_names_more_than_ten(session: Session) -> None:
+    """Twelve opted-in teachers, one who taught most but did not opt in, one who left."""
+    learner = add_member(session, "Learner", learn=["Python"])
+    teachers = [
+        add_member(session, f"T{i:02d}", teach=["Python"], leaderboard=True) for i in range(12)
+    ]
+    shy = add_member(session, "Shy", teach=["Python"])
+    gone = add_member(session, "Gone", teach=["Python"], leaderboard=True, status=MemberStatus.LEFT)
+    for hours, teacher in enumerate([*teachers, shy, gone], start=1):
+        x = add_exchange(
+            session, [(teacher, learner, "Python")], [(S.PROPOSED, at(23, 12)), (S.HELD, at(24))]
+        )
+        evaluate(
+            session,
+            x,
+            teacher,
+            at(25),
+            5,
+            float(hours) + (100 if teacher == shy else 0),
+            useful=GoalMet.YES,
+        )
+    session.commit()
+    board = compute_digest(session, period=PERIOD).leaderboard
+    assert len(board.teachers) == LEADERBOARD_MAX
+    assert [r.display_name for r in board.teachers] == [f"T{i:02d}" for i in range(11, 1, -1)]
+    assert board.learners == ()
+
+
+def test_weekly_series_by_hand(history: tuple[Digest, People]) -> None:
+    """Twelve weeks ending with the period: this week as above, the week before with X1,
+    the week of Nov 9 with X5's proposal, the week of Sep 28 with X7 (one evaluation)."""
+    weekly = history[0].weekly
+    assert len(weekly) == WEEKS
+    assert weekly[0].start == at(7, 9, month=9) and weekly[-1].start == PERIOD.since
+    by_start = {w.start: w for w in weekly}
+    assert by_start[PERIOD.since] == Week(PERIOD.since, 4, 3, 7.0, 8, 0.75)
+    assert by_start[at(16, 9)] == Week(at(16, 9), 1, 1, 1.5, 1, None)
+    assert by_start[at(9, 9)] == Week(at(9, 9), 1, 0, 0.0, 0, None)
+    assert by_start[at(28, 9, month=9)] == Week(at(28, 9, month=9), 1, 1, 0.5, 1, None)
+    quiet = [
+        w for w in weekly if w.start not in {PERIOD.since, at(16, 9), at(9, 9), at(28, 9, month=9)}
+    ]
+    assert len(quiet) == 8
+    assert all((w.proposed, w.sessions, w.evaluations, w.hours) == (0, 0, 0, 0) for w in quiet)
+
+
+def test_no_comment_leaves_the_evaluations(history: tuple[Digest, People]) -> None:
+    assert SECRET not in repr(history[0])
+
+
+def test_an_empty_network_gives_zeros_not_errors(session: Session) -> None:
+    digest = compute_digest(session, period=PERIOD)
+    for figures in (digest.current, digest.previous):
+        assert figures.quiet
+        assert (figures.active, figures.proposed, figures.sessions, figures.evaluations) == (
+            0,
+            0,
+            0,
+            0,
+        )
+        assert figures.hours == 0 and figures.response_rate is None
+        assert figures.satisfaction_rate is None and figures.goals_yes is None
+    assert digest.market == digest_v2.Market()
+    assert digest.skill_quality == () and digest.leaderboard == digest_v2.Leaderboard()
+    assert [w.evaluations for w in digest.weekly] == [0] * WEEKS
+    assert digest.trend("proposed").direction == 0
+
+
+def test_a_quiet_week_in_a_living_network(session: Session) -> None:
+    """The week after the history: nobody joined, nothing happened, the members are
+    still there and every trend points down from the busy week."""
+    seed_history(session)
+    digest = compute_digest(session, period=Period.ending(NOW + timedelta(days=7)))
+    assert digest.current.quiet and not digest.previous.quiet
+    assert (digest.current.active, digest.current.evaluations) == (4, 0)
+    assert digest.trend("proposed") == Trend(0, 4)
+    assert digest.trend("proposed").direction == -1
+
+
+def test_lists_stay_short_with_500_skills(session: Session) -> None:
+    """250 members each teaching and wanting a skill nobody else names: every list the
+    digest carries stays capped (so its message stays far below Slack's 50 blocks), with
+    the totals beside them."""
+    for i in range(250):
+        add_member(session, f"M{i:03d}", teach=[f"teachskill{i:03d}"], learn=[f"wantskill{i:03d}"])
+    session.commit()
+    market = compute_digest(session, period=PERIOD).market
+    assert len(market.offered) == len(market.requested) == digest_v2.TOP_SKILLS
+    assert len(market.orphans) == len(market.idle) == digest_v2.MARKET_LIST
+    assert market.orphan_total == market.idle_total == 250
+
+
+def test_period_rules() -> None:
+    assert PERIOD.previous() == Period(at(16, 9), at(23, 9))
+    assert Period(at(1, 9, month=10), at(31, 9, month=10)).previous().length == timedelta(days=30)
+    with pytest.raises(ValueError):
+        Period(NOW, NOW)
+    with pytest.raises(ValueError):
+        Period(datetime(2026, 11, 23), datetime(2026, 11, 30))
+
+
+def test_chart_is_a_png_of_the_announced_size(history: tuple[Digest, People]) -> None:
+    weekly = history[0].weekly
+    png = weekly_chart(weekly, title="Rex digest: 2026-11-23 to 2026-11-30")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert imread(io.BytesIO(png), format="png").shape[:2] == (HEIGHT, WIDTH)
+    assert png == weekly_chart(weekly, title="Rex digest: 2026-11-23 to 2026-11-30")
+
+
+def test_chart_of_an_empty_network(session: Session) -> None:
+    weekly = compute_digest(session, period=PERIOD).weekly
+    png = weekly_chart(weekly, title="Nothing yet")
+    assert imread(io.BytesIO(png), format="png").shape[:2] == (HEIGHT, WIDTH)
