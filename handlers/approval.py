@@ -7,7 +7,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot import delivery, exchanges
 from bot.messages import t
-from handlers.context import language_of, rex_of, session_of, user_id_of
+from handlers.context import exchange_id_of, language_of, rex_of, session_of, user_id_of
 from handlers.ids import ActionId
 
 
@@ -26,7 +26,7 @@ def _decision(body: dict[str, Any], context: BoltContext, respond: Respond) -> i
             replace_original=False,
         )
         return None
-    return int(body["actions"][0]["value"])
+    return exchange_id_of(body)
 
 
 def _closed(context: BoltContext, respond: Respond) -> None:

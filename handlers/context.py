@@ -83,6 +83,11 @@ def selected_values(view: dict[str, Any], block_id: str) -> list[str]:
     return [str(o["value"]) for o in options if isinstance(o, dict) and "value" in o]
 
 
+def exchange_id_of(body: dict[str, Any]) -> int:
+    """The exchange a button is about (its value)."""
+    return int(body["actions"][0]["value"])
+
+
 def user_id_of(body: dict[str, Any]) -> str:
     user = body["user"]
     return str(user["id"] if isinstance(user, dict) else user)

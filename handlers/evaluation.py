@@ -10,6 +10,7 @@ from bot.messages import t
 from bot.text import InvalidInput
 from handlers import blocks
 from handlers.context import (
+    exchange_id_of,
     form_errors,
     language_of,
     rex_of,
@@ -20,13 +21,14 @@ from handlers.context import (
     text_value,
     user_id_of,
 )
+from handlers.exchanges import on_schedule_clicked
 from handlers.ids import ActionId, BlockId, CallbackId
 from storage.models import GoalMet
 
 
 def register(app: App) -> None:
     app.action(ActionId.EVALUATE)(on_evaluate_clicked)
-    app.action(ActionId.NOT_YET)(on_not_yet_clicked)
+    app.action(ActionId.NOT_YET)(on_schedule_clicked)
     app.action(ActionId.WONT_HAPPEN)(on_wont_happen_clicked)
     app.view(CallbackId.EVALUATION)(on_evaluation_submitted)
 
@@ -36,7 +38,7 @@ def on_evaluate_clicked(
 ) -> None:
     ack()
     lang = language_of(context)
-    exchange_id = int(body["actions"][0]["value"])
+    exchange_id = exchange_id_of(body)
     view = exchanges.load(session_of(context), exchange_id=exchange_id)
     member = view.member_for(user_id_of(body)) if view else None
     if view is None or member is None or member.id is None:
@@ -55,20 +57,6 @@ def on_evaluate_clicked(
     )
 
 
-def on_not_yet_clicked(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
-) -> None:
-    """ "Not yet": pick a new time right away."""
-    ack()
-    today = rex_of(context).clock().date().isoformat()
-    client.views_open(
-        trigger_id=body["trigger_id"],
-        view=blocks.schedule_modal(
-            int(body["actions"][0]["value"]), language_of(context), today=today
-        ),
-    )
-
-
 def on_wont_happen_clicked(
     ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
@@ -76,7 +64,7 @@ def on_wont_happen_clicked(
     lang = language_of(context)
     slack_id = user_id_of(body)
     session = session_of(context)
-    exchange_id = int(body["actions"][0]["value"])
+    exchange_id = exchange_id_of(body)
     try:
         exchanges.wont_happen(
             session, exchange_id=exchange_id, slack_id=slack_id, now=rex_of(context).clock()

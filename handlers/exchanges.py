@@ -13,6 +13,7 @@ from bot.messages import t
 from bot.text import InvalidInput, clean_text
 from handlers import blocks
 from handlers.context import (
+    exchange_id_of,
     form_errors,
     language_of,
     rex_of,
@@ -37,10 +38,6 @@ def register(app: App) -> None:
     app.view(CallbackId.REPORT)(on_report_submitted)
 
 
-def _exchange_id(body: dict[str, Any]) -> int:
-    return int(body["actions"][0]["value"])
-
-
 def _channel_of(body: dict[str, Any]) -> str | None:
     channel = body.get("channel") or {}
     return channel.get("id") if isinstance(channel, dict) else None
@@ -49,11 +46,12 @@ def _channel_of(body: dict[str, Any]) -> str | None:
 def on_schedule_clicked(
     ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
+    """Schedule (or, from a follow-up, "not yet"): pick a time right away."""
     ack()
     today = rex_of(context).clock().date().isoformat()
     client.views_open(
         trigger_id=body["trigger_id"],
-        view=blocks.schedule_modal(_exchange_id(body), language_of(context), today=today),
+        view=blocks.schedule_modal(exchange_id_of(body), language_of(context), today=today),
     )
 
 
@@ -72,7 +70,7 @@ def _answer_in_exchange(
     slack_id = user_id_of(body)
     session = session_of(context)
     try:
-        changed = change(session, _exchange_id(body), slack_id, rex_of(context).clock())
+        changed = change(session, exchange_id_of(body), slack_id, rex_of(context).clock())
     except exchanges.ExchangeGone as exc:
         respond(text=t(exc.key, lang), response_type="ephemeral", replace_original=False)
         return False
@@ -103,7 +101,7 @@ def _opens(modal: Callable[[int, str], dict[str, Any]]) -> Callable[..., None]:
 
     def handle(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         ack()
-        view = modal(_exchange_id(body), language_of(context))
+        view = modal(exchange_id_of(body), language_of(context))
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     return handle
