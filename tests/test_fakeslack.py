@@ -196,6 +196,51 @@ def test_message_block_limit_is_50(client: WebClient) -> None:
     assert _error(excinfo) == "invalid_blocks"
 
 
+@pytest.mark.parametrize(
+    ("block", "limit"),
+    [
+        ({"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}, "3001 characters"),
+        (
+            {"type": "section", "fields": [{"type": "mrkdwn", "text": "x"}] * 11},
+            "no more than 10 items",
+        ),
+        (
+            {"type": "section", "fields": [{"type": "mrkdwn", "text": "x" * 2001}]},
+            "2001 characters",
+        ),
+        ({"type": "header", "text": {"type": "plain_text", "text": "x" * 151}}, "151 characters"),
+        (
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": "x"}] * 11},
+            "no more than 10 items",
+        ),
+    ],
+)
+def test_block_text_limits(
+    fake: FakeSlack, client: WebClient, block: dict[str, Any], limit: str
+) -> None:
+    with pytest.raises(SlackApiError) as posted:
+        client.chat_postMessage(channel="C1", text="x", blocks=[_section(0), block])
+    assert _error(posted) == "invalid_blocks"
+    assert limit in str(posted.value.response["response_metadata"])
+    assert "/blocks/1/" in str(posted.value.response["response_metadata"])
+    with pytest.raises(SlackApiError) as published:
+        client.views_publish(user_id="U1", view={"type": "home", "blocks": [block]})
+    assert _error(published) == "invalid_arguments"
+
+
+def test_blocks_at_their_limits_are_accepted(client: WebClient) -> None:
+    at_limits: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": "x" * 150}},
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": "x" * 3000},
+            "fields": [{"type": "mrkdwn", "text": "x" * 2000}] * 10,
+        },
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "x"}] * 10},
+    ]
+    assert client.chat_postMessage(channel="C1", text="x", blocks=at_limits)["ok"]
+
+
 def test_view_block_limit_is_100(fake: FakeSlack, client: WebClient) -> None:
     hundred = [_section(n) for n in range(100)]
     assert client.views_open(trigger_id=fake.new_trigger_id("U1"), view=_modal(hundred))["ok"]

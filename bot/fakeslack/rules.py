@@ -20,6 +20,11 @@ MAX_TEXT_LENGTH = 40_000
 MAX_VIEW_TEXT = 24
 MAX_PRIVATE_METADATA = 3000
 MAX_CALLBACK_ID = 255
+MAX_SECTION_TEXT = 3000
+MAX_SECTION_FIELDS = 10
+MAX_FIELD_TEXT = 2000
+MAX_HEADER_TEXT = 150
+MAX_CONTEXT_ELEMENTS = 10
 # Fields slack_sdk (or a hand-written client) may send JSON-encoded inside a form body.
 _JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "files")
 
@@ -100,6 +105,9 @@ def message_content(body: JsonDict) -> JsonDict:
                 "invalid_blocks",
                 f"[ERROR] no more than {MAX_MESSAGE_BLOCKS} items allowed [json-pointer:/blocks]",
             )
+        problems = list(block_problems(blocks, "/blocks"))
+        if problems:
+            raise ApiError("invalid_blocks", *problems)
     if not text and not blocks and not attachments:
         raise ApiError("no_text")
     if text and len(str(text)) > MAX_TEXT_LENGTH:
@@ -126,6 +134,37 @@ def message_metadata(body: JsonDict) -> JsonDict | None:
     return copy.deepcopy(metadata)
 
 
+def block_problems(blocks: list[Any], pointer: str) -> Iterator[str]:
+    """The text limits of the blocks Rex builds: section text and fields, headers, context."""
+
+    def too_long(text: Any, limit: int, where: str) -> Iterator[str]:
+        if len(_text_of(text)) > limit:
+            yield f"[ERROR] must be less than {limit + 1} characters [json-pointer:{where}]"
+
+    for i, block in enumerate(blocks):
+        at = f"{pointer}/{i}"
+        if not isinstance(block, dict):
+            continue
+        kind = block.get("type")
+        if kind == "section":
+            yield from too_long(block.get("text"), MAX_SECTION_TEXT, f"{at}/text")
+            fields = block.get("fields") or []
+            if len(fields) > MAX_SECTION_FIELDS:
+                yield (
+                    f"[ERROR] no more than {MAX_SECTION_FIELDS} items allowed "
+                    f"[json-pointer:{at}/fields]"
+                )
+            for j, field in enumerate(fields):
+                yield from too_long(field, MAX_FIELD_TEXT, f"{at}/fields/{j}")
+        elif kind == "header":
+            yield from too_long(block.get("text"), MAX_HEADER_TEXT, f"{at}/text")
+        elif kind == "context" and len(block.get("elements") or []) > MAX_CONTEXT_ELEMENTS:
+            yield (
+                f"[ERROR] no more than {MAX_CONTEXT_ELEMENTS} items allowed "
+                f"[json-pointer:{at}/elements]"
+            )
+
+
 def _view_problems(view: JsonDict) -> Iterator[str]:
     """Slack's view validation messages for the limits apps most often trip over."""
     blocks = view.get("blocks", [])
@@ -134,6 +173,8 @@ def _view_problems(view: JsonDict) -> Iterator[str]:
         blocks = []
     elif len(blocks) > MAX_VIEW_BLOCKS:
         yield f"[ERROR] no more than {MAX_VIEW_BLOCKS} items allowed [json-pointer:/view/blocks]"
+    else:
+        yield from block_problems(blocks, "/view/blocks")
     if view.get("type") == "modal":
         if not isinstance(view.get("title"), dict):
             yield "[ERROR] missing required field: title [json-pointer:/view]"
