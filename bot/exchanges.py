@@ -514,6 +514,7 @@ def evaluate(
         existing.satisfaction, existing.hours = satisfaction, hours
         existing.goal_met = goal_met if view.learns(member.id) else None
         existing.useful = useful if view.teaches(member.id) else None
+        existing.as_learner, existing.as_teacher = view.learns(member.id), view.teaches(member.id)
         existing.another_session = another_session
         existing.comment = (comment or "").strip()[:2000] or existing.comment
         session.add(existing)
@@ -531,6 +532,8 @@ def evaluate(
             satisfaction=satisfaction,
             goal_met=goal_met if view.learns(member.id) else None,
             useful=useful if view.teaches(member.id) else None,
+            as_learner=view.learns(member.id),
+            as_teacher=view.teaches(member.id),
             another_session=another_session,
             hours=hours,
             comment=(comment or "").strip()[:2000] or None,

@@ -227,6 +227,10 @@ class Evaluation(SQLModel, table=True):
     satisfaction: int = Field(ge=1, le=5)
     goal_met: GoalMet | None = Field(default=None, sa_type=String(8))
     useful: GoalMet | None = Field(default=None, sa_type=String(8))
+    # the evaluator's roles in the exchange (both in a swap), kept so the digest counts
+    # learning and teaching hours without a join, whichever answers were given
+    as_learner: bool = False
+    as_teacher: bool = False
     another_session: bool = False
     hours: float = Field(ge=0)
     comment: str | None = Field(default=None, max_length=COMMENT_MAX)
