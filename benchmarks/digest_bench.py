@@ -47,7 +47,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from benchmarks.synthetic import spell, vocabulary
-from bot.digest_v2 import Digest, Period, compute_digest
+from bot.digest import Digest, Period, compute_digest
 from bot.members import key_of
 from storage.db import make_engine, migrate
 from storage.models import ExchangeKind, ExchangeState, GoalMet, MemberStatus, SkillKind
@@ -108,6 +108,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "satisfaction",
         "goal_met",
         "useful",
+        "as_learner",
+        "as_teacher",
         "another_session",
         "hours",
         "created_at",
@@ -313,6 +315,8 @@ def _sessions(
                 rng.choices((1, 2, 3, 4, 5), (3, 5, 12, 40, 40))[0],
                 _answer(rng) if member_id in learners else None,
                 _answer(rng) if member_id in teachers else None,
+                member_id in learners,
+                member_id in teachers,
                 number < total,
                 rng.choice((0.5, 1.0, 1.0, 1.5, 2.0)),
             )

@@ -15,7 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from bot.digest_v2 import MIN_EVALUATIONS, Week
+from bot.digest import Week
 
 WIDTH, HEIGHT, DPI = 1000, 500, 100
 PROPOSED_COLOUR, SESSIONS_COLOUR = "#9ecae1", "#3182bd"
@@ -25,22 +25,21 @@ BAR_WIDTH = 0.38
 
 @dataclass(frozen=True)
 class ChartLabels:
-    """The chart's words, so the digest can be drawn in the managers' language."""
+    """The chart's words, from the catalogue, in the managers' language."""
 
-    proposed: str = "Exchanges proposed"
-    sessions: str = "Sessions held"
-    count: str = "Exchanges and sessions"
-    hours: str = "Learning hours"
-    satisfaction: str = "Satisfied (4-5 of 5)"
-    week: str = "Week starting"
-    too_few: str = f"Satisfaction shown from {MIN_EVALUATIONS} evaluations a week"
+    proposed: str
+    sessions: str
+    count: str
+    hours: str
+    satisfaction: str
+    week: str
+    too_few: str
 
 
-def weekly_chart(weekly: Sequence[Week], *, title: str, labels: ChartLabels | None = None) -> bytes:
+def weekly_chart(weekly: Sequence[Week], *, title: str, labels: ChartLabels) -> bytes:
     """A PNG: bars for exchanges proposed and sessions held, a line for learning hours
     (right axis) and, below, the share of satisfied evaluations, blank in weeks with too
     few evaluations."""
-    words = labels or ChartLabels()
     figure = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI)
     FigureCanvasAgg(figure)
     top, bottom = figure.subplots(
@@ -54,24 +53,24 @@ def weekly_chart(weekly: Sequence[Week], *, title: str, labels: ChartLabels | No
         [i - BAR_WIDTH / 2 for i in x],
         [w.proposed for w in weekly],
         BAR_WIDTH,
-        label=words.proposed,
+        label=labels.proposed,
         color=PROPOSED_COLOUR,
     )
     top.bar(
         [i + BAR_WIDTH / 2 for i in x],
         [w.sessions for w in weekly],
         BAR_WIDTH,
-        label=words.sessions,
+        label=labels.sessions,
         color=SESSIONS_COLOUR,
     )
-    top.set_ylabel(words.count)
+    top.set_ylabel(labels.count)
     top.yaxis.set_major_locator(MaxNLocator(integer=True))
     top.set_ylim(bottom=0, top=max([1, *(max(w.proposed, w.sessions) for w in weekly)]) * 1.15)
     top.grid(axis="y", alpha=0.3)
 
     hours = top.twinx()
-    hours.plot(x, [w.hours for w in weekly], color=HOURS_COLOUR, marker="o", label=words.hours)
-    hours.set_ylabel(words.hours, color=HOURS_COLOUR)
+    hours.plot(x, [w.hours for w in weekly], color=HOURS_COLOUR, marker="o", label=labels.hours)
+    hours.set_ylabel(labels.hours, color=HOURS_COLOUR)
     hours.tick_params(axis="y", colors=HOURS_COLOUR)
     hours.set_ylim(bottom=0, top=max([1.0, *(w.hours for w in weekly)]) * 1.15)
     handles, names = top.get_legend_handles_labels()
@@ -96,12 +95,12 @@ def weekly_chart(weekly: Sequence[Week], *, title: str, labels: ChartLabels | No
     bottom.set_ylim(0, 1.05)
     bottom.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
     bottom.set_yticks([0, 0.5, 1])
-    bottom.set_ylabel(words.satisfaction, fontsize=8)
+    bottom.set_ylabel(labels.satisfaction, fontsize=8)
     bottom.grid(axis="y", alpha=0.3)
     if any(r is None for r in rates):
-        bottom.text(0.01, 0.08, words.too_few, transform=bottom.transAxes, fontsize=7, alpha=0.7)
+        bottom.text(0.01, 0.08, labels.too_few, transform=bottom.transAxes, fontsize=7, alpha=0.7)
     bottom.set_xticks(x, [w.start.date().isoformat() for w in weekly], fontsize=8)
-    bottom.set_xlabel(words.week)
+    bottom.set_xlabel(labels.week)
     bottom.set_xlim(-0.6, max(len(weekly), 1) - 0.4)
 
     out = io.BytesIO()

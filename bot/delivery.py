@@ -11,11 +11,11 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import calendar, digest, exchanges, lifecycle
+from bot import calendar, charts, digest, exchanges, lifecycle
 from bot.l10n import language_of_member, shared_language
 from bot.messages import t
 from bot.runtime import Rex
-from handlers import blocks
+from handlers import blocks, digest_view
 from storage import repo
 from storage.db import unit_of_work
 from storage.models import DueWork, ExchangeState, MemberStatus, WorkKind
@@ -423,20 +423,46 @@ def _send_approval(rex: Rex, session: Session, work: DueWork, now: datetime) -> 
 
 
 def _send_digest(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
+    """The digest in the managers' channel, then its chart of the last weeks."""
     channel = rex.settings.rex_digest_channel
     if not channel:
         log.warning("digest.skipped reason=no_channel")
         return "skipped"
     days = int(json.loads(work.payload or "{}").get("days", 7))
-    period = timedelta(days=days)
-    figures = digest.compute(session, since=now - period, until=now)
-    previous = digest.compute(session, since=now - 2 * period, until=now - period)
-    content = blocks.digest_blocks(
-        figures, rex.settings.rex_language, previous=previous, market=digest.market(session)
+    report = digest.compute_digest(session, period=digest.Period.ending(now, days=days))
+    lang, tz = rex.settings.rex_language, rex.settings.rex_timezone
+    content = digest_view.digest_blocks(report, lang, tz)
+    _post(
+        rex,
+        work,
+        channel=channel,
+        text=digest_view.digest_title(report.period, lang, tz),
+        blocks=content,
     )
-    _post(rex, work, channel=channel, text=content[0]["text"]["text"], blocks=content)
-    log.info("digest.posted channel=%s evaluations=%d", channel, figures.evaluations)
+    charted = digest_view.worth_charting(report)
+    if charted:
+        _share_chart(rex, work, channel, report, lang)
+    log.info(
+        "digest.posted work=%s channel=%s days=%d evaluations=%d blocks=%d chart=%s",
+        work.id,
+        channel,
+        days,
+        report.current.evaluations,
+        len(content),
+        charted,
+    )
     return "sent"
+
+
+def _share_chart(rex: Rex, work: DueWork, channel: str, report: digest.Digest, lang: str) -> None:
+    """The weekly chart as a PNG in the channel, once even when the row is retried."""
+    name = f"rex-digest-{work.id}.png"
+    if work.attempts > 1 and _file_already_shared(rex, channel, name):
+        return
+    title = digest_view.chart_title(lang)
+    png = charts.weekly_chart(report.weekly, title=title, labels=digest_view.chart_labels(lang))
+    rex.pacer.wait("files.completeUploadExternal")
+    rex.client.files_upload_v2(channel=channel, filename=name, title=title, content=png)
 
 
 SENDERS: dict[WorkKind, Sender] = {

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from bot import delivery
 from bot.fakeslack import Response
+from bot.fakeslack.blocks import message_paragraphs
 from bot.sandbox import ManualClock, Sandbox
 from handlers.ids import ActionId, BlockId
 
@@ -93,6 +94,7 @@ COMMUNITY = (
 MANAGER = Person("Camille Laurent", PARIS, (), (), "fr-FR")
 # Scripted moments, by position in the community (the pause goes to the last person).
 REFUSED, TEACHES, SHOWS_PROFILE = 0, 1, 11
+LEADERBOARD_FANS = 8  # people 1 to 7 let the digest name them
 EXTRA_SKILL = "Pandas"
 
 FIRST_NAMES = ("Inès", "Yuki", "Omar", "Grace", "Mateo", "Zoé", "Arjun", "Hannah", "Kenji", "Elif")
@@ -166,23 +168,6 @@ def plain(text: str, names: Mapping[str, str], tz: ZoneInfo | None = None) -> st
 
     text = _TOKEN.sub(token, text).replace("*", "")
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def message_paragraphs(message: Mapping[str, Any]) -> list[str]:
-    """A message as it reads in Slack: its blocks' text and buttons, else its plain text."""
-    blocks = message.get("blocks") or []
-    if not blocks:
-        return [str(message.get("text", ""))]
-    paragraphs: list[str] = []
-    for block in blocks:
-        if isinstance(block.get("text"), dict):
-            paragraphs.append(str(block["text"]["text"]))
-        elif block.get("type") == "actions":
-            labels = [e["text"]["text"] for e in block.get("elements", []) if e.get("text")]
-            paragraphs.append("  ".join(f"[ {label} ]" for label in labels))
-        elif block.get("type") == "context":
-            paragraphs.append(" ".join(str(e.get("text", "")) for e in block.get("elements", [])))
-    return paragraphs
 
 
 def modal_summary(view: Mapping[str, Any]) -> str:
@@ -403,6 +388,11 @@ class Demo:
         if len(self.ids) > SHOWS_PROFILE:
             self.command(self.ids[SHOWS_PROFILE], "me")
         self.command(self.ids[-1], "pause")
+        first_fan, *fans = self.ids[1:LEADERBOARD_FANS]
+        self.command(first_fan, "leaderboard on")
+        for uid in fans:
+            self.sandbox.command(uid, "leaderboard on")
+        self.out.say(f"{len(fans)} others opt in the same way.")
 
     def command(self, uid: str, text: str) -> None:
         answers = self.sandbox.command(uid, text)
@@ -537,10 +527,15 @@ class Demo:
             BlockId.EVAL_HOURS: hours,
         }
         details = [f"{hours}h"]
-        if any(b.get("block_id") == BlockId.EVAL_GOAL for b in view["blocks"]):
+        asked = {b.get("block_id") for b in view["blocks"]}
+        if BlockId.EVAL_GOAL in asked:
             goal = self.rng.choices(("yes", "partly", "no"), weights=(60, 30, 10))[0]
             values[BlockId.EVAL_GOAL] = goal
             details.insert(0, f"goal {goal}")
+        if BlockId.EVAL_USEFUL in asked:
+            useful = self.rng.choices(("yes", "partly", "no"), weights=(70, 25, 5))[0]
+            values[BlockId.EVAL_USEFUL] = useful
+            details.insert(0, f"useful to teach {useful}")
         comment = next(self.comments, None) if self.rng.random() < 0.3 else None
         if comment:
             values[BlockId.EVAL_COMMENT] = comment

@@ -1,90 +1,711 @@
-"""The managers' digest figures: counts and rates over a period, never an individual's
-rating or comment."""
+"""The managers' digest: what happened in a period, against the one before, in figures.
 
-from collections import Counter
+Slack-free; every figure is a SQL aggregate (GROUP BY, COUNT, SUM over CASE), so its cost
+does not grow with Python loops over evaluations. Privacy rules:
+
+- no comment and no individual rating is ever read: ratings are only summed and counted;
+- a rating figure (satisfaction, goals) stands on at least `MIN_EVALUATIONS` evaluations
+  (per skill, per week, per period), else it is None: one or two evaluations would give a
+  person's rating away;
+- only members who opted in (`Member.leaderboard`) are ever named, and never more than
+  `LEADERBOARD_MAX` of them in the leaderboard.
+
+Each evaluation records its author's roles in the exchange (`as_learner`, `as_teacher`:
+both in a swap), whether it came from the form or was typed in a DM without the goal
+question. Learning hours are the hours learners reported, with no join to the lessons; goal
+shares are over the learners' goal answers.
+
+Exchange counts come from `ExchangeEvent` times: an exchange is proposed, evaluated,
+declined or expired once, and counts as held in a period when one of its sessions was held
+then; `sessions` counts each session held (the weekly series counts sessions).
+
+Member statuses have no history: `active` and `paused` are today's statuses of members who
+had joined by the period's end, and a member who has left since counts as active back then.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from itertools import pairwise
+from typing import Any, Literal
 
-from sqlmodel import Session
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    union,
+    union_all,
+)
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select  # select() is typed for up to four columns
 
 from bot.matching import match_labels
-from storage import repo
-from storage.models import GoalMet, MemberStatus, SkillKind
+from storage.models import (
+    Evaluation,
+    ExchangeEvent,
+    ExchangeState,
+    GoalMet,
+    Lesson,
+    Member,
+    MemberStatus,
+    Skill,
+    SkillKind,
+)
+
+MIN_EVALUATIONS = 3  # k: fewer evaluations than this never make a rating figure
+WEEKS = 12  # the weekly series (and chart) covers this many weeks
+TOP_SKILLS = 5  # most offered / most requested
+MARKET_LIST = 10  # orphan requests and idle offers shown (with the total)
+SKILL_QUALITY_MAX = 10  # the most evaluated skills with enough evaluations
+LEADERBOARD_MAX = 10  # teachers named
+LEARNERS_MAX = 5  # learners named on their line
+SATISFIED = 4  # a 4 or a 5 out of 5
+
+S = ExchangeState
+COUNTED_STATES = (S.PROPOSED, S.HELD, S.EVALUATED, S.DECLINED, S.EXPIRED)
 
 
 @dataclass(frozen=True)
-class DigestFigures:
+class Period:
+    """The half-open interval [since, until) of aware datetimes."""
+
     since: datetime
     until: datetime
+
+    def __post_init__(self) -> None:
+        if self.since.tzinfo is None or self.until.tzinfo is None:
+            raise ValueError("a period needs aware datetimes")
+        if self.since >= self.until:
+            raise ValueError("a period must end after it starts")
+
+    @classmethod
+    def ending(cls, until: datetime, *, days: int = 7) -> Period:
+        return cls(until - timedelta(days=days), until)
+
+    @property
+    def length(self) -> timedelta:
+        return self.until - self.since
+
+    def previous(self) -> Period:
+        """The period of the same length just before, for trends."""
+        return Period(self.since - self.length, self.since)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A period's counts and rates; rates are None when too few answers stand behind them."""
+
+    period: Period
     active: int
+    new: int
     paused: int
-    new_members: int
+    left: int
+    incomplete: int  # active members with nothing to teach or nothing to learn
     proposed: int
-    held: int
+    held: int  # exchanges that held a session
+    sessions: int  # sessions held (an exchange's further session counts again)
+    evaluated: int
+    declined: int
+    expired: int
+    hours: float  # learning hours: what learners reported
     evaluations: int
-    satisfaction_rate: float | None
+    satisfaction_rate: float | None  # share of 4-5 out of 5
     satisfaction_average: float | None
-    goals_yes: float | None
+    goals_yes: float | None  # shares of learners' goal answers
     goals_partly: float | None
-    hours: float
+    evaluations_asked: int  # participants of the sessions held in the period
+    evaluations_given: int  # how many of those have evaluated (to this day)
+
+    @property
+    def response_rate(self) -> float | None:
+        return _share(self.evaluations_given, self.evaluations_asked)
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing happened: no one joined, nothing was proposed, held or evaluated."""
+        return not (self.new or self.proposed or self.held or self.evaluations)
+
+
+TrendFigure = Literal[
+    "active",
+    "new",
+    "paused",
+    "left",
+    "incomplete",
+    "proposed",
+    "held",
+    "sessions",
+    "evaluated",
+    "declined",
+    "expired",
+    "hours",
+    "evaluations",
+    "satisfaction_rate",
+    "satisfaction_average",
+    "goals_yes",
+    "goals_partly",
+    "response_rate",
+]
+
+
+@dataclass(frozen=True)
+class Trend:
+    current: float | None
+    previous: float | None
+
+    @property
+    def delta(self) -> float | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+    @property
+    def direction(self) -> Literal[-1, 0, 1]:
+        """1 for ▲, -1 for ▼, 0 when unchanged or not comparable."""
+        delta = self.delta
+        if not delta:
+            return 0
+        return 1 if delta > 0 else -1
+
+
+@dataclass(frozen=True)
+class SkillCount:
+    """A skill (members' wordings grouped by normalised form) and how many members."""
+
+    label: str  # the wording most members used
+    normalized: str
+    members: int
 
 
 @dataclass(frozen=True)
 class Market:
-    """What the network offers and asks for: (skill as most people type it, members)."""
+    """Today's offer and demand among active members."""
 
-    offered: list[tuple[str, int]]
-    requested: list[tuple[str, int]]
-    orphans: list[tuple[str, int]]  # wanted, and no active member teaches it: recruit!
-
-
-def market(session: Session, *, limit: int = 5) -> Market:
-    """Top offered and requested skills among active members, and the requests nobody can
-    teach (decided by the same matching rounds use)."""
-    teach: Counter[str] = Counter()
-    learn: Counter[str] = Counter()
-    wording: dict[str, Counter[str]] = {}
-    for _, skills in repo.active_members_with_skills(session):
-        for skill in skills:
-            (teach if skill.kind == SkillKind.TEACH else learn)[skill.normalized] += 1
-            wording.setdefault(skill.normalized, Counter())[skill.label] += 1
-
-    def shown(key: str) -> str:
-        return wording[key].most_common(1)[0][0]
-
-    wanted = list(learn)
-    pairs = match_labels([shown(k) for k in teach], [shown(k) for k in wanted])
-    matched = {wanted[j] for _, j, _ in pairs}
-
-    def top(counts: Counter[str], keys: set[str] | None = None) -> list[tuple[str, int]]:
-        ranked = sorted(((-n, key) for key, n in counts.items() if keys is None or key in keys))
-        return [(shown(key), -n) for n, key in ranked[:limit]]
-
-    return Market(top(teach), top(learn), top(learn, set(wanted) - matched))
+    offered: tuple[SkillCount, ...] = ()
+    requested: tuple[SkillCount, ...] = ()
+    orphans: tuple[SkillCount, ...] = ()  # wanted, nobody teaches: teachers to recruit
+    orphan_total: int = 0
+    idle: tuple[SkillCount, ...] = ()  # taught, nobody wants
+    idle_total: int = 0
 
 
-def _share(part: int, whole: int) -> float | None:
+@dataclass(frozen=True)
+class SkillQuality:
+    label: str
+    normalized: str
+    evaluations: int  # always at least MIN_EVALUATIONS
+    satisfaction_rate: float
+    satisfaction_average: float
+
+
+@dataclass(frozen=True)
+class Ranked:
+    slack_id: str
+    display_name: str
+    hours: float
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    """Opted-in members only: teachers by hours taught, learners by hours learned."""
+
+    teachers: tuple[Ranked, ...] = ()
+    learners: tuple[Ranked, ...] = ()
+
+
+@dataclass(frozen=True)
+class Week:
+    start: datetime
+    proposed: int
+    sessions: int  # sessions held
+    hours: float
+    evaluations: int
+    satisfaction_rate: float | None
+
+
+@dataclass(frozen=True)
+class Digest:
+    current: Figures
+    previous: Figures
+    market: Market
+    skill_quality: tuple[SkillQuality, ...]
+    leaderboard: Leaderboard
+    weekly: tuple[Week, ...]
+
+    @property
+    def period(self) -> Period:
+        return self.current.period
+
+    def trend(self, figure: TrendFigure) -> Trend:
+        current: float | None = getattr(self.current, figure)
+        previous: float | None = getattr(self.previous, figure)
+        return Trend(current, previous)
+
+
+def compute_digest(session: Session, *, period: Period) -> Digest:
+    """Every figure of the digest for `period`, the previous period and the last WEEKS
+    weeks up to the period's end, in eight aggregate queries whose cost follows the
+    activity of those weeks, not the size of the history."""
+    previous = period.previous()
+    cuts = [previous.since, period.since, period.until]
+    weeks = [period.until - timedelta(weeks=WEEKS - i) for i in range(WEEKS + 1)]
+    members = _member_figures(session, (previous, period))
+    grid = _Grid(cuts, weeks)
+    states, weekly_states = _state_counts(session, grid)
+    by_period, by_week = _evaluation_sums(session, grid)
+    held = _held_sessions(session, cuts)
+    market, labels = _market(session)
+    figures = [
+        _figures(p, members[i], states[i], by_period[i], held[i])
+        for i, p in enumerate((previous, period))
+    ]
+    return Digest(
+        current=figures[1],
+        previous=figures[0],
+        market=market,
+        skill_quality=_skill_quality(session, period, labels),
+        leaderboard=Leaderboard(
+            teachers=_ranked(session, period, teaching=True, limit=LEADERBOARD_MAX),
+            learners=_ranked(session, period, teaching=False, limit=LEARNERS_MAX),
+        ),
+        weekly=tuple(
+            Week(
+                start=weeks[i],
+                proposed=weekly_states[i].get(S.PROPOSED, 0),
+                sessions=weekly_states[i].get(S.HELD, 0),
+                hours=by_week[i].hours,
+                evaluations=by_week[i].count,
+                satisfaction_rate=by_week[i].satisfaction_rate,
+            )
+            for i in range(WEEKS)
+        ),
+    )
+
+
+def _share(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
-def compute(session: Session, *, since: datetime, until: datetime) -> DigestFigures:
-    """Figures for [since, until): satisfaction rate is the share of 4-5 out of 5; goals are
-    counted over the evaluations that answered the goal question (learners')."""
-    evaluations = repo.evaluations_between(session, since=since, until=until)
-    ratings = [s for s, _, _ in evaluations]
-    goals = [g for _, g, _ in evaluations if g is not None]
-    return DigestFigures(
-        since=since,
-        until=until,
-        active=repo.count_members(session, joined_before=until, status=MemberStatus.ACTIVE),
-        paused=repo.count_members(session, joined_before=until, status=MemberStatus.PAUSED),
-        new_members=repo.count_joined(session, since=since, until=until),
-        proposed=repo.count_exchanges(session, column="created_at", since=since, until=until),
-        held=repo.count_exchanges(session, column="held_at", since=since, until=until),
-        evaluations=len(evaluations),
-        satisfaction_rate=_share(sum(1 for s in ratings if s >= 4), len(ratings)),
-        satisfaction_average=sum(ratings) / len(ratings) if ratings else None,
-        goals_yes=_share(goals.count(GoalMet.YES), len(goals)),
-        goals_partly=_share(goals.count(GoalMet.PARTLY), len(goals)),
-        hours=sum(h for _, _, h in evaluations),
+def _rated(part: float, whole: int) -> float | None:
+    """A rating figure, only when at least k evaluations stand behind it."""
+    return part / whole if whole >= MIN_EVALUATIONS else None
+
+
+def _bucket(column: Any, cuts: Sequence[datetime]) -> ColumnElement[int]:
+    """Which interval [cuts[i], cuts[i + 1]) holds `column`, for rows already kept within
+    [cuts[0], cuts[-1]) (at least three cuts)."""
+    return case(*((column < cut, i) for i, cut in enumerate(cuts[1:-1])), else_=len(cuts) - 2)
+
+
+def _when(condition: ColumnElement[bool], value: Any = 1) -> ColumnElement[Any]:
+    return case((condition, value), else_=0)
+
+
+@dataclass(frozen=True)
+class _Members:
+    active: int = 0
+    new: int = 0
+    paused: int = 0
+    left: int = 0
+    incomplete: int = 0
+
+
+def _member_figures(session: Session, periods: Sequence[Period]) -> list[_Members]:
+    """Member counts at each period's end, in one pass over the members."""
+
+    def has_skill(kind: SkillKind, until: datetime) -> ColumnElement[bool]:
+        return exists().where(
+            col(Skill.member_id) == col(Member.id),
+            col(Skill.kind) == kind,
+            col(Skill.created_at) < until,
+        )
+
+    columns: list[ColumnElement[Any]] = []
+    for p in periods:
+        joined = col(Member.joined_at) < p.until
+        active = and_(
+            joined,
+            or_(
+                col(Member.status) == MemberStatus.ACTIVE,
+                and_(col(Member.status) == MemberStatus.LEFT, col(Member.left_at) >= p.until),
+            ),
+        )
+        incomplete = and_(
+            active,
+            or_(~has_skill(SkillKind.TEACH, p.until), ~has_skill(SkillKind.LEARN, p.until)),
+        )
+        columns += [
+            func.sum(_when(active)),
+            func.sum(_when(and_(col(Member.joined_at) >= p.since, joined))),
+            func.sum(_when(and_(joined, col(Member.status) == MemberStatus.PAUSED))),
+            func.sum(
+                _when(
+                    and_(
+                        col(Member.status) == MemberStatus.LEFT,
+                        col(Member.left_at) >= p.since,
+                        col(Member.left_at) < p.until,
+                    )
+                )
+            ),
+            func.sum(_when(incomplete)),
+        ]
+    row: Sequence[Any] = session.exec(Select(*columns).select_from(Member)).one()
+    values = [int(v or 0) for v in row]
+    return [_Members(*values[i * 5 : i * 5 + 5]) for i in range(len(periods))]
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """The periods' and the weeks' cuts merged: each interval of the grid lies within one
+    period (or none) and one week (or none), so one pass of sums by interval adds up to
+    both series."""
+
+    periods: Sequence[datetime]
+    weeks: Sequence[datetime]
+
+    @property
+    def cuts(self) -> list[datetime]:
+        return sorted({*self.periods, *self.weeks})
+
+    def owners(self) -> list[tuple[int, int]]:
+        """(period index, week index) of each interval, -1 where it lies outside them."""
+        return [
+            (_index(self.periods, start), _index(self.weeks, start)) for start in self.cuts[:-1]
+        ]
+
+
+def _index(cuts: Sequence[datetime], when: datetime) -> int:
+    if not cuts[0] <= when < cuts[-1]:
+        return -1
+    return bisect_right(cuts, when) - 1
+
+
+def _state_counts(
+    session: Session, grid: _Grid
+) -> tuple[list[dict[str, int]], list[dict[str, int]]]:
+    """Moves to each state by period and by week, from one scan of the events (which has
+    no index on time). An exchange is proposed, evaluated, declined or expired once, so
+    these count exchanges; each session held is one move to held."""
+    at = col(ExchangeEvent.at)
+    state = col(ExchangeEvent.to_state)
+    cuts = grid.cuts
+    interval = _bucket(at, cuts).label("interval")
+    rows = session.exec(
+        select(interval, state, func.count())
+        .where(at >= cuts[0], at < cuts[-1], state.in_(COUNTED_STATES))
+        .group_by(interval, state)
+    ).all()
+    periods: list[dict[str, int]] = [{} for _ in grid.periods[1:]]
+    weeks: list[dict[str, int]] = [{} for _ in grid.weeks[1:]]
+    owners = grid.owners()
+    for i, to, count in rows:
+        for index, counts in zip(owners[i], (periods, weeks), strict=True):
+            if index >= 0:
+                counts[index][to] = counts[index].get(to, 0) + int(count)
+    return periods, weeks
+
+
+@dataclass
+class _Sums:
+    """Additive sums over evaluations, so intervals add up."""
+
+    count: int = 0
+    satisfied: int = 0
+    rating: int = 0
+    goals: int = 0
+    goals_yes: int = 0
+    goals_partly: int = 0
+    hours: float = 0.0
+
+    def add(self, other: _Sums) -> None:
+        self.count += other.count
+        self.satisfied += other.satisfied
+        self.rating += other.rating
+        self.goals += other.goals
+        self.goals_yes += other.goals_yes
+        self.goals_partly += other.goals_partly
+        self.hours += other.hours
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return _rated(self.satisfied, self.count)
+
+
+def _evaluation_sums(session: Session, grid: _Grid) -> tuple[list[_Sums], list[_Sums]]:
+    """Sums by period and by week: one aggregate per interval of the grid, each a range of
+    the index on `created_at` (no sort of the evaluations, which SQLite's GROUP BY needs)."""
+    created = col(Evaluation.created_at)
+    satisfaction = col(Evaluation.satisfaction)
+    goal = col(Evaluation.goal_met)
+    learner = col(Evaluation.as_learner).is_(True)
+    cuts = grid.cuts
+    intervals = union_all(
+        *(
+            Select(
+                literal(i).label("interval"),
+                func.count().label("count"),
+                func.sum(_when(satisfaction >= SATISFIED)).label("satisfied"),
+                func.sum(satisfaction).label("rating"),
+                func.sum(_when(goal.is_not(None))).label("goals"),
+                func.sum(_when(goal == GoalMet.YES)).label("yes"),
+                func.sum(_when(goal == GoalMet.PARTLY)).label("partly"),
+                func.sum(_when(learner, col(Evaluation.hours))).label("hours"),
+            ).where(created >= start, created < end)
+            for i, (start, end) in enumerate(pairwise(cuts))
+        )
+    ).subquery()
+    rows: Sequence[Any] = session.exec(Select(*intervals.c)).all()
+    periods = [_Sums() for _ in grid.periods[1:]]
+    weeks = [_Sums() for _ in grid.weeks[1:]]
+    owners = grid.owners()
+    for i, count, satisfied, rating, goals, yes, partly, hours in rows:
+        sums = _Sums(
+            int(count),
+            int(satisfied or 0),
+            int(rating or 0),
+            int(goals or 0),
+            int(yes or 0),
+            int(partly or 0),
+            float(hours or 0),
+        )
+        p, w = owners[i]
+        if p >= 0:
+            periods[p].add(sums)
+        if w >= 0:
+            weeks[w].add(sums)
+    return periods, weeks
+
+
+@dataclass(frozen=True)
+class _Held:
+    exchanges: int = 0
+    sessions: int = 0
+    asked: int = 0
+    given: int = 0
+
+
+def _held_sessions(session: Session, cuts: Sequence[datetime]) -> list[_Held]:
+    """Per interval: exchanges and sessions held, and evaluations asked (every participant
+    of every session held) and given. The k-th move of an exchange to held is its session
+    k, the number its evaluations carry. Per session, three lookups by exchange (its earlier
+    sessions, its people, its evaluations), never a scan of the lessons or evaluations."""
+    at = col(ExchangeEvent.at)
+    exchange_id = col(ExchangeEvent.exchange_id)
+    before = aliased(ExchangeEvent)
+    earlier = and_(
+        col(before.to_state) == S.HELD,
+        or_(
+            col(before.at) < at, and_(col(before.at) == at, col(before.id) <= col(ExchangeEvent.id))
+        ),
     )
+    # Only the exchange is a lookup key, so every planner takes the exchange's few events.
+    number = (
+        select(func.sum(_when(earlier)))
+        .select_from(before)
+        .where(col(before.exchange_id) == exchange_id)
+        .scalar_subquery()
+    )
+    held = (
+        Select(exchange_id.label("exchange_id"), at.label("at"), number.label("number"))
+        .where(ExchangeEvent.to_state == S.HELD, at >= cuts[0], at < cuts[-1])
+        .subquery()
+    )
+    of_this = col(Lesson.exchange_id) == held.c.exchange_id
+    people = union(
+        select(col(Lesson.teacher_id)).where(of_this).correlate(held),
+        select(col(Lesson.learner_id)).where(of_this).correlate(held),
+    ).subquery()
+    given = (
+        select(func.count())
+        .where(
+            col(Evaluation.exchange_id) == held.c.exchange_id,
+            col(Evaluation.session_number) == held.c.number,
+        )
+        .scalar_subquery()
+    )
+    sessions = Select(
+        held.c.exchange_id,
+        held.c.at,
+        select(func.count()).select_from(people).scalar_subquery().label("asked"),
+        given.label("given"),
+    ).subquery()
+    bucket = _bucket(sessions.c.at, cuts).label("bucket")
+    rows: Sequence[Any] = session.exec(
+        Select(
+            bucket,
+            func.count(sessions.c.exchange_id.distinct()),
+            func.count(),
+            func.sum(sessions.c.asked),
+            func.sum(sessions.c.given),
+        ).group_by(bucket)
+    ).all()
+    result = [_Held() for _ in cuts[1:]]
+    for index, *counts in rows:
+        result[index] = _Held(*(int(c or 0) for c in counts))
+    return result
+
+
+def _figures(
+    period: Period,
+    members: _Members,
+    states: dict[str, int],
+    sums: _Sums,
+    held: _Held,
+) -> Figures:
+    return Figures(
+        period=period,
+        active=members.active,
+        new=members.new,
+        paused=members.paused,
+        left=members.left,
+        incomplete=members.incomplete,
+        proposed=states.get(S.PROPOSED, 0),
+        held=held.exchanges,
+        sessions=held.sessions,
+        evaluated=states.get(S.EVALUATED, 0),
+        declined=states.get(S.DECLINED, 0),
+        expired=states.get(S.EXPIRED, 0),
+        hours=sums.hours,
+        evaluations=sums.count,
+        satisfaction_rate=sums.satisfaction_rate,
+        satisfaction_average=_rated(sums.rating, sums.count),
+        goals_yes=_rated(sums.goals_yes, sums.goals),
+        goals_partly=_rated(sums.goals_partly, sums.goals),
+        evaluations_asked=held.asked,
+        evaluations_given=held.given,
+    )
+
+
+def _skill_counts(rows: Iterable[tuple[str, str, int]]) -> list[SkillCount]:
+    """(normalized, label, members) rows grouped by normalised form, most members first;
+    a member has one wording per form, so the counts add up."""
+    groups: dict[str, tuple[int, list[tuple[int, str]]]] = {}
+    for normalized, label, members in rows:
+        total, wordings = groups.setdefault(normalized, (0, []))
+        wordings.append((-members, label))
+        groups[normalized] = (total + members, wordings)
+    counts = [
+        SkillCount(label=min(wordings)[1], normalized=normalized, members=total)
+        for normalized, (total, wordings) in groups.items()
+    ]
+    counts.sort(key=lambda s: (-s.members, s.label.casefold(), s.normalized))
+    return counts
+
+
+def _market(session: Session) -> tuple[Market, dict[str, str]]:
+    """Offer and demand among active members, and each normalised form's usual wording."""
+    rows = session.exec(
+        select(
+            col(Skill.kind),
+            col(Skill.normalized),
+            col(Skill.label),
+            func.count(col(Skill.member_id).distinct()),
+        )
+        .join(Member, col(Member.id) == col(Skill.member_id))
+        .where(Member.status == MemberStatus.ACTIVE)
+        .group_by(col(Skill.kind), col(Skill.normalized), col(Skill.label))
+    ).all()
+    offered = _skill_counts((n, label, int(c)) for k, n, label, c in rows if k == SkillKind.TEACH)
+    requested = _skill_counts((n, label, int(c)) for k, n, label, c in rows if k == SkillKind.LEARN)
+    pairs = match_labels([s.label for s in offered], [s.label for s in requested])
+    served = {j for _, j, _ in pairs}
+    wanted = {i for i, _, _ in pairs}
+    orphans = [s for j, s in enumerate(requested) if j not in served]
+    idle = [s for i, s in enumerate(offered) if i not in wanted]
+    labels = {s.normalized: s.label for s in (*requested, *offered)}
+    market = Market(
+        offered=tuple(offered[:TOP_SKILLS]),
+        requested=tuple(requested[:TOP_SKILLS]),
+        orphans=tuple(orphans[:MARKET_LIST]),
+        orphan_total=len(orphans),
+        idle=tuple(idle[:MARKET_LIST]),
+        idle_total=len(idle),
+    )
+    return market, labels
+
+
+def _skill_quality(
+    session: Session, period: Period, labels: dict[str, str]
+) -> tuple[SkillQuality, ...]:
+    """How satisfied the learners of each skill were in the period, only for skills with at
+    least k distinct evaluations behind them. A skill is its teacher's normalised form (the
+    lesson's wording when the teacher has removed the skill since)."""
+    created = col(Evaluation.created_at)
+    satisfaction = col(Evaluation.satisfaction)
+    skill = func.coalesce(col(Skill.normalized), col(Lesson.teach_label)).label("skill")
+    distinct = func.count(col(Evaluation.id).distinct())
+    rows: Sequence[Any] = session.exec(
+        Select(
+            skill,
+            func.min(col(Lesson.teach_label)),
+            distinct,
+            func.count(),
+            func.sum(_when(satisfaction >= SATISFIED)),
+            func.sum(satisfaction),
+        )
+        .select_from(Evaluation)
+        .join(
+            Lesson,
+            and_(
+                col(Lesson.exchange_id) == col(Evaluation.exchange_id),
+                # + 0: SQLite, which has no statistics, would otherwise look up the
+                # learner's every lesson for each evaluation, not the exchange's few
+                col(Lesson.learner_id) + 0 == col(Evaluation.member_id),
+            ),
+        )
+        .outerjoin(
+            Skill,
+            and_(
+                col(Skill.member_id) == col(Lesson.teacher_id),
+                col(Skill.kind) == SkillKind.TEACH,
+                col(Skill.label) == col(Lesson.teach_label),
+            ),
+        )
+        .where(created >= period.since, created < period.until)
+        .group_by(skill)
+        .having(distinct >= MIN_EVALUATIONS)
+        .order_by(distinct.desc(), skill)
+        .limit(SKILL_QUALITY_MAX)
+    ).all()
+    return tuple(
+        SkillQuality(
+            label=labels.get(key, wording),
+            normalized=key,
+            evaluations=int(n),
+            satisfaction_rate=int(satisfied) / int(answers),
+            satisfaction_average=int(total) / int(answers),
+        )
+        for key, wording, n, answers, satisfied, total in rows
+    )
+
+
+def _ranked(session: Session, period: Period, *, teaching: bool, limit: int) -> tuple[Ranked, ...]:
+    """Opted-in members (not gone) by the hours they reported in the period as teachers
+    (or learners) of the exchange evaluated: in a swap, the same hours count on both."""
+    role = col(Evaluation.as_teacher) if teaching else col(Evaluation.as_learner)
+    created = col(Evaluation.created_at)
+    hours = func.sum(col(Evaluation.hours))
+    rows = session.exec(
+        select(col(Member.slack_id), col(Member.display_name), hours)
+        .join(Evaluation, col(Evaluation.member_id) == col(Member.id))
+        .where(
+            col(Member.leaderboard).is_(True),
+            Member.status != MemberStatus.LEFT,
+            created >= period.since,
+            created < period.until,
+            role.is_(True),
+        )
+        .group_by(col(Member.id), col(Member.slack_id), col(Member.display_name))
+        .having(hours > 0)
+        .order_by(hours.desc(), col(Member.display_name), col(Member.slack_id))
+        .limit(limit)
+    ).all()
+    return tuple(Ranked(slack_id, name, float(h)) for slack_id, name, h in rows)

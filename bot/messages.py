@@ -32,8 +32,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "help.admin": (
             "*Admin*\n• `/rex admin round`: run a matching round now\n"
             "• `/rex admin preview`: see what a round would propose, sending nothing\n"
-            "• `/rex admin digest`: post the digest now\n"
-            "• `/rex admin export [csv|xapi] [since] [until]`: learning records, as a file"
+            "• `/rex admin digest [week|month|quarter]`: post the digest now · "
+            "`/rex admin stats`: the same figures, only for you\n"
+            "• `/rex admin export [csv|xapi] [since] [until]`: learning records, as a file\n"
+            "• `/rex admin pause @someone`: pause a member's introductions\n"
+            "• `/rex admin approval on|off`: review each round's proposals before intros go out"
         ),
         "unknown_command": "I don't know `{command}`. Here is what I can do:",
         "dm.met": "Great, noted that you met! One click to evaluate it:",
@@ -404,20 +407,49 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         ),
         # digest
         "digest.title": "Rex digest: {since} to {until}",
+        "digest.quiet": (
+            "*A quiet period:* nobody joined, and no exchange was proposed, held or "
+            "evaluated. Active members ready for the next round: {active}."
+        ),
         "digest.members": (
-            "*Members:* {members} ({active} active, {paused} paused), {new} new this period"
+            "*Members*\n{active} active · {new} new\n"
+            "{paused} paused · {left} left · {incomplete} with an incomplete profile"
         ),
-        "digest.exchanges": "*Exchanges:* {proposed} proposed, {held} held",
+        "digest.exchanges": (
+            "*Exchanges*\n{proposed} proposed · {held} held · {evaluated} evaluated\n"
+            "{declined} declined · {expired} expired · sessions held: {sessions}"
+        ),
+        "digest.hours": "*Learning time*\n{hours} hours",
         "digest.quality": (
-            "*Satisfaction:* {satisfaction} of evaluations rate 4 or 5 out of 5 "
-            "(average {average}/5, {evaluations} evaluations)"
+            "*Quality* ({evaluations} evaluations)\n"
+            "{satisfaction} satisfied (4 or 5 out of 5), average {average}/5\n"
+            "Goals: {yes} met, {partly} partly met"
         ),
-        "digest.goals": "*Learning goals:* {yes} met, {partly} partly met",
-        "digest.hours": "*Learning time:* {hours} hours",
+        "digest.too_few": "*Quality*\nRatings show from {k} evaluations: {evaluations} so far.",
+        "digest.response": "Evaluations returned: {rate} ({given} of {asked})",
+        "digest.points": "{points} pts",
+        "digest.more": " and {count} more",
         "digest.offered": "*Most offered:* {skills}",
         "digest.requested": "*Most requested:* {skills}",
         "digest.orphans": "*Wanted but nobody teaches it yet (teachers to recruit):* {skills}",
-        "digest.no_evaluations": "*Evaluations:* none this period yet.",
+        "digest.idle": "*Offered but nobody asks for it yet:* {skills}",
+        "digest.skill_quality": "*Satisfaction by skill* (from {k} evaluations): {skills}",
+        "digest.skill_quality.item": "*{skill}* {satisfaction} ({evaluations})",
+        "digest.leaderboard": "*Shared most hours* (members who opted in): {people}",
+        "digest.learners": "*Learned most:* {people}",
+        "digest.person": "{name} ({hours} h)",
+        "digest.privacy": (
+            "Ratings show only as totals of at least {k} evaluations; comments never leave "
+            "Rex. Only members who opted in (`/rex leaderboard on`) are named."
+        ),
+        "chart.title": "Rex, the last {weeks} weeks",
+        "chart.proposed": "Exchanges proposed",
+        "chart.sessions": "Sessions held",
+        "chart.count": "Exchanges and sessions",
+        "chart.hours": "Learning hours",
+        "chart.satisfaction": "Satisfied (4-5 of 5)",
+        "chart.week": "Week starting",
+        "chart.too_few": "Satisfaction shown from {k} evaluations a week",
         # home
         "home.title": "Rex",
         "home.intro": "Share what you know, learn what you want.",

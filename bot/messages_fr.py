@@ -35,8 +35,12 @@ FR: Final[dict[str, str]] = {
         "*Administration*\n"
         "• `/rex admin round` : lancer un tour de mise en relation maintenant\n"
         "• `/rex admin preview` : voir ce qu’un tour proposerait, sans rien envoyer\n"
-        "• `/rex admin digest` : publier le bilan maintenant\n"
-        "• `/rex admin export [csv|xapi] [début] [fin]` : les traces d’apprentissage, en fichier"
+        "• `/rex admin digest [semaine|mois|trimestre]` : publier le bilan maintenant · "
+        "`/rex admin stats` : les mêmes chiffres, pour vous seul\n"
+        "• `/rex admin export [csv|xapi] [début] [fin]` : les traces d’apprentissage, en fichier\n"
+        "• `/rex admin pause @quelqu’un` : suspendre les mises en relation d’un membre\n"
+        "• `/rex admin approval on|off` : valider les propositions de chaque tour avant les "
+        "présentations"
     ),
     "unknown_command": "Je ne connais pas `{command}`. Voici ce que je sais faire :",
     "dm.met": "Parfait, c’est noté ! Un clic pour l’évaluer :",
@@ -456,23 +460,55 @@ FR: Final[dict[str, str]] = {
     ),
     # digest
     "digest.title": "Bilan Rex du {since} au {until}",
+    "digest.quiet": (
+        "*Période calme :* personne n’a rejoint le réseau, et aucun échange n’a été proposé, "
+        "réalisé ni évalué. Membres actifs prêts pour le prochain tour : {active}."
+    ),
     "digest.members": (
-        "*Membres :* {members} (actifs : {active}, en pause : {paused}) · nouveaux sur la "
-        "période : {new}"
+        "*Membres*\nactifs : {active} · nouveaux : {new}\n"
+        "en pause : {paused} · partis : {left} · profils incomplets : {incomplete}"
     ),
-    "digest.exchanges": "*Échanges proposés :* {proposed} · *réalisés :* {held}",
+    "digest.exchanges": (
+        "*Échanges*\nproposés : {proposed} · réalisés : {held} · évalués : {evaluated}\n"
+        "déclinés : {declined} · expirés : {expired} · séances tenues : {sessions}"
+    ),
+    "digest.hours": "*Temps d’apprentissage*\n{hours} h",
     "digest.quality": (
-        "*Satisfaction :* {satisfaction} des évaluations donnent une note de 4 ou 5 sur 5 "
-        "(moyenne : {average}/5 ; nombre d’évaluations : {evaluations})"
+        "*Qualité* (évaluations : {evaluations})\n"
+        "satisfaits (4 ou 5 sur 5) : {satisfaction} · moyenne : {average}/5\n"
+        "objectifs atteints : {yes} · en partie : {partly}"
     ),
-    "digest.goals": (
-        "*Objectifs d’apprentissage :* atteints dans {yes} des cas, en partie dans {partly}"
+    "digest.too_few": (
+        "*Qualité*\nLes notes s’affichent à partir de {k} évaluations (pour l’instant : "
+        "{evaluations})."
     ),
-    "digest.hours": "*Temps d’apprentissage :* {hours} h",
+    "digest.response": "évaluations rendues : {rate} ({given} sur {asked})",
+    "digest.points": "{points} points",
+    "digest.more": " et {count} de plus",
     "digest.offered": "*Les plus proposées :* {skills}",
     "digest.requested": "*Les plus demandées :* {skills}",
     "digest.orphans": "*Demandées mais que personne n’enseigne encore (à recruter) :* {skills}",
-    "digest.no_evaluations": "*Évaluations :* aucune pour l’instant sur cette période.",
+    "digest.idle": "*Proposées mais que personne ne demande encore :* {skills}",
+    "digest.skill_quality": (
+        "*Satisfaction par compétence* (à partir de {k} évaluations) : {skills}"
+    ),
+    "digest.skill_quality.item": "*{skill}* : {satisfaction} ({evaluations})",
+    "digest.leaderboard": "*Ont partagé le plus d’heures* (membres volontaires) : {people}",
+    "digest.learners": "*Ont le plus appris :* {people}",
+    "digest.person": "{name} ({hours} h)",
+    "digest.privacy": (
+        "Les notes n’apparaissent qu’en totaux d’au moins {k} évaluations ; les commentaires "
+        "ne quittent jamais Rex. Seuls les membres volontaires (`/rex classement oui`) sont "
+        "nommés."
+    ),
+    "chart.title": "Rex, les {weeks} dernières semaines",
+    "chart.proposed": "Échanges proposés",
+    "chart.sessions": "Séances réalisées",
+    "chart.count": "Échanges et séances",
+    "chart.hours": "Heures d’apprentissage",
+    "chart.satisfaction": "Satisfaits (4-5 sur 5)",
+    "chart.week": "Semaine du",
+    "chart.too_few": "Satisfaction affichée à partir de {k} évaluations par semaine",
     # home
     "home.title": "Rex",
     "home.intro": "Partagez ce que vous savez, apprenez ce qui vous intéresse.",

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from bot.app import create_app
 from bot.fakeslack import FakeSlack, Response, SlackDriver
+from bot.fakeslack.blocks import message_paragraphs
 from bot.runtime import Rex, build_runtime
 from bot.server import HttpServer
 from bot.settings import load_settings
@@ -151,7 +152,10 @@ class Sandbox:
         """Type `/rex <text>`; returns the texts Rex answered through the response_url."""
         response = self.driver.command(user_id, text)
         self.settle()
-        return [_text_of(post.body) for post in self.fake.hook_posts(response.response_url)]
+        return [
+            "\n".join(message_paragraphs(post.body, buttons=False))
+            for post in self.fake.hook_posts(response.response_url)
+        ]
 
     def join(
         self, user_id: str, teach: list[str], learn: list[str], *, agree: bool = True
@@ -191,13 +195,3 @@ class Sandbox:
         )
         self.settle()
         return response
-
-
-def _text_of(body: dict[str, Any]) -> str:
-    """A message's readable text: its blocks' text when it has blocks, else its text."""
-    parts = [
-        block["text"]["text"]
-        for block in body.get("blocks") or []
-        if isinstance(block.get("text"), dict)
-    ]
-    return "\n".join(parts) if parts else str(body.get("text", ""))

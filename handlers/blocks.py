@@ -4,9 +4,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import l10n
 from bot.calendar import SessionPlan
-from bot.digest import DigestFigures, Market
 from bot.exchanges import ExchangeView
 from bot.matching import normalize
 from bot.messages import t, tn
@@ -435,85 +433,6 @@ def evaluation_modal(exchange_id: int, *, learner: bool, lang: str, teacher: boo
         private_metadata=str(exchange_id),
         lang=lang,
     )
-
-
-def _trend(now: float, before: float | None, lang: str) -> str:
-    """▲ or ▼ with the change against the previous period (nothing when unchanged)."""
-    if before is None or now == before:
-        return ""
-    arrow = "▲" if now > before else "▼"
-    return f" {arrow}{l10n.number(abs(now - before), lang)}"
-
-
-def _skills_line(key: str, skills: list[tuple[str, int]], lang: str) -> str | None:
-    if not skills:
-        return None
-    return t(key, lang, skills=", ".join(f"*{escape(label)}* ({n})" for label, n in skills))
-
-
-def digest_blocks(
-    figures: DigestFigures,
-    lang: str,
-    *,
-    previous: DigestFigures | None = None,
-    market: Market | None = None,
-) -> list[Block]:
-    title = t(
-        "digest.title",
-        lang,
-        since=figures.since.date().isoformat(),
-        until=figures.until.date().isoformat(),
-    )
-    lines = [
-        t(
-            "digest.members",
-            lang,
-            members=figures.active + figures.paused,
-            active=figures.active,
-            paused=figures.paused,
-            new=figures.new_members,
-        ),
-        t(
-            "digest.exchanges",
-            lang,
-            proposed=f"{figures.proposed}"
-            + _trend(figures.proposed, previous.proposed if previous else None, lang),
-            held=f"{figures.held}"
-            + _trend(figures.held, previous.held if previous else None, lang),
-        ),
-    ]
-    if figures.evaluations:
-        lines += [
-            t(
-                "digest.quality",
-                lang,
-                satisfaction=l10n.percent(figures.satisfaction_rate, lang),
-                average=l10n.number(figures.satisfaction_average or 0, lang, "0.0"),
-                evaluations=figures.evaluations,
-            ),
-            t(
-                "digest.goals",
-                lang,
-                yes=l10n.percent(figures.goals_yes, lang),
-                partly=l10n.percent(figures.goals_partly, lang),
-            ),
-        ]
-    else:
-        lines.append(t("digest.no_evaluations", lang))
-    hours = l10n.number(figures.hours, lang) + _trend(
-        figures.hours, previous.hours if previous else None, lang
-    )
-    lines.append(t("digest.hours", lang, hours=hours))
-    content = [{"type": "header", "text": text_object(title[:150])}, section("\n".join(lines))]
-    if market is not None:
-        shelf = [
-            _skills_line("digest.offered", market.offered, lang),
-            _skills_line("digest.requested", market.requested, lang),
-            _skills_line("digest.orphans", market.orphans, lang),
-        ]
-        if any(shelf):
-            content.append(section("\n".join(line for line in shelf if line)))
-    return content
 
 
 def unmatched_text(reason: str, skill: str | None, demand: int, lang: str) -> str:

@@ -16,7 +16,7 @@ from bot.messages import t, tn
 from bot.replies import closest_command, resolve_command
 from bot.runtime import Rex
 from bot.text import InvalidInput, escape
-from handlers import blocks, member_views
+from handlers import blocks, digest_view, member_views
 from handlers.blockkit import mention, section
 from handlers.context import language_of, rex_of, said, session_of
 from handlers.home import publish_home
@@ -373,13 +373,12 @@ def _admin(
         delivery.wake(rex)
         _say(respond, t("digest.posted", lang, channel=channel))
     elif action == "stats":
-        now = rex.clock()
-        figures = digest.compute(
-            session_of(context), since=now - timedelta(days=_period_days(text)), until=now
-        )
+        period = digest.Period.ending(rex.clock(), days=_period_days(text))
+        report = digest.compute_digest(session_of(context), period=period)
+        tz = rex.settings.rex_timezone
         respond(
-            blocks=blocks.digest_blocks(figures, lang),
-            text=t("digest.title", lang, since=figures.since.date(), until=figures.until.date()),
+            blocks=digest_view.digest_blocks(report, lang, tz),
+            text=digest_view.digest_title(period, lang, tz),
             response_type="ephemeral",
         )
     elif action == "approval":

@@ -3,7 +3,6 @@
 import json
 from datetime import UTC, datetime
 
-from bot.digest import DigestFigures
 from bot.exchanges import ExchangeView
 from bot.members import Profile
 from handlers import blocks, member_views
@@ -118,30 +117,6 @@ def test_slack_date_shows_each_reader_their_own_time() -> None:
     assert blocks.slack_date(NOW) == (
         f"<!date^{int(NOW.timestamp())}^{{date_long_pretty}} at {{time}}|2026-11-30 09:00 UTC>"
     )
-
-
-def test_digest_blocks_show_percentages_and_no_individual_data() -> None:
-    figures = DigestFigures(
-        since=NOW,
-        until=NOW,
-        active=9,
-        paused=1,
-        new_members=2,
-        proposed=4,
-        held=3,
-        evaluations=5,
-        satisfaction_rate=0.8,
-        satisfaction_average=4.2,
-        goals_yes=0.6,
-        goals_partly=0.2,
-        hours=7.5,
-    )
-    content = blocks.digest_blocks(figures, "en")
-    assert len(content) <= MESSAGE_BLOCK_LIMIT
-    text = content[1]["text"]["text"]
-    assert "80% of evaluations rate 4 or 5" in text and "average 4.2/5" in text
-    assert "60% met, 20% partly met" in text and "7.5 hours" in text
-    assert "*Members:* 10 (9 active, 1 paused), 2 new this period" in text
 
 
 def test_profile_says_what_is_missing() -> None:

@@ -60,7 +60,8 @@ def _catalogue_pattern(key: str) -> re.Pattern[str]:
     in whichever language its reader has."""
 
     def one(lang: str) -> str:
-        template = re.escape(MESSAGES[lang][key].replace("*", ""))
+        words = MESSAGES[lang][key].replace("*", "").split()
+        template = r"\s+".join(re.escape(word) for word in words)  # lines wrap anywhere
         return re.sub(r"\\\{\w+\\\}", r".+?", template)
 
     return re.compile("|".join(f"(?:{one(lang)})" for lang in MESSAGES))

@@ -1,11 +1,11 @@
-"""Domain rules on both databases, without Slack: membership, the exchange loop, the digest."""
+"""Domain rules on both databases, without Slack: membership and the exchange loop."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
 
-from bot import digest, exchanges, members
+from bot import exchanges, members
 from bot.rounds import RoundConfig
 from bot.text import InvalidInput
 from storage import repo
@@ -188,95 +188,3 @@ def test_schedule_moves_follow_ups_after_the_session(session: Session) -> None:
     followups = repo.pending_work(session, exchange_id=exchange_id, kind=WorkKind.FOLLOWUP)
     assert len(followups) == 2
     assert {w.due_at for w in followups} == {when + timedelta(hours=1)}
-
-
-def test_digest_figures_by_hand(session: Session) -> None:
-    """Three evaluations: ratings 5, 4, 2 -> 2 of 3 satisfied (67%), average 3.67;
-    goals among the two learners' answers: one yes, one partly; hours 1.5 + 2 + 1 = 4.5."""
-    week_ago = NOW - timedelta(days=7)
-    _join(session, "UOLD", "Go", "Rust", when=week_ago - timedelta(days=30))
-    for slack_id in ("UA", "UB", "UC"):
-        _join(session, slack_id, "Python", "Public speaking", when=NOW - timedelta(days=1))
-    ids = {m.slack_id: m.id for m in session.exec(select(Member)).all()}
-    exchange = Exchange(
-        created_at=NOW - timedelta(days=2),
-        held_at=NOW - timedelta(days=1),
-        state=ExchangeState.HELD,
-    )
-    old = Exchange(created_at=week_ago - timedelta(days=3), state=ExchangeState.DECLINED)
-    session.add_all([exchange, old])
-    session.flush()
-    assert exchange.id is not None
-    for slack_id, rating, goal, hours in (
-        ("UA", 5, GoalMet.YES, 1.5),
-        ("UB", 4, None, 2.0),
-        ("UC", 2, GoalMet.PARTLY, 1.0),
-    ):
-        member_id = ids[slack_id]
-        assert member_id is not None
-        session.add(
-            Evaluation(
-                exchange_id=exchange.id,
-                member_id=member_id,
-                satisfaction=rating,
-                goal_met=goal,
-                hours=hours,
-                comment="private",
-                created_at=NOW - timedelta(hours=5),
-            )
-        )
-    members.pause(session, slack_id="UC", until=None, now=NOW)
-    session.commit()
-    figures = digest.compute(session, since=week_ago, until=NOW)
-    assert (figures.active, figures.paused, figures.new_members) == (3, 1, 3)
-    assert (figures.proposed, figures.held, figures.evaluations) == (1, 1, 3)
-    assert figures.satisfaction_rate == pytest.approx(2 / 3)
-    assert figures.satisfaction_average == pytest.approx(11 / 3)
-    assert (figures.goals_yes, figures.goals_partly) == (0.5, 0.5)
-    assert figures.hours == pytest.approx(4.5)
-    empty = digest.compute(session, since=NOW, until=NOW + timedelta(days=7))
-    assert empty.evaluations == 0 and empty.satisfaction_rate is None and empty.hours == 0
-
-
-def test_market_counts_offers_requests_and_orphans(session: Session) -> None:
-    _join(session, "UA", "Python\nExcel", "Rust\nPublic speaking")
-    _join(session, "UB", "python\nPublic speaking", "Rust")
-    _join(session, "UC", "Cooking", "Excel\nGardening")
-    _join(session, "UD", "SQL", "Rust")
-    members.pause(session, slack_id="UD", until=None, now=NOW)  # paused: not in the market
-    session.commit()
-    shelf = digest.market(session)
-    assert shelf.offered[0] == ("Python", 2)
-    assert ("Rust", 2) in shelf.requested and ("Gardening", 1) in shelf.requested
-    # Rust and Gardening: wanted, nobody active teaches them; Excel and speaking are taught
-    assert sorted(shelf.orphans) == [("Gardening", 1), ("Rust", 2)]
-
-
-def test_digest_shows_trends_and_the_market() -> None:
-    from handlers.blocks import digest_blocks
-
-    def figures(proposed: int, held: int, hours: float) -> digest.DigestFigures:
-        return digest.DigestFigures(
-            since=NOW,
-            until=NOW,
-            active=3,
-            paused=0,
-            new_members=1,
-            proposed=proposed,
-            held=held,
-            evaluations=0,
-            satisfaction_rate=None,
-            satisfaction_average=None,
-            goals_yes=None,
-            goals_partly=None,
-            hours=hours,
-        )
-
-    shelf = digest.Market(
-        offered=[("Python", 2)], requested=[("Rust", 2)], orphans=[("Rust <b>", 2)]
-    )
-    content = digest_blocks(figures(5, 2, 7.5), "en", previous=figures(3, 4, 7.5), market=shelf)
-    text = "\n".join(b["text"]["text"] for b in content if b["type"] == "section")
-    assert "*Exchanges:* 5 ▲2 proposed, 2 ▼2 held" in text
-    assert "*Learning time:* 7.5 hours" in text  # unchanged: no arrow
-    assert "*Wanted but nobody teaches it yet (teachers to recruit):* *Rust &lt;b&gt;* (2)" in text

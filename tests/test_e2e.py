@@ -1,15 +1,26 @@
 """End to end: the real Bolt app over HTTP, signed requests, the fake Slack recording calls."""
 
+import io
 import json
 import urllib.request
 from typing import Any
 
+from matplotlib.image import imread
 from sqlmodel import Session, select
 
 from bot import delivery
+from bot.charts import HEIGHT, WIDTH
 from bot.sandbox import Sandbox
 from handlers.ids import ActionId, BlockId, CallbackId
-from storage.models import Evaluation, Exchange, ExchangeState, Member, MemberStatus, Skill
+from storage.models import (
+    Evaluation,
+    Exchange,
+    ExchangeState,
+    Member,
+    MemberStatus,
+    Setting,
+    Skill,
+)
 
 
 def _rows(sandbox: Sandbox, model: type[Any]) -> list[Any]:
@@ -161,12 +172,31 @@ def test_round_opens_a_group_dm_with_an_intro_and_buttons(sandbox: Sandbox) -> N
     assert len(sandbox.fake.calls_to("conversations.open")) == 1
 
 
-def test_round_and_digest_are_for_admins_only(sandbox: Sandbox) -> None:
+ADMIN_COMMANDS = (
+    "admin round",
+    "admin preview",
+    "admin digest month",
+    "admin stats",
+    "admin export csv",
+    "admin pause <@UBOB|bob>",
+    "admin approval on",
+    "admin",
+)
+
+
+def test_every_admin_command_is_for_admins_only(sandbox: Sandbox) -> None:
+    """A member typing any admin command gets the same polite refusal and changes
+    nothing: no exchange, digest, file, pause or setting."""
     _pair(sandbox)
-    for text in ("admin round", "admin digest"):
-        assert sandbox.command("UADA", text) == ["Only Rex admins can do that."]
+    before = [c.method for c in sandbox.fake.calls]
+    for text in ADMIN_COMMANDS:
+        assert sandbox.command("UADA", text) == ["Only Rex admins can do that."], text
     assert _rows(sandbox, Exchange) == []
-    assert sandbox.fake.messages("CDIGEST") == []
+    assert {m.status for m in _rows(sandbox, Member)} == {MemberStatus.ACTIVE}
+    assert _rows(sandbox, Setting) == []
+    assert sandbox.fake.messages("CDIGEST") == [] and sandbox.fake.files == {}
+    answers = [c.method for c in sandbox.fake.calls][len(before) :]
+    assert set(answers) <= {"users.info"}, answers  # only who is asking was looked up
 
 
 def test_intro_survives_rate_limits_and_server_errors(sandbox: Sandbox) -> None:
@@ -263,13 +293,22 @@ def test_follow_up_after_n_days_then_evaluation_then_digest(sandbox: Sandbox) ->
     assert exchange.state == ExchangeState.EVALUATED  # both have evaluated
     sandbox.clock.advance(hours=1)  # the weekly window now starts after the round
     assert sandbox.command("UADMIN", "admin digest") == ["Digest posted in <#CDIGEST>."]
-    [digest] = sandbox.fake.messages("CDIGEST")
-    body = json.dumps(digest["blocks"], ensure_ascii=False)
-    assert "*Members:* 2 (2 active, 0 paused), 0 new this period" in body
-    assert "*Exchanges:* 0 ▼1 proposed, 1 ▲1 held" in body  # against the week before
-    assert "50% of evaluations rate 4 or 5" in body and "average 4.0/5" in body
-    assert "0% met, 100% partly met" in body and "3.5 hours" in body
-    assert "secret remark" not in body
+    digest, chart = sandbox.fake.messages("CDIGEST")
+    members, exchanges, hours, quality = (f["text"] for f in digest["blocks"][1]["fields"])
+    assert members == (
+        "*Members*\n2 active · 0 ▼2 new\n0 paused · 0 left · 0 with an incomplete profile"
+    )  # both joined the week before
+    assert exchanges.startswith("*Exchanges*\n0 ▼1 proposed · 1 ▲1 held · 1 ▲1 evaluated\n")
+    assert hours == "*Learning time*\n3.5 ▲3.5 hours"  # a swap: both learned
+    # two evaluations: too few for a rating figure, but both people answered
+    assert quality == (
+        "*Quality*\nRatings show from 3 evaluations: 2 so far.\nEvaluations returned: 100% (2 of 2)"
+    )
+    assert "secret remark" not in json.dumps(sandbox.fake.calls_to("chat.postMessage")[-1].body)
+    [png] = chart["files"]
+    assert png["name"].startswith("rex-digest-") and png["title"] == "Rex, the last 12 weeks"
+    data = sandbox.fake.files[png["id"]].data or b""
+    assert imread(io.BytesIO(data), format="png").shape[:2] == (HEIGHT, WIDTH)
 
 
 def test_evaluation_with_bad_hours_gets_a_field_error(sandbox: Sandbox) -> None:
@@ -284,8 +323,9 @@ def test_evaluation_with_bad_hours_gets_a_field_error(sandbox: Sandbox) -> None:
 
 def test_empty_digest_is_friendly(sandbox: Sandbox) -> None:
     sandbox.command("UADMIN", "admin digest")
-    [digest] = sandbox.fake.messages("CDIGEST")
-    assert "none this period yet" in json.dumps(digest["blocks"])
+    [digest] = sandbox.fake.messages("CDIGEST")  # twelve empty weeks: no chart
+    assert "*A quiet period:*" in digest["blocks"][1]["text"]["text"]
+    assert sandbox.fake.files == {}
 
 
 # --- the HTTP edge ------------------------------------------------------------------------
@@ -369,7 +409,9 @@ def test_admin_stats_pause_and_leaderboard_opt_in(sandbox: Sandbox) -> None:
     assert sandbox.command("UADA", "admin stats") == ["Only Rex admins can do that."]
     sandbox.clock.advance(minutes=1)
     [stats] = sandbox.command("UADMIN", "admin stats month")
-    assert "*Members:* 2 (2 active, 0 paused), 2 new this period" in stats
+    assert stats.startswith(
+        "Rex digest: Oct 31, 2026 to Nov 30, 2026\n*Members*\n2 ▲2 active · 2 ▲2 new"
+    )
     assert sandbox.command("UADMIN", "admin pause <@UBOB|bob>") == [
         "Paused <@UBOB>. They can type `/rex resume` whenever they wish."
     ]

@@ -222,9 +222,11 @@ def test_forget_me_leaves_no_personal_data_and_keeps_totals(sandbox: Sandbox) ->
         if user_id == "UBOB":
             values[BlockId.EVAL_GOAL] = "yes"
         sandbox.submit(user_id, values)
-    window = (sandbox.clock() - timedelta(days=30), sandbox.clock() + timedelta(days=1))
+    window = digest.Period(
+        sandbox.clock() - timedelta(days=30), sandbox.clock() + timedelta(days=1)
+    )
     with Session(sandbox.rex.engine) as session:
-        before = digest.compute(session, since=window[0], until=window[1])
+        before = digest.compute_digest(session, period=window).current
     assert "UBOB" in _every_value(sandbox)
     [confirm] = sandbox.command("UBOB", "forget-me")
     assert "can't be undone" in confirm
@@ -234,7 +236,7 @@ def test_forget_me_leaves_no_personal_data_and_keeps_totals(sandbox: Sandbox) ->
     for trace in ("UBOB", "bob", "Bob Martin"):
         assert trace not in everything, trace
     with Session(sandbox.rex.engine) as session:
-        after = digest.compute(session, since=window[0], until=window[1])
+        after = digest.compute_digest(session, period=window).current
         assert session.exec(select(Avoidance)).all() == []
         assert all(
             s.member_id != _member(sandbox, "UADA").id or True

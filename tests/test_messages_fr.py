@@ -11,7 +11,13 @@ from bot.messages_fr import FR
 ENGLISH = MESSAGES["en"]
 
 # Texts that are rightly the same in both languages.
-SAME_AS_ENGLISH = {"home.title", "schedule.date", "schedule.minutes", "schedule.place_suffix"}
+SAME_AS_ENGLISH = {
+    "home.title",
+    "schedule.date",
+    "schedule.minutes",
+    "schedule.place_suffix",
+    "digest.person",
+}
 
 # The subcommands French texts show (the English ones work too).
 FRENCH_SUBCOMMANDS = {

@@ -182,3 +182,22 @@ def view_state(view: JsonDict, values: Mapping[str, Mapping[str, Any]] | None = 
             continue
         state.setdefault(block_id, {})[action_id] = entry
     return state
+
+
+def message_paragraphs(message: Mapping[str, Any], *, buttons: bool = True) -> list[str]:
+    """A message as it reads in Slack: its blocks' text, fields, context and (with
+    `buttons`) button labels, else its plain text; then the files it shares."""
+    blocks = message.get("blocks") or []
+    text = str(message.get("text", ""))
+    paragraphs: list[str] = [] if blocks or not text else [text]
+    for block in blocks:
+        if isinstance(block.get("text"), dict):
+            paragraphs.append(str(block["text"]["text"]))
+        paragraphs += [str(f.get("text", "")) for f in block.get("fields") or []]
+        if block.get("type") == "actions" and buttons:
+            labels = [e["text"]["text"] for e in block.get("elements", []) if e.get("text")]
+            paragraphs.append("  ".join(f"[ {label} ]" for label in labels))
+        elif block.get("type") == "context":
+            paragraphs.append(" ".join(str(e.get("text", "")) for e in block.get("elements", [])))
+    paragraphs += [f"[file {f.get('name')}: {f.get('title')}]" for f in message.get("files") or []]
+    return paragraphs or [text]

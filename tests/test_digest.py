@@ -11,9 +11,9 @@ import pytest
 from matplotlib.image import imread
 from sqlmodel import Session
 
-from bot import digest_v2
+from bot import digest as rex_digest
 from bot.charts import HEIGHT, WIDTH, weekly_chart
-from bot.digest_v2 import (
+from bot.digest import (
     LEADERBOARD_MAX,
     MIN_EVALUATIONS,
     WEEKS,
@@ -27,6 +27,7 @@ from bot.digest_v2 import (
     compute_digest,
 )
 from bot.members import key_of
+from handlers.digest_view import chart_labels
 from storage.models import (
     Evaluation,
     Exchange,
@@ -139,9 +140,10 @@ def evaluate(
     goal: GoalMet | None = None,
     useful: GoalMet | None = None,
     number: int = 1,
+    typed_by_learner: bool = False,
 ) -> None:
     """An evaluation as the form records it: a goal from a learner, usefulness from a
-    teacher."""
+    teacher; typed in a DM, a learner's evaluation has no goal answer."""
     session.add(
         Evaluation(
             exchange_id=exchange_id,
@@ -150,6 +152,8 @@ def evaluate(
             satisfaction=satisfaction,
             goal_met=goal,
             useful=useful,
+            as_learner=goal is not None or typed_by_learner,
+            as_teacher=useful is not None,
             hours=hours,
             comment=SECRET,
             created_at=when,
@@ -310,6 +314,26 @@ def test_quality_figures_by_hand(history: tuple[Digest, People]) -> None:
     assert before.response_rate == 1.0
 
 
+def test_hours_typed_in_a_dm_count_as_learning_time(session: Session) -> None:
+    """A learner who typed "4, 2h" in Rex's DM answered no goal question: the two hours
+    count as learning time and the goal shares stand on the form's answers only."""
+    ada = add_member(session, "Ada", teach=["Python"])
+    learners = [add_member(session, name, learn=["Python"]) for name in ("Bob", "Cleo", "Dan")]
+    x = add_exchange(
+        session,
+        [(ada, learner, "Python") for learner in learners],
+        [(S.PROPOSED, at(23, 12)), (S.HELD, at(24))],
+    )
+    evaluate(session, x, learners[0], at(25), 4, 2.0, typed_by_learner=True)
+    for learner in learners[1:]:
+        evaluate(session, x, learner, at(25), 5, 1.0, goal=GoalMet.YES)
+    evaluate(session, x, ada, at(25), 5, 1.5, typed_by_learner=False)
+    session.commit()
+    now = compute_digest(session, period=PERIOD).current
+    assert now.hours == pytest.approx(4.0)
+    assert now.evaluations == 4 and now.goals_yes is None  # two goal answers: too few
+
+
 def test_trends_against_the_previous_period(history: tuple[Digest, People]) -> None:
     digest, _ = history
     assert digest.trend("proposed") == Trend(4, 1)
@@ -451,8 +475,8 @@ def test_an_empty_network_gives_zeros_not_errors(session: Session) -> None:
         )
         assert figures.hours == 0 and figures.response_rate is None
         assert figures.satisfaction_rate is None and figures.goals_yes is None
-    assert digest.market == digest_v2.Market()
-    assert digest.skill_quality == () and digest.leaderboard == digest_v2.Leaderboard()
+    assert digest.market == rex_digest.Market()
+    assert digest.skill_quality == () and digest.leaderboard == rex_digest.Leaderboard()
     assert [w.evaluations for w in digest.weekly] == [0] * WEEKS
     assert digest.trend("proposed").direction == 0
 
@@ -476,8 +500,8 @@ def test_lists_stay_short_with_500_skills(session: Session) -> None:
         add_member(session, f"M{i:03d}", teach=[f"teachskill{i:03d}"], learn=[f"wantskill{i:03d}"])
     session.commit()
     market = compute_digest(session, period=PERIOD).market
-    assert len(market.offered) == len(market.requested) == digest_v2.TOP_SKILLS
-    assert len(market.orphans) == len(market.idle) == digest_v2.MARKET_LIST
+    assert len(market.offered) == len(market.requested) == rex_digest.TOP_SKILLS
+    assert len(market.orphans) == len(market.idle) == rex_digest.MARKET_LIST
     assert market.orphan_total == market.idle_total == 250
 
 
@@ -492,13 +516,17 @@ def test_period_rules() -> None:
 
 def test_chart_is_a_png_of_the_announced_size(history: tuple[Digest, People]) -> None:
     weekly = history[0].weekly
-    png = weekly_chart(weekly, title="Rex digest: 2026-11-23 to 2026-11-30")
+    png = weekly_chart(
+        weekly, title="Rex digest: 2026-11-23 to 2026-11-30", labels=chart_labels("en")
+    )
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert imread(io.BytesIO(png), format="png").shape[:2] == (HEIGHT, WIDTH)
-    assert png == weekly_chart(weekly, title="Rex digest: 2026-11-23 to 2026-11-30")
+    assert png == weekly_chart(
+        weekly, title="Rex digest: 2026-11-23 to 2026-11-30", labels=chart_labels("en")
+    )
 
 
 def test_chart_of_an_empty_network(session: Session) -> None:
     weekly = compute_digest(session, period=PERIOD).weekly
-    png = weekly_chart(weekly, title="Nothing yet")
+    png = weekly_chart(weekly, title="Nothing yet", labels=chart_labels("fr"))
     assert imread(io.BytesIO(png), format="png").shape[:2] == (HEIGHT, WIDTH)
