@@ -2,7 +2,7 @@
 
     python -m benchmarks.digest_bench [--evaluations 1000000] [--weeks 104 12]
                                       [--members 20000] [--postgres auto|none|URL]
-                                      [--runs 5] [--seed 0]
+                                      [--runs 5] [--seed 0] [--keep-sqlite PATH]
 
 A seeded history (members and their skills, exchanges with their lessons, every state move
 as an `ExchangeEvent`, the evaluations of every session) is bulk-loaded into a migrated
@@ -89,6 +89,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "closed_at",
         "invitation_sequence",
         "session_number",
+        "participants",
     ),
     "lesson": (
         "id",
@@ -378,7 +379,17 @@ class Writer:
         self.release(created)
         exchange_id = self._next("exchange")
         self.rows["exchange"].append(
-            (exchange_id, kind.value, state.value, created, held_at, closed_at, 0, sessions)
+            (
+                exchange_id,
+                kind.value,
+                state.value,
+                created,
+                held_at,
+                closed_at,
+                0,
+                sessions,
+                len({person for lesson in story.lessons for person in lesson[:2]}),
+            )
         )
         for lesson in story.lessons:
             self.rows["lesson"].append((self._next("lesson"), exchange_id, *lesson))
@@ -472,6 +483,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--keep-sqlite",
+        type=Path,
+        help="keep each SQLite history as PATH.<weeks>w.db, to study query plans",
+    )
     args = parser.parse_args(argv)
     key_of("warm up")  # the matcher's vocabulary: loaded once by a running bot
 
@@ -505,13 +521,16 @@ def run_scenario(args: argparse.Namespace, weeks: int, server: str | None) -> di
     """Load one history into each backend and time the digest on it."""
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        urls = {"sqlite": f"sqlite:///{tmp / 'digest.db'}"}
+        kept = args.keep_sqlite and args.keep_sqlite.with_suffix(f".{weeks}w.db")
+        database = kept or tmp / "digest.db"
+        database.unlink(missing_ok=True)
+        urls = {"sqlite": f"sqlite:///{database}"}
         if server is not None:
             urls["postgresql"] = stack.enter_context(scratch_postgres(server))
         engines = {name: make_engine(url) for name, url in urls.items()}
         for engine in engines.values():
             migrate(engine)
-        sinks: list[Sink] = [SqliteSink(tmp / "digest.db")]
+        sinks: list[Sink] = [SqliteSink(database)]
         if server is not None:
             sinks.append(PostgresSink(urls["postgresql"]))
         started = time.perf_counter()

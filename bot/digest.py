@@ -40,7 +40,6 @@ from sqlalchemy import (
     func,
     literal,
     or_,
-    union,
     union_all,
 )
 from sqlalchemy.orm import aliased
@@ -50,6 +49,7 @@ from sqlmodel.sql.expression import Select  # select() is typed for up to four c
 from bot.matching import match_labels
 from storage.models import (
     Evaluation,
+    Exchange,
     ExchangeEvent,
     ExchangeState,
     GoalMet,
@@ -391,18 +391,21 @@ def _index(cuts: Sequence[datetime], when: datetime) -> int:
 def _state_counts(
     session: Session, grid: _Grid
 ) -> tuple[list[dict[str, int]], list[dict[str, int]]]:
-    """Moves to each state by period and by week, from one scan of the events (which has
-    no index on time). An exchange is proposed, evaluated, declined or expired once, so
-    these count exchanges; each session held is one move to held."""
+    """Moves to each state by period and by week: one count per interval of the grid, each
+    a range of the (state, time) index. An exchange is proposed, evaluated, declined or
+    expired once, so these count exchanges; each session held is one move to held."""
     at = col(ExchangeEvent.at)
     state = col(ExchangeEvent.to_state)
     cuts = grid.cuts
-    interval = _bucket(at, cuts).label("interval")
-    rows = session.exec(
-        select(interval, state, func.count())
-        .where(at >= cuts[0], at < cuts[-1], state.in_(COUNTED_STATES))
-        .group_by(interval, state)
-    ).all()
+    intervals = union_all(
+        *(
+            Select(literal(i).label("interval"), state.label("state"), func.count().label("n"))
+            .where(state.in_(COUNTED_STATES), at >= start, at < end)
+            .group_by(state)
+            for i, (start, end) in enumerate(pairwise(cuts))
+        )
+    ).subquery()
+    rows: Sequence[Any] = session.exec(Select(*intervals.c)).all()
     periods: list[dict[str, int]] = [{} for _ in grid.periods[1:]]
     weeks: list[dict[str, int]] = [{} for _ in grid.weeks[1:]]
     owners = grid.owners()
@@ -495,22 +498,22 @@ class _Held:
 def _held_sessions(session: Session, cuts: Sequence[datetime]) -> list[_Held]:
     """Per interval: exchanges and sessions held, and evaluations asked (every participant
     of every session held) and given. The k-th move of an exchange to held is its session
-    k, the number its evaluations carry. Per session, three lookups by exchange (its earlier
-    sessions, its people, its evaluations), never a scan of the lessons or evaluations."""
+    k, the number its evaluations carry. Per session, two counts read from indexes (its
+    exchange's earlier sessions, its evaluations) and its exchange's row."""
     at = col(ExchangeEvent.at)
     exchange_id = col(ExchangeEvent.exchange_id)
     before = aliased(ExchangeEvent)
-    earlier = and_(
-        col(before.to_state) == S.HELD,
-        or_(
-            col(before.at) < at, and_(col(before.at) == at, col(before.id) <= col(ExchangeEvent.id))
-        ),
-    )
-    # Only the exchange is a lookup key, so every planner takes the exchange's few events.
     number = (
-        select(func.sum(_when(earlier)))
+        select(func.count())
         .select_from(before)
-        .where(col(before.exchange_id) == exchange_id)
+        .where(
+            col(before.exchange_id) == exchange_id,
+            col(before.to_state) == S.HELD,
+            or_(
+                col(before.at) < at,
+                and_(col(before.at) == at, col(before.id) <= col(ExchangeEvent.id)),
+            ),
+        )
         .scalar_subquery()
     )
     held = (
@@ -518,11 +521,6 @@ def _held_sessions(session: Session, cuts: Sequence[datetime]) -> list[_Held]:
         .where(ExchangeEvent.to_state == S.HELD, at >= cuts[0], at < cuts[-1])
         .subquery()
     )
-    of_this = col(Lesson.exchange_id) == held.c.exchange_id
-    people = union(
-        select(col(Lesson.teacher_id)).where(of_this).correlate(held),
-        select(col(Lesson.learner_id)).where(of_this).correlate(held),
-    ).subquery()
     given = (
         select(func.count())
         .where(
@@ -531,21 +529,18 @@ def _held_sessions(session: Session, cuts: Sequence[datetime]) -> list[_Held]:
         )
         .scalar_subquery()
     )
-    sessions = Select(
-        held.c.exchange_id,
-        held.c.at,
-        select(func.count()).select_from(people).scalar_subquery().label("asked"),
-        given.label("given"),
-    ).subquery()
-    bucket = _bucket(sessions.c.at, cuts).label("bucket")
+    bucket = _bucket(held.c.at, cuts).label("bucket")
     rows: Sequence[Any] = session.exec(
         Select(
             bucket,
-            func.count(sessions.c.exchange_id.distinct()),
+            func.count(held.c.exchange_id.distinct()),
             func.count(),
-            func.sum(sessions.c.asked),
-            func.sum(sessions.c.given),
-        ).group_by(bucket)
+            func.sum(col(Exchange.participants)),
+            func.sum(given),
+        )
+        .select_from(held)
+        .join(Exchange, col(Exchange.id) == held.c.exchange_id)
+        .group_by(bucket)
     ).all()
     result = [_Held() for _ in cuts[1:]]
     for index, *counts in rows:

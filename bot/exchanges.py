@@ -228,6 +228,7 @@ def run_round(
         exchange = Exchange(
             round_id=round_.id,
             kind=ExchangeKind(proposed.kind),
+            participants=len(set(proposed.members)),
             created_at=now,
             state=ExchangeState.PENDING if review else ExchangeState.PROPOSED,
         )

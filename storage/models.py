@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, Index, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -194,6 +194,7 @@ class Exchange(SQLModel, table=True):
     url: str | None = Field(default=None, max_length=500)
     invitation_sequence: int = 0
     session_number: int = 1
+    participants: int = 0  # the people in its lessons: each is asked to evaluate a session
     created_at: datetime = timestamp(default_factory=utcnow, index=True)
     held_at: datetime | None = timestamp()
     closed_at: datetime | None = timestamp()
@@ -266,9 +267,15 @@ class ExchangeEvent(SQLModel, table=True):
     decline stays here, never shown to the others)."""
 
     __tablename__ = "exchange_event"
+    # the digest reads counts from these indexes alone: moves to a state within a time
+    # range, and an exchange's sessions held before a given one
+    __table_args__ = (
+        Index("ix_exchange_event_to_state_at", "to_state", "at"),
+        Index("ix_exchange_event_exchange_state_at", "exchange_id", "to_state", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    exchange_id: int = Field(foreign_key="exchange.id", index=True)
+    exchange_id: int = Field(foreign_key="exchange.id")
     from_state: str | None = Field(default=None, sa_type=String(16))
     to_state: str = Field(sa_type=String(16))
     member_id: int | None = Field(default=None, foreign_key="member.id")

@@ -107,6 +107,7 @@ def add_exchange(
         held_at=held[0] if held else None,
         closed_at=ended if last in (S.EVALUATED, S.CLOSED, S.DECLINED, S.EXPIRED) else None,
         session_number=max(len(held), 1),
+        participants=len({person for t, learner, _ in lessons for person in (t, learner)}),
     )
     session.add(exchange)
     session.flush()

@@ -11,7 +11,7 @@ from sqlmodel import Session, SQLModel, select
 
 from storage import repo
 from storage.db import alembic_config, is_current, make_engine, migrate, session_factory
-from storage.models import Exchange, Lesson, Member, WorkKind
+from storage.models import Evaluation, Exchange, Lesson, Member, WorkKind
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -136,6 +136,60 @@ def test_seen_events_are_recorded_once(session: Session) -> None:
     assert repo.first_sighting(session, event_id="Ev1")
     session.commit()
     assert not repo.first_sighting(session, event_id="Ev1")
+
+
+def test_digest_migrations_fill_in_roles_and_participants(scratch_url: str) -> None:
+    """0007 and 0008 derive each evaluation's roles and each exchange's participants from
+    the lessons already stored: a swap (both teach and learn) and a group of two learners."""
+    engine = make_engine(scratch_url)
+    config = alembic_config(engine)
+    command.upgrade(config, "0006")
+    with engine.begin() as connection:
+        for i, name in enumerate(("Ada", "Bob", "Cleo"), start=1):
+            connection.execute(
+                text(
+                    "INSERT INTO member (id, slack_id, display_name, status, joined_at, "
+                    "charter_agreed_at, languages, preference, language, leaderboard) VALUES "
+                    f"({i}, 'U{i}', '{name}', 'active', '2026-01-01', '2026-01-01', '', "
+                    "'either', '', false)"
+                )
+            )
+        for exchange_id, kind, lessons in (
+            (1, "swap", ((1, 2), (2, 1))),
+            (2, "group", ((1, 2), (1, 3))),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO exchange (id, kind, state, created_at, invitation_sequence, "
+                    f"session_number) VALUES ({exchange_id}, '{kind}', 'held', '2026-01-02', 0, 1)"
+                )
+            )
+            for teacher, learner in lessons:
+                connection.execute(
+                    text(
+                        "INSERT INTO lesson (exchange_id, teacher_id, learner_id, teach_label, "
+                        f"learn_label, score) VALUES ({exchange_id}, {teacher}, {learner}, 'Go', "
+                        "'Go', 90)"
+                    )
+                )
+        for exchange_id, member_id in ((1, 1), (2, 1), (2, 3)):
+            connection.execute(
+                text(
+                    "INSERT INTO evaluation (exchange_id, member_id, session_number, satisfaction,"
+                    f" another_session, hours, created_at) VALUES ({exchange_id}, {member_id}, 1,"
+                    " 5, false, 1, '2026-01-03')"
+                )
+            )
+    command.upgrade(config, "head")
+    with Session(engine) as session:
+        roles = {
+            (e.exchange_id, e.member_id): (e.as_learner, e.as_teacher)
+            for e in session.exec(select(Evaluation)).all()
+        }
+        assert roles == {(1, 1): (True, True), (2, 1): (False, True), (2, 3): (True, False)}
+        participants = {x.id: x.participants for x in session.exec(select(Exchange)).all()}
+        assert participants == {1: 2, 2: 3}
+    engine.dispose()
 
 
 def test_migrations_upgrade_a_populated_database_and_downgrade(scratch_url: str) -> None:
