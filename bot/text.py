@@ -19,10 +19,17 @@ class InvalidInput(ValueError):
         self.params = params
 
 
+_FORMATTING = re.compile(r"([*_~`])")
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
 def escape(text: str) -> str:
     """Escape the three characters Slack's mrkdwn gives meaning to, so `<!channel>`,
-    `<@U123>` or a link typed by someone shows as text and pings nobody."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    `<@U123>` or a link typed by someone shows as text and pings nobody; and follow each
+    formatting mark (`*`, `_`, `~`, a backtick) with a zero-width space, which mrkdwn has
+    no escape for: `C*` inside `*…*` then stays as typed instead of breaking the bold."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _FORMATTING.sub(rf"\1{_ZERO_WIDTH_SPACE}", escaped)
 
 
 def _refuse_controls(text: str, key: str) -> str:

@@ -63,7 +63,17 @@ def test_clean_label_never_lets_control_characters_or_overlong_text_through(raw:
 def test_escaped_text_has_no_markup_left(raw: str) -> None:
     escaped = escape(raw)
     assert "<" not in escaped and ">" not in escaped
-    assert escaped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") == raw
+    assert not re.search(r"[*_~`](?!\u200b)", escaped)  # every formatting mark is broken
+    unescaped = escaped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    assert re.sub(r"([*_~`])\u200b", r"\1", unescaped) == raw
+
+
+def test_formatting_marks_typed_by_people_stay_as_typed() -> None:
+    """mrkdwn has no escape for them: a zero-width space after each keeps `C*` from
+    closing the bold around it, and leaves the characters there for copy and paste."""
+    zw = "\u200b"
+    assert f"*{escape('C*')}*" == f"*C*{zw}*"
+    assert escape("_init_ ~x~ `y`") == f"_{zw}init_{zw} ~{zw}x~{zw} `{zw}y`{zw}"
 
 
 def _keys_used_in_code() -> set[str]:
