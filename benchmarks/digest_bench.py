@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, text
 from sqlmodel import Session
@@ -56,6 +57,7 @@ from tests.pgserver import find_pg_bin, postgres_server
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "digest_bench.json"
 UNTIL = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # a Monday morning, when the digest posts
+PERIOD = Period.weeks_to(UNTIL.date(), weeks=1, tz=ZoneInfo("UTC"))  # the week that ended
 BUDGET_SECONDS = 2.0
 CHUNK = 100_000  # evaluations per bulk write
 SKILL_POOL = 600  # distinct skills people pick from (Zipf-weighted), before spellings
@@ -448,7 +450,7 @@ def time_digest(engine: Engine, runs: int) -> tuple[list[float], list[tuple[floa
     for run in range(runs + 1):
         with TimedSession(engine) as session:
             started = time.perf_counter()
-            digest = compute_digest(session, period=Period.ending(UNTIL))
+            digest = compute_digest(session, period=PERIOD)
             wall = time.perf_counter() - started
         if run:
             walls.append(wall)

@@ -34,6 +34,7 @@ class ChartLabels:
     satisfaction: str
     week: str
     too_few: str
+    weeks: tuple[str, ...]  # each week's first day, as the managers write dates
 
 
 def weekly_chart(weekly: Sequence[Week], *, title: str, labels: ChartLabels) -> bytes:
@@ -99,7 +100,7 @@ def weekly_chart(weekly: Sequence[Week], *, title: str, labels: ChartLabels) -> 
     bottom.grid(axis="y", alpha=0.3)
     if any(r is None for r in rates):
         bottom.text(0.01, 0.08, labels.too_few, transform=bottom.transAxes, fontsize=7, alpha=0.7)
-    bottom.set_xticks(x, [w.start.date().isoformat() for w in weekly], fontsize=8)
+    bottom.set_xticks(x, labels.weeks, fontsize=8)
     bottom.set_xlabel(labels.week)
     bottom.set_xlim(-0.6, max(len(weekly), 1) - 0.4)
 

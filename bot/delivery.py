@@ -5,7 +5,7 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -428,25 +428,29 @@ def _send_digest(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
     if not channel:
         log.warning("digest.skipped reason=no_channel")
         return "skipped"
-    days = int(json.loads(work.payload or "{}").get("days", 7))
-    report = digest.compute_digest(session, period=digest.Period.ending(now, days=days))
-    lang, tz = rex.settings.rex_language, rex.settings.rex_timezone
-    content = digest_view.digest_blocks(report, lang, tz)
+    owed = json.loads(work.payload or "{}")
+    period = digest.Period.weeks_to(
+        date.fromisoformat(owed["until"]), weeks=int(owed["weeks"]), tz=rex.settings.timezone
+    )
+    report = digest.compute_digest(session, period=period)
+    lang = rex.settings.rex_language
+    content = digest_view.digest_blocks(report, lang)
     _post(
         rex,
         work,
         channel=channel,
-        text=digest_view.digest_title(report.period, lang, tz),
+        text=digest_view.digest_title(report.period, lang),
         blocks=content,
     )
     charted = digest_view.worth_charting(report)
     if charted:
         _share_chart(rex, work, channel, report, lang)
     log.info(
-        "digest.posted work=%s channel=%s days=%d evaluations=%d blocks=%d chart=%s",
+        "digest.posted work=%s channel=%s until=%s weeks=%s evaluations=%d blocks=%d chart=%s",
         work.id,
         channel,
-        days,
+        owed["until"],
+        owed["weeks"],
         report.current.evaluations,
         len(content),
         charted,
@@ -460,7 +464,8 @@ def _share_chart(rex: Rex, work: DueWork, channel: str, report: digest.Digest, l
     if work.attempts > 1 and _file_already_shared(rex, channel, name):
         return
     title = digest_view.chart_title(lang)
-    png = charts.weekly_chart(report.weekly, title=title, labels=digest_view.chart_labels(lang))
+    labels = digest_view.chart_labels(report, lang)
+    png = charts.weekly_chart(report.weekly, title=title, labels=labels)
     rex.pacer.wait("files.completeUploadExternal")
     rex.client.files_upload_v2(channel=channel, filename=name, title=title, content=png)
 
@@ -490,10 +495,12 @@ def wake(rex: Rex) -> None:
         sweep(rex)
 
 
-def queue_digest(rex: Rex, session: Session, *, days: int = 7) -> None:
-    """Owe the digest channel the figures of the last `days` days: a row like any message,
-    so a crash or a second replica never loses or doubles it."""
-    session.add(
-        DueWork(kind=WorkKind.DIGEST, due_at=rex.clock(), payload=json.dumps({"days": days}))
-    )
+def queue_digest(rex: Rex, session: Session, *, weeks: int = 1) -> None:
+    """Owe the digest channel the figures of the last `weeks` whole weeks: a row like any
+    message, so a crash or a second replica never loses or doubles it, and a retry
+    reports the same weeks."""
+    now = rex.clock()
+    until = digest.last_monday(now, rex.settings.timezone)
+    owed = {"until": until.isoformat(), "weeks": weeks}
+    session.add(DueWork(kind=WorkKind.DIGEST, due_at=now, payload=json.dumps(owed)))
     session.flush()

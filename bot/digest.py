@@ -4,9 +4,13 @@ Slack-free; every figure is a SQL aggregate (GROUP BY, COUNT, SUM over CASE), so
 does not grow with Python loops over evaluations. Privacy rules:
 
 - no comment and no individual rating is ever read: ratings are only summed and counted;
-- a rating figure (satisfaction, goals) stands on at least `MIN_EVALUATIONS` evaluations
-  (per skill, per week, per period), else it is None: one or two evaluations would give a
-  person's rating away;
+- a rating figure (satisfaction, goals) stands on the evaluations of at least `MIN_RATERS`
+  different people (per skill, per week, per period), else it is None: one or two people
+  would see their own rating given away, however many sessions they evaluated;
+- periods are whole weeks, Monday 00:00 to Monday 00:00 where the managers are (`weeks_to`),
+  so two digests never differ by an hour's evaluations; and the per-skill figures are
+  dropped when the period's evaluations they leave out number one or two (the period's
+  figure minus the skills' would give those away);
 - only members who opted in (`Member.leaderboard`) are ever named, and never more than
   `LEADERBOARD_MAX` of them in the leaderboard.
 
@@ -28,12 +32,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import pairwise
 from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
+    ScalarSelect,
     and_,
     case,
     exists,
@@ -60,7 +65,7 @@ from storage.models import (
     SkillKind,
 )
 
-MIN_EVALUATIONS = 3  # k: fewer evaluations than this never make a rating figure
+MIN_RATERS = 3  # k: evaluations from fewer people than this never make a rating figure
 WEEKS = 12  # the weekly series (and chart) covers this many weeks
 TOP_SKILLS = 5  # most offered / most requested
 MARKET_LIST = 10  # orphan requests and idle offers shown (with the total)
@@ -87,8 +92,11 @@ class Period:
             raise ValueError("a period must end after it starts")
 
     @classmethod
-    def ending(cls, until: datetime, *, days: int = 7) -> Period:
-        return cls(until - timedelta(days=days), until)
+    def weeks_to(cls, monday: date, *, weeks: int, tz: tzinfo) -> Period:
+        """The `weeks` whole weeks before `monday` 00:00 in `tz` (wall-clock weeks, so a
+        change of daylight saving time keeps the boundaries at midnight)."""
+        until = datetime.combine(monday, time.min, tzinfo=tz)
+        return cls(until - timedelta(weeks=weeks), until)
 
     @property
     def length(self) -> timedelta:
@@ -97,6 +105,12 @@ class Period:
     def previous(self) -> Period:
         """The period of the same length just before, for trends."""
         return Period(self.since - self.length, self.since)
+
+
+def last_monday(now: datetime, tz: tzinfo) -> date:
+    """The Monday that began the current week in `tz`: the end of the last whole week."""
+    today = now.astimezone(tz).date()
+    return today - timedelta(days=today.weekday())
 
 
 @dataclass(frozen=True)
@@ -130,8 +144,16 @@ class Figures:
 
     @property
     def quiet(self) -> bool:
-        """Nothing happened: no one joined, nothing was proposed, held or evaluated."""
-        return not (self.new or self.proposed or self.held or self.evaluations)
+        """Nothing happened: no one joined or left, no exchange moved, nobody evaluated."""
+        return not (
+            self.new
+            or self.left
+            or self.proposed
+            or self.held
+            or self.declined
+            or self.expired
+            or self.evaluations
+        )
 
 
 TrendFigure = Literal[
@@ -201,7 +223,7 @@ class Market:
 class SkillQuality:
     label: str
     normalized: str
-    evaluations: int  # always at least MIN_EVALUATIONS
+    evaluations: int  # from MIN_RATERS people at least
     satisfaction_rate: float
     satisfaction_average: float
 
@@ -267,11 +289,12 @@ def compute_digest(session: Session, *, period: Period) -> Digest:
         _figures(p, members[i], states[i], by_period[i], held[i])
         for i, p in enumerate((previous, period))
     ]
+    skills = _skill_quality(session, period, labels)
     return Digest(
         current=figures[1],
         previous=figures[0],
         market=market,
-        skill_quality=_skill_quality(session, period, labels),
+        skill_quality=_leaving_nobody_out_alone(skills, figures[1].evaluations),
         leaderboard=Leaderboard(
             teachers=_ranked(session, period, teaching=True, limit=LEADERBOARD_MAX),
             learners=_ranked(session, period, teaching=False, limit=LEARNERS_MAX),
@@ -294,9 +317,9 @@ def _share(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
-def _rated(part: float, whole: int) -> float | None:
-    """A rating figure, only when at least k evaluations stand behind it."""
-    return part / whole if whole >= MIN_EVALUATIONS else None
+def _rated(part: float, whole: int, raters: frozenset[int]) -> float | None:
+    """A rating figure, only when the evaluations of at least k people stand behind it."""
+    return part / whole if whole and len(raters) >= MIN_RATERS else None
 
 
 def _bucket(column: Any, cuts: Sequence[datetime]) -> ColumnElement[int]:
@@ -427,6 +450,8 @@ class _Sums:
     goals_yes: int = 0
     goals_partly: int = 0
     hours: float = 0.0
+    raters: frozenset[int] = frozenset()  # up to k of the people who evaluated
+    goal_raters: frozenset[int] = frozenset()  # up to k of those who answered the goal
 
     def add(self, other: _Sums) -> None:
         self.count += other.count
@@ -436,15 +461,37 @@ class _Sums:
         self.goals_yes += other.goals_yes
         self.goals_partly += other.goals_partly
         self.hours += other.hours
+        self.raters |= other.raters
+        self.goal_raters |= other.goal_raters
 
     @property
     def satisfaction_rate(self) -> float | None:
-        return _rated(self.satisfied, self.count)
+        return _rated(self.satisfied, self.count, self.raters)
+
+
+def _some_raters(
+    start: datetime, end: datetime, *conditions: ColumnElement[bool]
+) -> list[ScalarSelect[Any]]:
+    """Up to k different people who evaluated in [start, end): lookups that each stop at
+    the first row they need, enough to tell whether k people stand behind a figure (the
+    intervals' sets, united, tell it for a week or a period too)."""
+    created, member = col(Evaluation.created_at), col(Evaluation.member_id)
+    found: list[ScalarSelect[Any]] = []
+    for _ in range(MIN_RATERS):
+        others = [member != earlier for earlier in found]
+        found.append(
+            select(member)
+            .where(created >= start, created < end, *conditions, *others)
+            .limit(1)
+            .scalar_subquery()
+        )
+    return found
 
 
 def _evaluation_sums(session: Session, grid: _Grid) -> tuple[list[_Sums], list[_Sums]]:
     """Sums by period and by week: one aggregate per interval of the grid, each a range of
-    the index on `created_at` (no sort of the evaluations, which SQLite's GROUP BY needs)."""
+    the index on `created_at` (no sort of the evaluations, which SQLite's GROUP BY needs),
+    with up to k of its evaluators and of its learners who answered the goal question."""
     created = col(Evaluation.created_at)
     satisfaction = col(Evaluation.satisfaction)
     goal = col(Evaluation.goal_met)
@@ -461,6 +508,8 @@ def _evaluation_sums(session: Session, grid: _Grid) -> tuple[list[_Sums], list[_
                 func.sum(_when(goal == GoalMet.YES)).label("yes"),
                 func.sum(_when(goal == GoalMet.PARTLY)).label("partly"),
                 func.sum(_when(learner, col(Evaluation.hours))).label("hours"),
+                *_some_raters(start, end),
+                *_some_raters(start, end, goal.is_not(None)),
             ).where(created >= start, created < end)
             for i, (start, end) in enumerate(pairwise(cuts))
         )
@@ -469,7 +518,8 @@ def _evaluation_sums(session: Session, grid: _Grid) -> tuple[list[_Sums], list[_
     periods = [_Sums() for _ in grid.periods[1:]]
     weeks = [_Sums() for _ in grid.weeks[1:]]
     owners = grid.owners()
-    for i, count, satisfied, rating, goals, yes, partly, hours in rows:
+    k = MIN_RATERS
+    for i, count, satisfied, rating, goals, yes, partly, hours, *raters in rows:
         sums = _Sums(
             int(count),
             int(satisfied or 0),
@@ -478,6 +528,8 @@ def _evaluation_sums(session: Session, grid: _Grid) -> tuple[list[_Sums], list[_
             int(yes or 0),
             int(partly or 0),
             float(hours or 0),
+            frozenset(m for m in raters[:k] if m is not None),
+            frozenset(m for m in raters[k:] if m is not None),
         )
         p, w = owners[i]
         if p >= 0:
@@ -571,9 +623,9 @@ def _figures(
         hours=sums.hours,
         evaluations=sums.count,
         satisfaction_rate=sums.satisfaction_rate,
-        satisfaction_average=_rated(sums.rating, sums.count),
-        goals_yes=_rated(sums.goals_yes, sums.goals),
-        goals_partly=_rated(sums.goals_partly, sums.goals),
+        satisfaction_average=_rated(sums.rating, sums.count, sums.raters),
+        goals_yes=_rated(sums.goals_yes, sums.goals, sums.goal_raters),
+        goals_partly=_rated(sums.goals_partly, sums.goals, sums.goal_raters),
         evaluations_asked=held.asked,
         evaluations_given=held.given,
     )
@@ -630,13 +682,14 @@ def _market(session: Session) -> tuple[Market, dict[str, str]]:
 def _skill_quality(
     session: Session, period: Period, labels: dict[str, str]
 ) -> tuple[SkillQuality, ...]:
-    """How satisfied the learners of each skill were in the period, only for skills with at
-    least k distinct evaluations behind them. A skill is its teacher's normalised form (the
-    lesson's wording when the teacher has removed the skill since)."""
+    """How satisfied the learners of each skill were in the period, only for skills with
+    the evaluations of at least k people behind them. A skill is its teacher's normalised
+    form (the lesson's wording when the teacher has removed the skill since)."""
     created = col(Evaluation.created_at)
     satisfaction = col(Evaluation.satisfaction)
     skill = func.coalesce(col(Skill.normalized), col(Lesson.teach_label)).label("skill")
     distinct = func.count(col(Evaluation.id).distinct())
+    raters = func.count(col(Evaluation.member_id).distinct())
     rows: Sequence[Any] = session.exec(
         Select(
             skill,
@@ -666,7 +719,7 @@ def _skill_quality(
         )
         .where(created >= period.since, created < period.until)
         .group_by(skill)
-        .having(distinct >= MIN_EVALUATIONS)
+        .having(raters >= MIN_RATERS)
         .order_by(distinct.desc(), skill)
         .limit(SKILL_QUALITY_MAX)
     ).all()
@@ -680,6 +733,18 @@ def _skill_quality(
         )
         for key, wording, n, answers, satisfied, total in rows
     )
+
+
+def _leaving_nobody_out_alone(
+    skills: tuple[SkillQuality, ...], evaluations: int
+) -> tuple[SkillQuality, ...]:
+    """The per-skill figures, less the least evaluated ones while the period's evaluations
+    they leave out number one or two: the period's figure minus the skills' would give
+    those away."""
+    kept = list(skills)
+    while kept and 0 < evaluations - sum(q.evaluations for q in kept) < MIN_RATERS:
+        kept.pop()
+    return tuple(kept)
 
 
 def _ranked(session: Session, period: Period, *, teaching: bool, limit: int) -> tuple[Ranked, ...]:

@@ -1,10 +1,10 @@
 """Which language someone reads, and numbers as that language writes them."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
 
 from storage.models import Member
@@ -51,4 +51,14 @@ def day(when: datetime, lang: str, tz: str | None = None) -> str:
         zone = ZoneInfo(tz or "UTC")
     except (KeyError, ValueError):
         zone = ZoneInfo("UTC")
-    return str(format_date(when.astimezone(zone).date(), format="medium", locale=lang))
+    return calendar_day(when.astimezone(zone).date(), lang)
+
+
+def calendar_day(day: date, lang: str) -> str:
+    """A date as the language writes it: "Dec 3, 2026", "3 déc. 2026"."""
+    return str(format_date(day, format="medium", locale=lang))
+
+
+def short_day(day: date, lang: str) -> str:
+    """A day of the month: "Dec 3", "3 déc."."""
+    return str(format_skeleton("MMMd", day, locale=lang))

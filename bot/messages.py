@@ -425,7 +425,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
             "{satisfaction} satisfied (4 or 5 out of 5), average {average}/5\n"
             "Goals: {yes} met, {partly} partly met"
         ),
-        "digest.too_few": "*Quality*\nRatings show from {k} evaluations: {evaluations} so far.",
+        "digest.too_few": (
+            "*Quality*\nRatings show once at least {k} people have evaluated: "
+            "{evaluations} evaluations so far."
+        ),
         "digest.response": "Evaluations returned: {rate} ({given} of {asked})",
         "digest.points": "{points} pts",
         "digest.more": " and {count} more",
@@ -433,23 +436,23 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "digest.requested": "*Most requested:* {skills}",
         "digest.orphans": "*Wanted but nobody teaches it yet (teachers to recruit):* {skills}",
         "digest.idle": "*Offered but nobody asks for it yet:* {skills}",
-        "digest.skill_quality": "*Satisfaction by skill* (from {k} evaluations): {skills}",
+        "digest.skill_quality": "*Satisfaction by skill* (each from {k} people or more): {skills}",
         "digest.skill_quality.item": "*{skill}* {satisfaction} ({evaluations})",
         "digest.leaderboard": "*Shared most hours* (members who opted in): {people}",
         "digest.learners": "*Learned most:* {people}",
         "digest.person": "{name} ({hours} h)",
         "digest.privacy": (
-            "Ratings show only as totals of at least {k} evaluations; comments never leave "
-            "Rex. Only members who opted in (`/rex leaderboard on`) are named."
+            "Ratings show only as totals of the evaluations of {k} people or more; comments "
+            "never leave Rex. Only members who opted in (`/rex leaderboard on`) are named."
         ),
         "chart.title": "Rex, the last {weeks} weeks",
         "chart.proposed": "Exchanges proposed",
         "chart.sessions": "Sessions held",
         "chart.count": "Exchanges and sessions",
         "chart.hours": "Learning hours",
-        "chart.satisfaction": "Satisfied (4-5 of 5)",
+        "chart.satisfaction": "Satisfied (4 or 5 of 5)",
         "chart.week": "Week starting",
-        "chart.too_few": "Satisfaction shown from {k} evaluations a week",
+        "chart.too_few": "Satisfaction shown for weeks evaluated by {k} people or more",
         # home
         "home.title": "Rex",
         "home.intro": "Share what you know, learn what you want.",

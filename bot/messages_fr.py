@@ -461,7 +461,7 @@ FR: Final[dict[str, str]] = {
     # digest
     "digest.title": "Bilan Rex du {since} au {until}",
     "digest.quiet": (
-        "*Période calme :* personne n’a rejoint le réseau, et aucun échange n’a été proposé, "
+        "*Période calme :* personne n’a rejoint le réseau et aucun échange n’a été proposé, "
         "réalisé ni évalué. Membres actifs prêts pour le prochain tour : {active}."
     ),
     "digest.members": (
@@ -470,7 +470,7 @@ FR: Final[dict[str, str]] = {
     ),
     "digest.exchanges": (
         "*Échanges*\nproposés : {proposed} · réalisés : {held} · évalués : {evaluated}\n"
-        "déclinés : {declined} · expirés : {expired} · séances tenues : {sessions}"
+        "déclinés : {declined} · expirés : {expired} · séances réalisées : {sessions}"
     ),
     "digest.hours": "*Temps d’apprentissage*\n{hours} h",
     "digest.quality": (
@@ -479,8 +479,8 @@ FR: Final[dict[str, str]] = {
         "objectifs atteints : {yes} · en partie : {partly}"
     ),
     "digest.too_few": (
-        "*Qualité*\nLes notes s’affichent à partir de {k} évaluations (pour l’instant : "
-        "{evaluations})."
+        "*Qualité*\nLes notes s’affichent dès que {k} personnes au moins ont évalué "
+        "(évaluations pour l’instant : {evaluations})."
     ),
     "digest.response": "évaluations rendues : {rate} ({given} sur {asked})",
     "digest.points": "{points} points",
@@ -490,25 +490,25 @@ FR: Final[dict[str, str]] = {
     "digest.orphans": "*Demandées mais que personne n’enseigne encore (à recruter) :* {skills}",
     "digest.idle": "*Proposées mais que personne ne demande encore :* {skills}",
     "digest.skill_quality": (
-        "*Satisfaction par compétence* (à partir de {k} évaluations) : {skills}"
+        "*Satisfaction par compétence* (chacune d’après {k} personnes au moins) : {skills}"
     ),
     "digest.skill_quality.item": "*{skill}* : {satisfaction} ({evaluations})",
     "digest.leaderboard": "*Ont partagé le plus d’heures* (membres volontaires) : {people}",
     "digest.learners": "*Ont le plus appris :* {people}",
     "digest.person": "{name} ({hours} h)",
     "digest.privacy": (
-        "Les notes n’apparaissent qu’en totaux d’au moins {k} évaluations ; les commentaires "
-        "ne quittent jamais Rex. Seuls les membres volontaires (`/rex classement oui`) sont "
-        "nommés."
+        "Les notes n’apparaissent qu’en totaux des évaluations d’au moins {k} personnes ; "
+        "les commentaires ne quittent jamais Rex. Seuls les membres volontaires "
+        "(`/rex classement oui`) sont nommés."
     ),
     "chart.title": "Rex, les {weeks} dernières semaines",
     "chart.proposed": "Échanges proposés",
     "chart.sessions": "Séances réalisées",
     "chart.count": "Échanges et séances",
     "chart.hours": "Heures d’apprentissage",
-    "chart.satisfaction": "Satisfaits (4-5 sur 5)",
+    "chart.satisfaction": "Satisfaits (4 ou 5 sur 5)",
     "chart.week": "Semaine du",
-    "chart.too_few": "Satisfaction affichée à partir de {k} évaluations par semaine",
+    "chart.too_few": "Satisfaction affichée pour les semaines évaluées par {k} personnes ou plus",
     # home
     "home.title": "Rex",
     "home.intro": "Partagez ce que vous savez, apprenez ce qui vous intéresse.",

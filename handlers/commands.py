@@ -368,17 +368,17 @@ def _admin(
             _say(respond, t("digest.no_channel", lang))
             return
         session = session_of(context)
-        delivery.queue_digest(rex, session, days=_period_days(text))
+        delivery.queue_digest(rex, session, weeks=_period_weeks(text))
         session.commit()
         delivery.wake(rex)
         _say(respond, t("digest.posted", lang, channel=channel))
     elif action == "stats":
-        period = digest.Period.ending(rex.clock(), days=_period_days(text))
+        monday = digest.last_monday(rex.clock(), rex.settings.timezone)
+        period = digest.Period.weeks_to(monday, weeks=_period_weeks(text), tz=rex.settings.timezone)
         report = digest.compute_digest(session_of(context), period=period)
-        tz = rex.settings.rex_timezone
         respond(
-            blocks=digest_view.digest_blocks(report, lang, tz),
-            text=digest_view.digest_title(period, lang, tz),
+            blocks=digest_view.digest_blocks(report, lang),
+            text=digest_view.digest_title(period, lang),
             response_type="ephemeral",
         )
     elif action == "approval":
@@ -411,13 +411,13 @@ def _admin(
         _say(respond, t("admin.usage", lang))
 
 
-PERIODS = {"week": 7, "month": 30, "quarter": 91, "semaine": 7, "mois": 30, "trimestre": 91}
+PERIODS = {"week": 1, "month": 4, "quarter": 13, "semaine": 1, "mois": 4, "trimestre": 13}
 
 
-def _period_days(text: str) -> int:
-    """`digest [week|month|quarter]` (or French): the digest's period, a week by default."""
+def _period_weeks(text: str) -> int:
+    """`digest [week|month|quarter]` (or French): how many whole weeks, one by default."""
     words = text.lower().split()
-    return PERIODS.get(words[1], 7) if len(words) > 1 else 7
+    return PERIODS.get(words[1], 1) if len(words) > 1 else 1
 
 
 def _leaderboard(text: str, command: dict[str, Any], context: BoltContext, rex: Rex) -> str:

@@ -3,10 +3,11 @@ trend, the market, satisfaction by skill and the opt-in recognition, in at most 
 blocks whatever the network's size. Pure functions returning dicts."""
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from bot import l10n
 from bot.charts import ChartLabels
-from bot.digest import MIN_EVALUATIONS, WEEKS, Digest, Period, Ranked, SkillCount, TrendFigure
+from bot.digest import MIN_RATERS, WEEKS, Digest, Period, Ranked, SkillCount, TrendFigure
 from bot.messages import t
 from bot.text import escape
 from handlers.blockkit import Block, section, text_object
@@ -17,18 +18,20 @@ HOURS = "#,##0.#"
 AVERAGE = "0.0"
 
 
-def digest_title(period: Period, lang: str, tz: str | None = None) -> str:
+def digest_title(period: Period, lang: str) -> str:
+    """From its first day to its last one, where the managers are (the period's own
+    timezone; it ends at the midnight after its last day)."""
     return t(
         "digest.title",
         lang,
-        since=l10n.day(period.since, lang, tz),
-        until=l10n.day(period.until, lang, tz),
+        since=l10n.calendar_day(period.since.date(), lang),
+        until=l10n.calendar_day((period.until - timedelta(days=1)).date(), lang),
     )
 
 
-def digest_blocks(digest: Digest, lang: str, tz: str | None = None) -> list[Block]:
+def digest_blocks(digest: Digest, lang: str) -> list[Block]:
     """The digest message: a short friendly note when nothing happened in the period."""
-    title = digest_title(digest.period, lang, tz)
+    title = digest_title(digest.period, lang)
     content: list[Block] = [{"type": "header", "text": text_object(title[:150])}]
     market = digest.market
     orphans = _skills_line("digest.orphans", market.orphans, market.orphan_total, lang)
@@ -54,7 +57,7 @@ def digest_blocks(digest: Digest, lang: str, tz: str | None = None) -> list[Bloc
     content.append(
         {
             "type": "context",
-            "elements": [text_object(t("digest.privacy", lang, k=MIN_EVALUATIONS), "mrkdwn")],
+            "elements": [text_object(t("digest.privacy", lang, k=MIN_RATERS), "mrkdwn")],
         }
     )
     return content
@@ -99,7 +102,7 @@ def _figures(digest: Digest, lang: str) -> list[str]:
         ),
     ]
     if now.satisfaction_rate is None:
-        quality = t("digest.too_few", lang, k=MIN_EVALUATIONS, evaluations=now.evaluations)
+        quality = t("digest.too_few", lang, k=MIN_RATERS, evaluations=now.evaluations)
     else:
         quality = t(
             "digest.quality",
@@ -115,7 +118,8 @@ def _figures(digest: Digest, lang: str) -> list[str]:
         quality += "\n" + t(
             "digest.response",
             lang,
-            rate=share("response_rate"),
+            # no trend: the period before has had a week longer to collect answers
+            rate=l10n.percent(now.response_rate, lang),
             given=l10n.number(now.evaluations_given, lang, COUNT),
             asked=l10n.number(now.evaluations_asked, lang, COUNT),
         )
@@ -176,7 +180,7 @@ def _skill_quality(digest: Digest, lang: str) -> str | None:
         )
         for q in digest.skill_quality
     )
-    return t("digest.skill_quality", lang, k=MIN_EVALUATIONS, skills=listed)
+    return t("digest.skill_quality", lang, k=MIN_RATERS, skills=listed)
 
 
 def _people_line(key: str, people: Sequence[Ranked], lang: str) -> str | None:
@@ -195,15 +199,16 @@ def _people_line(key: str, people: Sequence[Ranked], lang: str) -> str | None:
     return t(key, lang, people=listed)
 
 
-def chart_labels(lang: str) -> ChartLabels:
+def chart_labels(digest: Digest, lang: str) -> ChartLabels:
     return ChartLabels(
+        weeks=tuple(l10n.short_day(w.start.date(), lang) for w in digest.weekly),
         proposed=t("chart.proposed", lang),
         sessions=t("chart.sessions", lang),
         count=t("chart.count", lang),
         hours=t("chart.hours", lang),
         satisfaction=t("chart.satisfaction", lang),
         week=t("chart.week", lang),
-        too_few=t("chart.too_few", lang, k=MIN_EVALUATIONS),
+        too_few=t("chart.too_few", lang, k=MIN_RATERS),
     )
 
 

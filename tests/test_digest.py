@@ -5,7 +5,8 @@ chart's PNG."""
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from matplotlib.image import imread
@@ -15,7 +16,6 @@ from bot import digest as rex_digest
 from bot.charts import HEIGHT, WIDTH, weekly_chart
 from bot.digest import (
     LEADERBOARD_MAX,
-    MIN_EVALUATIONS,
     WEEKS,
     Digest,
     Period,
@@ -25,6 +25,7 @@ from bot.digest import (
     Trend,
     Week,
     compute_digest,
+    last_monday,
 )
 from bot.members import key_of
 from handlers.digest_view import chart_labels
@@ -44,7 +45,7 @@ from storage.models import (
 
 S = ExchangeState
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # a Monday: the period is the week before
-PERIOD = Period.ending(NOW)  # [Nov 23 09:00, Nov 30 09:00); the previous one from Nov 16
+PERIOD = Period(NOW - timedelta(days=7), NOW)  # [Nov 23 09:00, Nov 30 09:00); previous from 16
 LONG_AGO = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 SECRET = "a private comment that must never leave the evaluation table"
 
@@ -367,38 +368,86 @@ def test_market_by_hand(history: tuple[Digest, People]) -> None:
     assert (market.orphan_total, market.idle_total) == (1, 2)
 
 
-def test_skill_quality_needs_three_evaluations(session: Session) -> None:
-    """Python's three learners this week rated 4, 3, 5 (2 of 3 satisfied, average 4);
-    Public speaking has Ada's two evaluations only, so it is not shown until a third
-    (then the two have three each, and come in the order of their keys)."""
+def test_skill_quality_needs_three_people(session: Session) -> None:
+    """Python's three learners this week rated 4, 3, 5 (2 of 3 satisfied, average 4).
+    Public speaking has Ada's two evaluations; Cleo's makes three evaluations but only two
+    people, still not shown; Dan's makes three people (ratings 2, 4, 5, 4)."""
     people = seed_history(session)
     digest = compute_digest(session, period=PERIOD)
     assert digest.skill_quality == (SkillQuality("Python", key_of("Python"), 3, 2 / 3, 4.0),)
-    x8 = add_exchange(
+    for learner, rating in ((people.cleo, 5), (people.dan, 4)):
+        x = add_exchange(
+            session,
+            [(people.bob, learner, "Public speaking")],
+            [(S.PROPOSED, at(24)), (S.HELD, at(26)), (S.EVALUATED, at(27))],
+        )
+        evaluate(session, x, learner, at(27), rating, 1.0, goal=GoalMet.YES)
+        session.commit()
+        qualities = compute_digest(session, period=PERIOD).skill_quality
+        if learner == people.cleo:
+            assert [(q.label, q.evaluations) for q in qualities] == [("Python", 3)]
+    assert [(q.label, q.evaluations) for q in qualities] == [("Public speaking", 4), ("Python", 3)]
+    assert qualities[0].satisfaction_rate == pytest.approx(3 / 4)
+
+
+def test_skill_figures_never_leave_one_or_two_evaluations_out(session: Session) -> None:
+    """Three learners rate Python; their teacher's own evaluation would be the period's
+    figure minus Python's: the skill line is dropped, the period's figure stays."""
+    ada = add_member(session, "Ada", teach=["Python"])
+    learners = [add_member(session, name, learn=["Python"]) for name in ("Bob", "Cleo", "Dan")]
+    x = add_exchange(
         session,
-        [(people.bob, people.cleo, "Public speaking")],
-        [(S.PROPOSED, at(24)), (S.HELD, at(26)), (S.EVALUATED, at(27))],
+        [(ada, learner, "Python") for learner in learners],
+        [(S.PROPOSED, at(23, 12)), (S.HELD, at(24))],
     )
-    evaluate(session, x8, people.cleo, at(27), 5, 1.0, goal=GoalMet.YES)
+    for learner in learners:
+        evaluate(session, x, learner, at(25), 5, 1.0, goal=GoalMet.YES)
     session.commit()
-    qualities = compute_digest(session, period=PERIOD).skill_quality
-    assert [(q.label, q.evaluations) for q in qualities] == [("Public speaking", 3), ("Python", 3)]
-    assert qualities[0].satisfaction_rate == pytest.approx(2 / 3)
-    assert all(q.evaluations >= MIN_EVALUATIONS for q in qualities)
+    assert [q.label for q in compute_digest(session, period=PERIOD).skill_quality] == ["Python"]
+    evaluate(session, x, ada, at(25), 1, 1.0, useful=GoalMet.NO)
+    session.commit()
+    digest = compute_digest(session, period=PERIOD)
+    assert digest.current.satisfaction_rate == pytest.approx(3 / 4)
+    assert digest.skill_quality == ()
 
 
-def test_a_period_with_fewer_than_three_evaluations_shows_no_rating(session: Session) -> None:
+def test_a_period_with_fewer_than_three_people_shows_no_rating(session: Session) -> None:
+    """Two people, then one person evaluating three sessions: never a rating figure, nor
+    a goal share, for the period or its week."""
     ada = add_member(session, "Ada", teach=["Python"], learn=["Go"])
     bob = add_member(session, "Bob", teach=["Go"], learn=["Python"])
     x = add_exchange(session, [(ada, bob, "Python")], [(S.PROPOSED, at(23, 12)), (S.HELD, at(24))])
     evaluate(session, x, bob, at(24), 2, 1.0, goal=GoalMet.NO)
     evaluate(session, x, ada, at(25), 5, 1.0, useful=GoalMet.YES)
+    for number in (2, 3):
+        evaluate(session, x, bob, at(25 + number), 1, 1.0, goal=GoalMet.NO, number=number)
     session.commit()
     digest = compute_digest(session, period=PERIOD)
-    assert digest.current.evaluations == 2
+    assert digest.current.evaluations == 4
     assert digest.current.satisfaction_rate is None and digest.current.satisfaction_average is None
-    assert digest.weekly[-1].evaluations == 2 and digest.weekly[-1].satisfaction_rate is None
+    assert digest.current.goals_yes is None and digest.current.goals_partly is None
+    assert digest.weekly[-1].evaluations == 4 and digest.weekly[-1].satisfaction_rate is None
     assert digest.skill_quality == ()
+
+
+def test_whole_weeks_where_the_managers_are() -> None:
+    """Any time in the week of Monday Nov 30 (Paris) gives the week of Nov 23 to 29,
+    midnight to midnight in Paris; a month is four weeks, across a change of time too."""
+    paris = ZoneInfo("Europe/Paris")
+    for now in (
+        datetime(2026, 11, 30, 0, 30, tzinfo=paris),
+        datetime(2026, 12, 6, 22, 0, tzinfo=UTC),
+    ):
+        assert last_monday(now, paris) == date(2026, 11, 30)
+    week = Period.weeks_to(date(2026, 11, 30), weeks=1, tz=paris)
+    assert (week.since, week.until) == (
+        datetime(2026, 11, 23, tzinfo=paris),
+        datetime(2026, 11, 30, tzinfo=paris),
+    )
+    assert week.previous().since == datetime(2026, 11, 16, tzinfo=paris)
+    spring = Period.weeks_to(date(2026, 4, 6), weeks=4, tz=paris)  # clocks went forward Mar 29
+    assert spring.since.astimezone(UTC) == datetime(2026, 3, 8, 23, 0, tzinfo=UTC)
+    assert spring.until.astimezone(UTC) == datetime(2026, 4, 5, 22, 0, tzinfo=UTC)
 
 
 def test_leaderboard_names_only_members_who_opted_in(history: tuple[Digest, People]) -> None:
@@ -486,7 +535,7 @@ def test_a_quiet_week_in_a_living_network(session: Session) -> None:
     """The week after the history: nobody joined, nothing happened, the members are
     still there and every trend points down from the busy week."""
     seed_history(session)
-    digest = compute_digest(session, period=Period.ending(NOW + timedelta(days=7)))
+    digest = compute_digest(session, period=Period(NOW, NOW + timedelta(days=7)))
     assert digest.current.quiet and not digest.previous.quiet
     assert (digest.current.active, digest.current.evaluations) == (4, 0)
     assert digest.trend("proposed") == Trend(0, 4)
@@ -516,18 +565,16 @@ def test_period_rules() -> None:
 
 
 def test_chart_is_a_png_of_the_announced_size(history: tuple[Digest, People]) -> None:
-    weekly = history[0].weekly
-    png = weekly_chart(
-        weekly, title="Rex digest: 2026-11-23 to 2026-11-30", labels=chart_labels("en")
-    )
+    digest = history[0]
+    labels = chart_labels(digest, "en")
+    assert labels.weeks[0] == "Sep 7" and labels.weeks[-1] == "Nov 23"
+    png = weekly_chart(digest.weekly, title="Rex, the last 12 weeks", labels=labels)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert imread(io.BytesIO(png), format="png").shape[:2] == (HEIGHT, WIDTH)
-    assert png == weekly_chart(
-        weekly, title="Rex digest: 2026-11-23 to 2026-11-30", labels=chart_labels("en")
-    )
+    assert png == weekly_chart(digest.weekly, title="Rex, the last 12 weeks", labels=labels)
 
 
 def test_chart_of_an_empty_network(session: Session) -> None:
-    weekly = compute_digest(session, period=PERIOD).weekly
-    png = weekly_chart(weekly, title="Nothing yet", labels=chart_labels("fr"))
+    digest = compute_digest(session, period=PERIOD)
+    png = weekly_chart(digest.weekly, title="Nothing yet", labels=chart_labels(digest, "fr"))
     assert imread(io.BytesIO(png), format="png").shape[:2] == (HEIGHT, WIDTH)

@@ -51,7 +51,7 @@ def test_a_failed_chart_upload_is_retried_without_a_second_digest(engine: Engine
         sandbox.fake.inject("files.completeUploadExternal", status=500, times=3)
         sandbox.command("UADMIN", "admin digest")
         [digest] = sandbox.fake.messages("CDIGEST")
-        assert digest["blocks"][0]["text"]["text"] == "Bilan Rex du 23 nov. 2026 au 30 nov. 2026"
+        assert digest["blocks"][0]["text"]["text"] == "Bilan Rex du 23 nov. 2026 au 29 nov. 2026"
         sandbox.clock.advance(minutes=5)  # past the retry's backoff
         delivery.sweep(sandbox.rex)
         delivery.sweep(sandbox.rex)

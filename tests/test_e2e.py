@@ -291,7 +291,8 @@ def test_follow_up_after_n_days_then_evaluation_then_digest(sandbox: Sandbox) ->
     assert _dm_texts(sandbox, "UBOB")[-1].startswith("Thanks for your evaluation!")
     [exchange] = _rows(sandbox, Exchange)
     assert exchange.state == ExchangeState.EVALUATED  # both have evaluated
-    sandbox.clock.advance(hours=1)  # the weekly window now starts after the round
+    # next Monday: the digest covers the week that just ended, Monday Dec 7 to Sunday 13
+    sandbox.clock.advance(days=7)
     assert sandbox.command("UADMIN", "admin digest") == ["Digest posted in <#CDIGEST>."]
     digest, chart = sandbox.fake.messages("CDIGEST")
     members, exchanges, hours, quality = (f["text"] for f in digest["blocks"][1]["fields"])
@@ -302,7 +303,8 @@ def test_follow_up_after_n_days_then_evaluation_then_digest(sandbox: Sandbox) ->
     assert hours == "*Learning time*\n3.5 ▲3.5 hours"  # a swap: both learned
     # two evaluations: too few for a rating figure, but both people answered
     assert quality == (
-        "*Quality*\nRatings show from 3 evaluations: 2 so far.\nEvaluations returned: 100% (2 of 2)"
+        "*Quality*\nRatings show once at least 3 people have evaluated: 2 evaluations so far.\n"
+        "Evaluations returned: 100% (2 of 2)"
     )
     assert "secret remark" not in json.dumps(sandbox.fake.calls_to("chat.postMessage")[-1].body)
     [png] = chart["files"]
@@ -407,10 +409,10 @@ def test_french_subcommands_work_beside_english_ones(sandbox: Sandbox) -> None:
 def test_admin_stats_pause_and_leaderboard_opt_in(sandbox: Sandbox) -> None:
     _pair(sandbox)
     assert sandbox.command("UADA", "admin stats") == ["Only Rex admins can do that."]
-    sandbox.clock.advance(minutes=1)
+    sandbox.clock.advance(days=7)  # stats cover whole weeks: these four end on Dec 6
     [stats] = sandbox.command("UADMIN", "admin stats month")
     assert stats.startswith(
-        "Rex digest: Oct 31, 2026 to Nov 30, 2026\n*Members*\n2 ▲2 active · 2 ▲2 new"
+        "Rex digest: Nov 9, 2026 to Dec 6, 2026\n*Members*\n2 ▲2 active · 2 ▲2 new"
     )
     assert sandbox.command("UADMIN", "admin pause <@UBOB|bob>") == [
         "Paused <@UBOB>. They can type `/rex resume` whenever they wish."
