@@ -482,6 +482,7 @@ def _some_raters(
         found.append(
             select(member)
             .where(created >= start, created < end, *conditions, *others)
+            .order_by(created)  # walks the index from `start`: never a scan of the table
             .limit(1)
             .scalar_subquery()
         )
