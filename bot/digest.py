@@ -8,9 +8,10 @@ does not grow with Python loops over evaluations. Privacy rules:
   different people (per skill, per week, per period), else it is None: one or two people
   would see their own rating given away, however many sessions they evaluated;
 - periods are whole weeks, Monday 00:00 to Monday 00:00 where the managers are (`weeks_to`),
-  so two digests never differ by an hour's evaluations; and the per-skill figures are
-  dropped when the period's evaluations they leave out number one or two (the period's
-  figure minus the skills' would give those away);
+  so two digests never differ by an hour's evaluations; a period of several weeks shows no
+  rating figure when one of its weeks was rated by one or two people (the period's figure
+  minus the other weeks' would give them away); and the per-skill figures are dropped when
+  the period's evaluations they leave out number one or two, for the same reason;
 - only members who opted in (`Member.leaderboard`) are ever named, and never more than
   `LEADERBOARD_MAX` of them in the leaderboard.
 
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import pairwise
 from typing import Any, Literal
@@ -278,7 +279,9 @@ def compute_digest(session: Session, *, period: Period) -> Digest:
     activity of those weeks, not the size of the history."""
     previous = period.previous()
     cuts = [previous.since, period.since, period.until]
-    weeks = [period.until - timedelta(weeks=WEEKS - i) for i in range(WEEKS + 1)]
+    # the chart's weeks, and every week of both periods when they are whole weeks
+    span = max(WEEKS, 2 * _whole_weeks(period))
+    weeks = [period.until - timedelta(weeks=span - i) for i in range(span + 1)]
     members = _member_figures(session, (previous, period))
     grid = _Grid(cuts, weeks)
     states, weekly_states = _state_counts(session, grid)
@@ -286,10 +289,17 @@ def compute_digest(session: Session, *, period: Period) -> Digest:
     held = _held_sessions(session, cuts)
     market, labels = _market(session)
     figures = [
-        _figures(p, members[i], states[i], by_period[i], held[i])
+        _figures(
+            p,
+            members[i],
+            states[i],
+            _unless_a_week_gives_away(by_period[i], by_week, p, weeks),
+            held[i],
+        )
         for i, p in enumerate((previous, period))
     ]
-    skills = _skill_quality(session, period, labels)
+    rated = figures[1].satisfaction_rate is not None
+    skills = _skill_quality(session, period, labels) if rated else ()
     return Digest(
         current=figures[1],
         previous=figures[0],
@@ -308,8 +318,34 @@ def compute_digest(session: Session, *, period: Period) -> Digest:
                 evaluations=by_week[i].count,
                 satisfaction_rate=by_week[i].satisfaction_rate,
             )
-            for i in range(WEEKS)
+            for i in range(span - WEEKS, span)
         ),
+    )
+
+
+def _whole_weeks(period: Period) -> int:
+    """How many weeks `period` lasts, 0 when it is not whole weeks."""
+    weeks, rest = divmod(period.length, timedelta(weeks=1))
+    return 0 if rest else weeks
+
+
+def _unless_a_week_gives_away(
+    sums: _Sums, weeks: Sequence[_Sums], period: Period, cuts: Sequence[datetime]
+) -> _Sums:
+    """A period of several weeks shows no rating figure when one of its weeks was rated by
+    one or two people: that week's own figure is withheld, but the period's minus the other
+    weeks' would give it away (likewise for goal answers)."""
+    inside = [
+        w for w, start in zip(weeks, cuts, strict=False) if period.since <= start < period.until
+    ]
+    if len(inside) < 2:
+        return sums
+    alone = [w for w in inside if 0 < len(w.raters) < MIN_RATERS]
+    alone_goals = [w for w in inside if 0 < len(w.goal_raters) < MIN_RATERS]
+    return replace(
+        sums,
+        raters=frozenset() if alone else sums.raters,
+        goal_raters=frozenset() if alone_goals else sums.goal_raters,
     )
 
 

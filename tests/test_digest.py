@@ -430,6 +430,48 @@ def test_a_period_with_fewer_than_three_people_shows_no_rating(session: Session)
     assert digest.skill_quality == ()
 
 
+def test_a_month_hides_ratings_when_one_of_its_weeks_had_one_or_two_raters(
+    session: Session,
+) -> None:
+    """Three learners rate the week of Nov 2; only Bob rates the week of Nov 23, whose own
+    digest shows no rating: the month's figure minus the first week's would be Bob's, so
+    the month shows none either, until Cleo and Dan rate that week too."""
+    ada = add_member(session, "Ada", teach=["Python"])
+    learners = [add_member(session, name, learn=["Python"]) for name in ("Bob", "Cleo", "Dan")]
+    x = add_exchange(
+        session,
+        [(ada, learner, "Python") for learner in learners],
+        [(S.PROPOSED, at(2, 12)), (S.HELD, at(3))],
+    )
+    for learner in learners:
+        evaluate(session, x, learner, at(4), 5, 1.0, goal=GoalMet.YES)
+    evaluate(session, x, learners[0], at(24), 1, 1.0, goal=GoalMet.NO, number=2)
+    session.commit()
+    month = Period.weeks_to(date(2026, 11, 30), weeks=4, tz=UTC)
+    week = Period.weeks_to(date(2026, 11, 30), weeks=1, tz=UTC)
+    assert compute_digest(session, period=week).current.satisfaction_rate is None
+    hidden = compute_digest(session, period=month)
+    assert hidden.current.evaluations == 4
+    assert hidden.current.satisfaction_rate is None and hidden.current.goals_yes is None
+    assert hidden.skill_quality == ()
+    for learner in learners[1:]:
+        evaluate(session, x, learner, at(25), 4, 1.0, goal=GoalMet.YES, number=2)
+    session.commit()
+    shown = compute_digest(session, period=month)
+    assert shown.current.satisfaction_rate == pytest.approx(5 / 6)
+    assert shown.current.goals_yes == pytest.approx(5 / 6)
+
+
+def test_a_quarter_still_charts_twelve_weeks(session: Session) -> None:
+    quarter = Period.weeks_to(date(2026, 11, 30), weeks=13, tz=UTC)
+    weekly = compute_digest(session, period=quarter).weekly
+    assert len(weekly) == WEEKS
+    assert (weekly[0].start.date(), weekly[-1].start.date()) == (
+        date(2026, 9, 7),
+        date(2026, 11, 23),
+    )
+
+
 def test_whole_weeks_where_the_managers_are() -> None:
     """Any time in the week of Monday Nov 30 (Paris) gives the week of Nov 23 to 29,
     midnight to midnight in Paris; a month is four weeks, across a change of time too."""
