@@ -429,9 +429,11 @@ def _send_digest(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
         log.warning("digest.skipped reason=no_channel")
         return "skipped"
     owed = json.loads(work.payload or "{}")
-    period = digest.Period.weeks_to(
-        date.fromisoformat(owed["until"]), weeks=int(owed["weeks"]), tz=rex.settings.timezone
-    )
+    tz = rex.settings.timezone
+    # a row queued before periods were whole weeks has no "until": the week before it
+    until = owed.get("until") or digest.last_monday(work.due_at, tz).isoformat()
+    weeks = int(owed.get("weeks", 1))
+    period = digest.Period.weeks_to(date.fromisoformat(until), weeks=weeks, tz=tz)
     report = digest.compute_digest(session, period=period)
     lang = rex.settings.rex_language
     content = digest_view.digest_blocks(report, lang)
@@ -446,11 +448,11 @@ def _send_digest(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
     if charted:
         _share_chart(rex, work, channel, report, lang)
     log.info(
-        "digest.posted work=%s channel=%s until=%s weeks=%s evaluations=%d blocks=%d chart=%s",
+        "digest.posted work=%s channel=%s until=%s weeks=%d evaluations=%d blocks=%d chart=%s",
         work.id,
         channel,
-        owed["until"],
-        owed["weeks"],
+        until,
+        weeks,
         report.current.evaluations,
         len(content),
         charted,

@@ -12,6 +12,7 @@ from bot import delivery
 from bot.charts import HEIGHT, WIDTH
 from bot.fakeslack.blocks import message_paragraphs
 from bot.sandbox import ManualClock, Sandbox
+from storage.models import DueWork, WorkKind
 from tests.conftest import START
 from tests.test_digest import NOW, add_member, seed_history
 
@@ -61,3 +62,17 @@ def test_a_failed_chart_upload_is_retried_without_a_second_digest(engine: Engine
     assert _png_shape(sandbox, chart) == (HEIGHT, WIDTH)
     posted = [c for c in sandbox.fake.calls_to("chat.postMessage") if not c.faulted]
     assert len(posted) == 1
+
+
+def test_a_digest_row_queued_by_an_older_rex_is_still_sent(engine: Engine) -> None:
+    """Before periods were whole weeks a row said {"days": 7}: it reports the week that
+    ended before it was due."""
+    with Session(engine) as session:
+        seed_history(session)
+    with Sandbox(engine=engine, clock=ManualClock(START)) as sandbox:
+        with Session(engine) as session:
+            session.add(DueWork(kind=WorkKind.DIGEST, due_at=START, payload='{"days": 7}'))
+            session.commit()
+        assert delivery.sweep(sandbox.rex).sent == 1
+        digest, _ = sandbox.fake.messages("CDIGEST")
+    assert digest["blocks"][0]["text"]["text"] == "Rex digest: Nov 23, 2026 to Nov 29, 2026"
