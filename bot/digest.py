@@ -293,18 +293,18 @@ def compute_digest(session: Session, *, period: Period) -> Digest:
             p,
             members[i],
             states[i],
-            _unless_a_week_gives_away(by_period[i], by_week, p, weeks),
+            _from_published_weeks(by_period[i], by_week, p, weeks),
             held[i],
         )
         for i, p in enumerate((previous, period))
     ]
     rated = figures[1].satisfaction_rate is not None
-    skills = _skill_quality(session, period, labels) if rated else ()
+    skills = _skill_quality(session, period, weeks, labels) if rated else ()
     return Digest(
         current=figures[1],
         previous=figures[0],
         market=market,
-        skill_quality=_leaving_nobody_out_alone(skills, figures[1].evaluations),
+        skill_quality=skills,
         leaderboard=Leaderboard(
             teachers=_ranked(session, period, teaching=True, limit=LEADERBOARD_MAX),
             learners=_ranked(session, period, teaching=False, limit=LEARNERS_MAX),
@@ -329,23 +329,34 @@ def _whole_weeks(period: Period) -> int:
     return 0 if rest else weeks
 
 
-def _unless_a_week_gives_away(
+def _from_published_weeks(
     sums: _Sums, weeks: Sequence[_Sums], period: Period, cuts: Sequence[datetime]
 ) -> _Sums:
-    """A period of several weeks shows no rating figure when one of its weeks was rated by
-    one or two people: that week's own figure is withheld, but the period's minus the other
-    weeks' would give it away (likewise for goal answers)."""
+    """A period of several whole weeks rates only the weeks that had their own rating
+    figure (or no evaluation): a week rated by one or two people shows none, and the
+    period's figure minus the other weeks' would give it away. So a month's rating is
+    what its weekly digests already showed, added up (likewise for goal answers)."""
     inside = [
         w for w, start in zip(weeks, cuts, strict=False) if period.since <= start < period.until
     ]
-    if len(inside) < 2:
+    if _whole_weeks(period) < 2 or len(inside) != _whole_weeks(period):
         return sums
-    alone = [w for w in inside if 0 < len(w.raters) < MIN_RATERS]
-    alone_goals = [w for w in inside if 0 < len(w.goal_raters) < MIN_RATERS]
+    rated, answered = _Sums(), _Sums()
+    for week in inside:
+        if not 0 < len(week.raters) < MIN_RATERS:
+            rated.add(week)
+        if not 0 < len(week.goal_raters) < MIN_RATERS:
+            answered.add(week)
     return replace(
         sums,
-        raters=frozenset() if alone else sums.raters,
-        goal_raters=frozenset() if alone_goals else sums.goal_raters,
+        rated=rated.rated,
+        satisfied=rated.satisfied,
+        rating=rated.rating,
+        raters=rated.raters,
+        goals=answered.goals,
+        goals_yes=answered.goals_yes,
+        goals_partly=answered.goals_partly,
+        goal_raters=answered.goal_raters,
     )
 
 
@@ -480,6 +491,7 @@ class _Sums:
     """Additive sums over evaluations, so intervals add up."""
 
     count: int = 0
+    rated: int = 0  # the evaluations behind the rating figures: all of them, but see below
     satisfied: int = 0
     rating: int = 0
     goals: int = 0
@@ -491,6 +503,7 @@ class _Sums:
 
     def add(self, other: _Sums) -> None:
         self.count += other.count
+        self.rated += other.rated
         self.satisfied += other.satisfied
         self.rating += other.rating
         self.goals += other.goals
@@ -502,7 +515,7 @@ class _Sums:
 
     @property
     def satisfaction_rate(self) -> float | None:
-        return _rated(self.satisfied, self.count, self.raters)
+        return _rated(self.satisfied, self.rated, self.raters)
 
 
 def _some_raters(
@@ -558,6 +571,7 @@ def _evaluation_sums(session: Session, grid: _Grid) -> tuple[list[_Sums], list[_
     k = MIN_RATERS
     for i, count, satisfied, rating, goals, yes, partly, hours, *raters in rows:
         sums = _Sums(
+            int(count),
             int(count),
             int(satisfied or 0),
             int(rating or 0),
@@ -660,7 +674,7 @@ def _figures(
         hours=sums.hours,
         evaluations=sums.count,
         satisfaction_rate=sums.satisfaction_rate,
-        satisfaction_average=_rated(sums.rating, sums.count, sums.raters),
+        satisfaction_average=_rated(sums.rating, sums.rated, sums.raters),
         goals_yes=_rated(sums.goals_yes, sums.goals, sums.goal_raters),
         goals_partly=_rated(sums.goals_partly, sums.goals, sums.goal_raters),
         evaluations_asked=held.asked,
@@ -716,51 +730,65 @@ def _market(session: Session) -> tuple[Market, dict[str, str]]:
     return market, labels
 
 
+def _learned_skill() -> ColumnElement[str]:
+    """The skill an evaluator learned, in queries joined by `_with_learned_skill`: its
+    teacher's normalised form (the lesson's wording when the teacher has removed the skill
+    since)."""
+    return func.coalesce(col(Skill.normalized), col(Lesson.teach_label))
+
+
+def _with_learned_skill(statement: Select[Any], *, outer: bool = False) -> Select[Any]:
+    """`statement` over evaluations, joined to the lesson their author learned in (none for
+    a teacher's, kept only with `outer`) and to that lesson's teacher's skill."""
+    lesson = and_(
+        col(Lesson.exchange_id) == col(Evaluation.exchange_id),
+        # + 0: SQLite, which has no statistics, would otherwise look up the learner's
+        # every lesson for each evaluation, not the exchange's few
+        col(Lesson.learner_id) + 0 == col(Evaluation.member_id),
+    )
+    skill = and_(
+        col(Skill.member_id) == col(Lesson.teacher_id),
+        col(Skill.kind) == SkillKind.TEACH,
+        col(Skill.label) == col(Lesson.teach_label),
+    )
+    joined = statement.select_from(Evaluation)
+    joined = joined.outerjoin(Lesson, lesson) if outer else joined.join(Lesson, lesson)
+    return joined.outerjoin(Skill, skill)
+
+
 def _skill_quality(
-    session: Session, period: Period, labels: dict[str, str]
+    session: Session, period: Period, weeks: Sequence[datetime], labels: dict[str, str]
 ) -> tuple[SkillQuality, ...]:
     """How satisfied the learners of each skill were in the period, only for skills with
-    the evaluations of at least k people behind them. A skill is its teacher's normalised
-    form (the lesson's wording when the teacher has removed the skill since)."""
+    the evaluations of at least k people behind them, and, over several weeks, none of
+    whose weeks had one or two (the period's line minus the weekly digests' would give
+    that week away); then less the least evaluated while the period's evaluations they
+    leave out come from one or two people."""
     created = col(Evaluation.created_at)
     satisfaction = col(Evaluation.satisfaction)
-    skill = func.coalesce(col(Skill.normalized), col(Lesson.teach_label)).label("skill")
+    skill = _learned_skill().label("skill")
     distinct = func.count(col(Evaluation.id).distinct())
     raters = func.count(col(Evaluation.member_id).distinct())
+    in_period = and_(created >= period.since, created < period.until)
+    lonely = _skills_with_a_lonely_week(session, period, weeks)
     rows: Sequence[Any] = session.exec(
-        Select(
-            skill,
-            func.min(col(Lesson.teach_label)),
-            distinct,
-            func.count(),
-            func.sum(_when(satisfaction >= SATISFIED)),
-            func.sum(satisfaction),
+        _with_learned_skill(
+            Select(
+                skill,
+                func.min(col(Lesson.teach_label)),
+                distinct,
+                func.count(),
+                func.sum(_when(satisfaction >= SATISFIED)),
+                func.sum(satisfaction),
+            )
         )
-        .select_from(Evaluation)
-        .join(
-            Lesson,
-            and_(
-                col(Lesson.exchange_id) == col(Evaluation.exchange_id),
-                # + 0: SQLite, which has no statistics, would otherwise look up the
-                # learner's every lesson for each evaluation, not the exchange's few
-                col(Lesson.learner_id) + 0 == col(Evaluation.member_id),
-            ),
-        )
-        .outerjoin(
-            Skill,
-            and_(
-                col(Skill.member_id) == col(Lesson.teacher_id),
-                col(Skill.kind) == SkillKind.TEACH,
-                col(Skill.label) == col(Lesson.teach_label),
-            ),
-        )
-        .where(created >= period.since, created < period.until)
+        .where(in_period, _learned_skill().not_in(lonely))
         .group_by(skill)
         .having(raters >= MIN_RATERS)
         .order_by(distinct.desc(), skill)
         .limit(SKILL_QUALITY_MAX)
     ).all()
-    return tuple(
+    skills = [
         SkillQuality(
             label=labels.get(key, wording),
             normalized=key,
@@ -769,19 +797,55 @@ def _skill_quality(
             satisfaction_average=int(total) / int(answers),
         )
         for key, wording, n, answers, satisfied, total in rows
+    ]
+    while skills and 0 < _raters_left_out(session, period, skills) < MIN_RATERS:
+        skills.pop()
+    return tuple(skills)
+
+
+def _skills_with_a_lonely_week(
+    session: Session, period: Period, weeks: Sequence[datetime]
+) -> list[str]:
+    """Over several whole weeks, the skills one of whose weeks was rated by one or two
+    people."""
+    inside = [w for w in weeks if period.since <= w <= period.until]
+    if _whole_weeks(period) < 2 or len(inside) != _whole_weeks(period) + 1:
+        return []
+    created = col(Evaluation.created_at)
+    skill = _learned_skill().label("skill")
+    week = _bucket(created, inside).label("week")
+    raters = func.count(col(Evaluation.member_id).distinct())
+    rows: Sequence[Any] = session.exec(
+        _with_learned_skill(Select(skill, week))
+        .where(created >= period.since, created < period.until)
+        .group_by(skill, week)
+        .having(raters < MIN_RATERS)
+    ).all()
+    return sorted({str(key) for key, _ in rows})
+
+
+def _raters_left_out(session: Session, period: Period, skills: Sequence[SkillQuality]) -> int:
+    """How many people (up to k) wrote the period's evaluations that no skill line counts:
+    teachers', and learners' of the other skills."""
+    teachers_form = (
+        select(col(Skill.normalized))
+        .where(
+            col(Skill.member_id) == col(Lesson.teacher_id),
+            col(Skill.kind) == SkillKind.TEACH,
+            col(Skill.label) == col(Lesson.teach_label),
+        )
+        .limit(1)
+        .scalar_subquery()
     )
-
-
-def _leaving_nobody_out_alone(
-    skills: tuple[SkillQuality, ...], evaluations: int
-) -> tuple[SkillQuality, ...]:
-    """The per-skill figures, less the least evaluated ones while the period's evaluations
-    they leave out number one or two: the period's figure minus the skills' would give
-    those away."""
-    kept = list(skills)
-    while kept and 0 < evaluations - sum(q.evaluations for q in kept) < MIN_RATERS:
-        kept.pop()
-    return tuple(kept)
+    counted = exists().where(
+        col(Lesson.exchange_id) == col(Evaluation.exchange_id),
+        col(Lesson.learner_id) == col(Evaluation.member_id),
+        func.coalesce(teachers_form, col(Lesson.teach_label)).in_([s.normalized for s in skills]),
+    )
+    found: Sequence[Any] = session.exec(
+        Select(*_some_raters(period.since, period.until, ~counted))
+    ).one()
+    return sum(1 for member in found if member is not None)
 
 
 def _ranked(session: Session, period: Period, *, teaching: bool, limit: int) -> tuple[Ranked, ...]:

@@ -369,12 +369,15 @@ def test_market_by_hand(history: tuple[Digest, People]) -> None:
 
 
 def test_skill_quality_needs_three_people(session: Session) -> None:
-    """Python's three learners this week rated 4, 3, 5 (2 of 3 satisfied, average 4).
-    Public speaking has Ada's two evaluations; Cleo's makes three evaluations but only two
-    people, still not shown; Dan's makes three people (ratings 2, 4, 5, 4)."""
+    """Python's three learners this week rated 4, 3, 5 (2 of 3 satisfied, average 4), but
+    the week's other evaluations are Ada's and Bob's only: the week's figure minus
+    Python's would give those two away, so no skill line. Cleo's evaluation of Public
+    speaking adds a third person left out: Python shows. Public speaking itself needs a
+    third person (Ada rated it twice): with Dan's it shows, and Python goes, since the two
+    lines together would leave only Ada's and Bob's evaluations out again."""
     people = seed_history(session)
-    digest = compute_digest(session, period=PERIOD)
-    assert digest.skill_quality == (SkillQuality("Python", key_of("Python"), 3, 2 / 3, 4.0),)
+    assert compute_digest(session, period=PERIOD).skill_quality == ()
+    shown = []
     for learner, rating in ((people.cleo, 5), (people.dan, 4)):
         x = add_exchange(
             session,
@@ -383,11 +386,11 @@ def test_skill_quality_needs_three_people(session: Session) -> None:
         )
         evaluate(session, x, learner, at(27), rating, 1.0, goal=GoalMet.YES)
         session.commit()
-        qualities = compute_digest(session, period=PERIOD).skill_quality
-        if learner == people.cleo:
-            assert [(q.label, q.evaluations) for q in qualities] == [("Python", 3)]
-    assert [(q.label, q.evaluations) for q in qualities] == [("Public speaking", 4), ("Python", 3)]
-    assert qualities[0].satisfaction_rate == pytest.approx(3 / 4)
+        shown.append(compute_digest(session, period=PERIOD).skill_quality)
+    assert shown[0] == (SkillQuality("Python", key_of("Python"), 3, 2 / 3, 4.0),)
+    [speaking] = shown[1]
+    assert (speaking.label, speaking.evaluations) == ("Public speaking", 4)
+    assert speaking.satisfaction_rate == pytest.approx(3 / 4)
 
 
 def test_skill_figures_never_leave_one_or_two_evaluations_out(session: Session) -> None:
@@ -430,12 +433,12 @@ def test_a_period_with_fewer_than_three_people_shows_no_rating(session: Session)
     assert digest.skill_quality == ()
 
 
-def test_a_month_hides_ratings_when_one_of_its_weeks_had_one_or_two_raters(
-    session: Session,
-) -> None:
-    """Three learners rate the week of Nov 2; only Bob rates the week of Nov 23, whose own
-    digest shows no rating: the month's figure minus the first week's would be Bob's, so
-    the month shows none either, until Cleo and Dan rate that week too."""
+def test_a_month_rates_only_the_weeks_that_showed_a_rating(session: Session) -> None:
+    """Three learners rate the week of Nov 2 (all 5); only Bob rates the week of Nov 23
+    (a 1), whose own digest shows no rating: the month's figure minus the first week's
+    would be Bob's, so the month rates the first week only, and shows no Python line
+    (that line minus the first week's would be Bob's too), until Cleo and Dan rate the
+    last week as well."""
     ada = add_member(session, "Ada", teach=["Python"])
     learners = [add_member(session, name, learn=["Python"]) for name in ("Bob", "Cleo", "Dan")]
     x = add_exchange(
@@ -450,16 +453,17 @@ def test_a_month_hides_ratings_when_one_of_its_weeks_had_one_or_two_raters(
     month = Period.weeks_to(date(2026, 11, 30), weeks=4, tz=UTC)
     week = Period.weeks_to(date(2026, 11, 30), weeks=1, tz=UTC)
     assert compute_digest(session, period=week).current.satisfaction_rate is None
-    hidden = compute_digest(session, period=month)
-    assert hidden.current.evaluations == 4
-    assert hidden.current.satisfaction_rate is None and hidden.current.goals_yes is None
-    assert hidden.skill_quality == ()
+    partial = compute_digest(session, period=month)
+    assert partial.current.evaluations == 4
+    assert partial.current.satisfaction_rate == 1.0 and partial.current.goals_yes == 1.0
+    assert partial.skill_quality == ()
     for learner in learners[1:]:
         evaluate(session, x, learner, at(25), 4, 1.0, goal=GoalMet.YES, number=2)
     session.commit()
-    shown = compute_digest(session, period=month)
-    assert shown.current.satisfaction_rate == pytest.approx(5 / 6)
-    assert shown.current.goals_yes == pytest.approx(5 / 6)
+    whole = compute_digest(session, period=month)
+    assert whole.current.satisfaction_rate == pytest.approx(5 / 6)
+    assert whole.current.goals_yes == pytest.approx(5 / 6)
+    assert [q.evaluations for q in whole.skill_quality] == [6]
 
 
 def test_a_quarter_still_charts_twelve_weeks(session: Session) -> None:
