@@ -3,7 +3,7 @@ what an answer means for an exchange; the listener renders the reply. Free text 
 stored: only the answer understood from it."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 
 from sqlmodel import Session, col, select
@@ -92,6 +92,7 @@ def record_typed(
     now: datetime,
     satisfaction: int | None = None,
     hours: float | None = None,
+    tz: tzinfo = UTC,
 ) -> Typed:
     """Keep a typed rating or duration; once both are known they become the evaluation
     (which the member can still correct in the modal)."""
@@ -122,6 +123,7 @@ def record_typed(
         hours=draft.hours,
         comment=None,
         now=now,
+        tz=tz,
     )
     session.delete(draft)
     session.flush()

@@ -114,6 +114,11 @@ def last_monday(now: datetime, tz: tzinfo) -> date:
     return today - timedelta(days=today.weekday())
 
 
+def week_closing(when: datetime, tz: tzinfo) -> datetime:
+    """The Monday 00:00 in `tz` that ends the week holding `when`."""
+    return datetime.combine(last_monday(when, tz) + timedelta(weeks=1), time.min, tzinfo=tz)
+
+
 @dataclass(frozen=True)
 class Figures:
     """A period's counts and rates; rates are None when too few answers stand behind them."""

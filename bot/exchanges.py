@@ -3,11 +3,12 @@ schedule, and each participant evaluates afterwards. Slack-free: callers send me
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlmodel import Session
 
 from bot import lifecycle
+from bot.digest import week_closing
 from bot.rounds import Candidate, PastExchange, RoundConfig, RoundResult, plan_round
 from bot.text import InvalidInput
 from storage import repo
@@ -496,11 +497,14 @@ def evaluate(
     now: datetime,
     useful: GoalMet | None = None,
     another_session: bool = False,
+    tz: tzinfo = UTC,
 ) -> bool:
     """Store one participant's evaluation of the current session; False when it corrected
-    one they had already given. An evaluation is also the word that the session happened.
-    Once all have evaluated and nobody wants another session, the exchange is evaluated;
-    hours of further sessions add up."""
+    one they had already given, which they may until the end of its week in `tz` (the
+    managers' weeks: a week's published figures never change, or the change would give
+    the rating away). An evaluation is also the word that the session happened. Once all
+    have evaluated and nobody wants another session, the exchange is evaluated; hours of
+    further sessions add up."""
     if not 1 <= satisfaction <= 5:
         raise InvalidInput("error.generic")
     if not 0 <= hours <= MAX_HOURS:
@@ -512,6 +516,8 @@ def evaluate(
         session, exchange_id=exchange_id, member_id=member.id, session_number=number
     )
     if existing is not None:  # a correction: the same session's evaluation, updated
+        if now >= week_closing(existing.created_at, tz):
+            raise InvalidInput("error.evaluation_closed")
         existing.satisfaction, existing.hours = satisfaction, hours
         existing.goal_met = goal_met if view.learns(member.id) else None
         existing.useful = useful if view.teaches(member.id) else None

@@ -188,6 +188,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "error.label_control": "A skill can't contain control characters.",
         "error.too_many_skills": "At most {max} skills here.",
         "error.hours": "Hours must be a number between 0 and {max}.",
+        "error.evaluation_closed": (
+            "This evaluation already counts in a finished week's figures, so it can't be "
+            "changed any more."
+        ),
         "error.date_past": "Pick a date and time in the future.",
         "error.level": "Pick a level from the list.",
         "error.pause_date": "Pick a date in the future, within {days} days.",

@@ -228,6 +228,10 @@ FR: Final[dict[str, str]] = {
     "error.label_control": "Une compétence ne peut pas contenir de caractères de contrôle.",
     "error.too_many_skills": "{max} compétences au maximum ici.",
     "error.hours": "Le nombre d’heures doit être compris entre 0 et {max}.",
+    "error.evaluation_closed": (
+        "Cette évaluation compte déjà dans les chiffres d’une semaine terminée : elle ne "
+        "peut plus être modifiée."
+    ),
     "error.date_past": "Choisissez une date et une heure à venir.",
     "error.level": "Choisissez un niveau dans la liste.",
     "error.pause_date": "Choisissez une date à venir, dans les {days} prochains jours.",

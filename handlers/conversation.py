@@ -13,10 +13,11 @@ from slack_sdk import WebClient
 from bot import conversation, l10n
 from bot.messages import t
 from bot.replies import Command, Expecting, Hours, Rating, Unknown, command_word, parse_reply
+from bot.text import InvalidInput
 from handlers import blocks
 from handlers.blockkit import Block, button, section
 from handlers.commands import SUBCOMMANDS
-from handlers.context import language_of, rex_of, session_of
+from handlers.context import language_of, rex_of, said, session_of
 from handlers.ids import ActionId
 
 MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
@@ -97,14 +98,21 @@ def on_direct_message(event: dict[str, Any], context: BoltContext, client: WebCl
     elif isinstance(intent, Unknown):
         _not_understood(intent, say, lang)
     elif isinstance(intent, Rating | Hours) and pending is not None:
-        typed = conversation.record_typed(
-            session,
-            pending,
-            slack_id=slack_id,
-            now=rex_of(context).clock(),
-            satisfaction=intent.value if isinstance(intent, Rating) else None,
-            hours=intent.value if isinstance(intent, Hours) else None,
-        )
+        rex = rex_of(context)
+        try:
+            typed = conversation.record_typed(
+                session,
+                pending,
+                slack_id=slack_id,
+                now=rex.clock(),
+                satisfaction=intent.value if isinstance(intent, Rating) else None,
+                hours=intent.value if isinstance(intent, Hours) else None,
+                tz=rex.settings.timezone,
+            )
+        except InvalidInput as exc:
+            session.rollback()
+            say(text=said(exc.key, lang, exc.params))
+            return
         session.commit()
         text = _typed_text(typed, lang)
         say(text=text, blocks=_answer(pending.id, text, ActionId.EVALUATE, "button.correct", lang))

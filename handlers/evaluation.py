@@ -115,6 +115,7 @@ def on_evaluation_submitted(
             hours=hours,
             comment=text_value(view, BlockId.EVAL_COMMENT),
             now=rex_of(context).clock(),
+            tz=rex_of(context).settings.timezone,
         )
     except InvalidInput as exc:
         block = BlockId.EVAL_HOURS if exc.key == "error.hours" else BlockId.EVAL_SATISFACTION

@@ -208,6 +208,25 @@ def test_a_typed_rating_and_duration_become_the_evaluation(bilingual: Sandbox) -
     assert sandbox.fake.messages(sandbox.fake.dm_channel("UEN1"))[-1]["text"] == (
         "Your evaluation is updated. Thanks!"
     )
+    # once its week is over (the digest's weeks: Monday 00:00 UTC here), it stays as it is
+    sandbox.clock.advance(days=7)
+    sandbox.click("UEN1", ActionId.EVALUATE, sandbox.fake.dm_channel("UEN1"), done["ts"])
+    late = sandbox.submit(
+        "UEN1",
+        {
+            BlockId.EVAL_SATISFACTION: "1",
+            BlockId.EVAL_HOURS: "2",
+            BlockId.EVAL_GOAL: "yes",
+            BlockId.EVAL_USEFUL: "yes",
+        },
+    )
+    assert late.json is not None
+    assert late.json["errors"][BlockId.EVAL_SATISFACTION].startswith(
+        "This evaluation already counts in a finished week's figures"
+    )
+    with Session(sandbox.rex.engine) as session:
+        [evaluation] = session.exec(select(Evaluation)).all()
+        assert evaluation.satisfaction == 5
 
 
 def test_in_french_stars_and_hours(bilingual: Sandbox) -> None:
