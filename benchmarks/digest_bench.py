@@ -40,6 +40,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -100,6 +101,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "learner_id",
         "teach_label",
         "learn_label",
+        "teach_key",
         "score",
     ),
     "exchange_event": ("id", "exchange_id", "from_state", "to_state", "at"),
@@ -255,6 +257,12 @@ class Story:
     evaluations: list[Row]  # (created_at, member_id, session, satisfaction, ...)
 
 
+@cache
+def _key(label: str) -> str:
+    """A lesson's `teach_key`, as Rex files it (a few hundred wordings, cached)."""
+    return key_of(label)
+
+
 def live_exchange(rng: random.Random, people: Sequence[Person], created: datetime) -> Story:
     """70% pairs, 20% swaps, 10% groups of one teacher and three learners; 12% declined, 8%
     expired, the others held for one session (85%) or two, each evaluated by 90% of its
@@ -267,10 +275,10 @@ def live_exchange(rng: random.Random, people: Sequence[Person], created: datetim
         kind, pairs = ExchangeKind.SWAP, [(cast[0], cast[1]), (cast[1], cast[0])]
     else:
         kind, pairs = ExchangeKind.GROUP, [(cast[0], learner) for learner in cast[1:]]
-    lessons = [
-        (t.id, learner.id, rng.choice(t.teach), rng.choice(learner.learn), 90.0)
-        for t, learner in pairs
-    ]
+    lessons = []
+    for t, learner in pairs:
+        taught = rng.choice(t.teach)
+        lessons.append((t.id, learner.id, taught, rng.choice(learner.learn), _key(taught), 90.0))
     teachers = {t.id for t, _ in pairs}
     learners = {learner.id for _, learner in pairs}
     story = Story((), lessons, [(created, None, S.PROPOSED)], [])

@@ -39,6 +39,7 @@ from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
+    Label,
     ScalarSelect,
     and_,
     case,
@@ -735,43 +736,31 @@ def _market(session: Session) -> tuple[Market, dict[str, str]]:
     return market, labels
 
 
-def _learned_skill() -> ColumnElement[str]:
-    """The skill an evaluator learned, in queries joined by `_with_learned_skill`: its
-    teacher's normalised form (the lesson's wording when the teacher has removed the skill
-    since)."""
-    return func.coalesce(col(Skill.normalized), col(Lesson.teach_label))
-
-
-def _with_learned_skill(statement: Select[Any], *, outer: bool = False) -> Select[Any]:
-    """`statement` over evaluations, joined to the lesson their author learned in (none for
-    a teacher's, kept only with `outer`) and to that lesson's teacher's skill."""
-    lesson = and_(
-        col(Lesson.exchange_id) == col(Evaluation.exchange_id),
-        # + 0: SQLite, which has no statistics, would otherwise look up the learner's
-        # every lesson for each evaluation, not the exchange's few
-        col(Lesson.learner_id) + 0 == col(Evaluation.member_id),
+def _with_learned_skill(statement: Select[Any]) -> Select[Any]:
+    """`statement` over evaluations, joined to the lesson their author learned in (a
+    teacher's evaluation has none): its `teach_key` is the skill."""
+    return statement.select_from(Evaluation).join(
+        Lesson,
+        and_(
+            col(Lesson.exchange_id) == col(Evaluation.exchange_id),
+            # + 0: SQLite, which has no statistics, would otherwise look up the learner's
+            # every lesson for each evaluation, not the exchange's few
+            col(Lesson.learner_id) + 0 == col(Evaluation.member_id),
+        ),
     )
-    skill = and_(
-        col(Skill.member_id) == col(Lesson.teacher_id),
-        col(Skill.kind) == SkillKind.TEACH,
-        col(Skill.label) == col(Lesson.teach_label),
-    )
-    joined = statement.select_from(Evaluation)
-    joined = joined.outerjoin(Lesson, lesson) if outer else joined.join(Lesson, lesson)
-    return joined.outerjoin(Skill, skill)
 
 
 def _skill_quality(
     session: Session, period: Period, weeks: Sequence[datetime], labels: dict[str, str]
 ) -> tuple[SkillQuality, ...]:
-    """How satisfied the learners of each skill were in the period, only for skills with
-    the evaluations of at least k people behind them, and, over several weeks, none of
-    whose weeks had one or two (the period's line minus the weekly digests' would give
-    that week away); then less the least evaluated while the period's evaluations they
-    leave out come from one or two people."""
+    """How satisfied the learners of each skill were in the period (a skill: the lesson's
+    `teach_key`), only for skills with the evaluations of at least k people behind them,
+    and, over several weeks, none of whose weeks had one or two (the period's line minus
+    the weekly digests' would give that week away); then less the least evaluated while
+    the period's evaluations they leave out come from one or two people."""
     created = col(Evaluation.created_at)
     satisfaction = col(Evaluation.satisfaction)
-    skill = _learned_skill().label("skill")
+    skill: Label[str] = col(Lesson.teach_key).label("skill")
     distinct = func.count(col(Evaluation.id).distinct())
     raters = func.count(col(Evaluation.member_id).distinct())
     in_period = and_(created >= period.since, created < period.until)
@@ -787,7 +776,7 @@ def _skill_quality(
                 func.sum(satisfaction),
             )
         )
-        .where(in_period, _learned_skill().not_in(lonely))
+        .where(in_period, col(Lesson.teach_key).not_in(lonely))
         .group_by(skill)
         .having(raters >= MIN_RATERS)
         .order_by(distinct.desc(), skill)
@@ -817,7 +806,7 @@ def _skills_with_a_lonely_week(
     if _whole_weeks(period) < 2 or len(inside) != _whole_weeks(period) + 1:
         return []
     created = col(Evaluation.created_at)
-    skill = _learned_skill().label("skill")
+    skill: Label[str] = col(Lesson.teach_key).label("skill")
     week = _bucket(created, inside).label("week")
     raters = func.count(col(Evaluation.member_id).distinct())
     rows: Sequence[Any] = session.exec(
@@ -832,20 +821,10 @@ def _skills_with_a_lonely_week(
 def _raters_left_out(session: Session, period: Period, skills: Sequence[SkillQuality]) -> int:
     """How many people (up to k) wrote the period's evaluations that no skill line counts:
     teachers', and learners' of the other skills."""
-    teachers_form = (
-        select(col(Skill.normalized))
-        .where(
-            col(Skill.member_id) == col(Lesson.teacher_id),
-            col(Skill.kind) == SkillKind.TEACH,
-            col(Skill.label) == col(Lesson.teach_label),
-        )
-        .limit(1)
-        .scalar_subquery()
-    )
     counted = exists().where(
         col(Lesson.exchange_id) == col(Evaluation.exchange_id),
         col(Lesson.learner_id) == col(Evaluation.member_id),
-        func.coalesce(teachers_form, col(Lesson.teach_label)).in_([s.normalized for s in skills]),
+        col(Lesson.teach_key).in_([s.normalized for s in skills]),
     )
     found: Sequence[Any] = session.exec(
         Select(*_some_raters(period.since, period.until, ~counted))

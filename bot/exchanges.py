@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from bot import lifecycle
 from bot.digest import week_closing
+from bot.members import key_of
 from bot.rounds import Candidate, PastExchange, RoundConfig, RoundResult, plan_round
 from bot.text import InvalidInput
 from storage import repo
@@ -244,6 +245,7 @@ def run_round(
                 learner_id=plan.member_ids[lesson.learner],
                 teach_label=lesson.teach,
                 learn_label=lesson.learn,
+                teach_key=key_of(lesson.teach),
                 score=lesson.score,
             )
             for lesson in proposed.lessons

@@ -209,6 +209,9 @@ class Lesson(SQLModel, table=True):
     learner_id: int = Field(foreign_key="member.id", index=True)
     teach_label: str = Field(max_length=LABEL_MAX)
     learn_label: str = Field(max_length=LABEL_MAX)
+    # the skill taught, as matching files it when the lesson is made: the digest groups
+    # evaluations by it, unchanged by later edits of profiles or of the vocabulary
+    teach_key: str = Field(default="", max_length=LABEL_MAX * 2)
     score: float = 0.0
 
 

@@ -124,6 +124,7 @@ def add_exchange(
             learner_id=learner,
             teach_label=skill,
             learn_label=skill,
+            teach_key=key_of(skill),
         )
         for t, learner, skill in lessons
     )

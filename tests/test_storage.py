@@ -9,6 +9,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel, select
 
+from bot.members import key_of
 from storage import repo
 from storage.db import alembic_config, is_current, make_engine, migrate, session_factory
 from storage.models import Evaluation, Exchange, Lesson, Member, WorkKind
@@ -138,9 +139,10 @@ def test_seen_events_are_recorded_once(session: Session) -> None:
     assert not repo.first_sighting(session, event_id="Ev1")
 
 
-def test_digest_migrations_fill_in_roles_and_participants(scratch_url: str) -> None:
-    """0007 and 0008 derive each evaluation's roles and each exchange's participants from
-    the lessons already stored: a swap (both teach and learn) and a group of two learners."""
+def test_digest_migrations_fill_in_roles_participants_and_skills(scratch_url: str) -> None:
+    """0007 to 0009 derive each evaluation's roles, each exchange's participants and each
+    lesson's skill key from the lessons already stored: a swap (both teach and learn) and a
+    group of two learners."""
     engine = make_engine(scratch_url)
     config = alembic_config(engine)
     command.upgrade(config, "0006")
@@ -189,6 +191,7 @@ def test_digest_migrations_fill_in_roles_and_participants(scratch_url: str) -> N
         assert roles == {(1, 1): (True, True), (2, 1): (False, True), (2, 3): (True, False)}
         participants = {x.id: x.participants for x in session.exec(select(Exchange)).all()}
         assert participants == {1: 2, 2: 3}
+        assert {lesson.teach_key for lesson in session.exec(select(Lesson)).all()} == {key_of("Go")}
     engine.dispose()
 
 
