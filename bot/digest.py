@@ -544,6 +544,40 @@ def _some_raters(
     return found
 
 
+def _more_raters(
+    session: Session, cuts: Sequence[datetime], raters: dict[tuple[int, bool], set[Any]]
+) -> None:
+    """Complete each interval's evaluators (its first and last by id, from the aggregate;
+    `True` in the key: those who answered the goal question) up to k people: one lookup
+    for each set that may hold more, each stopping at the first row it needs."""
+    created, member = col(Evaluation.created_at), col(Evaluation.member_id)
+    everyone: set[tuple[int, bool]] = set()  # sets known to hold all the interval's people
+
+    def may_grow(key: tuple[int, bool]) -> bool:
+        return key not in everyone and 1 < len(raters[key]) < MIN_RATERS
+
+    while short := [key for key in raters if may_grow(key)]:
+        lookups = [
+            select(member)
+            .where(
+                created >= cuts[i],
+                created < cuts[i + 1],
+                member.not_in(raters[i, goal]),
+                *([col(Evaluation.goal_met).is_not(None)] if goal else []),
+            )
+            .order_by(created)  # walks the index from the interval's start
+            .limit(1)
+            .scalar_subquery()
+            for i, goal in short
+        ]
+        found: Sequence[Any] = session.exec(Select(*lookups)).one()
+        for key, person in zip(short, found, strict=True):
+            if person is None:
+                everyone.add(key)
+            else:
+                raters[key].add(person)
+
+
 def _evaluation_sums(session: Session, grid: _Grid) -> tuple[list[_Sums], list[_Sums]]:
     """Sums by period and by week: one aggregate per interval of the grid, each a range of
     the index on `created_at` (no sort of the evaluations, which SQLite's GROUP BY needs),
@@ -551,6 +585,7 @@ def _evaluation_sums(session: Session, grid: _Grid) -> tuple[list[_Sums], list[_
     created = col(Evaluation.created_at)
     satisfaction = col(Evaluation.satisfaction)
     goal = col(Evaluation.goal_met)
+    member = col(Evaluation.member_id)
     learner = col(Evaluation.as_learner).is_(True)
     cuts = grid.cuts
     intervals = union_all(
@@ -564,18 +599,22 @@ def _evaluation_sums(session: Session, grid: _Grid) -> tuple[list[_Sums], list[_
                 func.sum(_when(goal == GoalMet.YES)).label("yes"),
                 func.sum(_when(goal == GoalMet.PARTLY)).label("partly"),
                 func.sum(_when(learner, col(Evaluation.hours))).label("hours"),
-                *_some_raters(start, end),
-                *_some_raters(start, end, goal.is_not(None)),
+                func.min(member),
+                func.max(member),
+                func.min(case((goal.is_not(None), member))),
+                func.max(case((goal.is_not(None), member))),
             ).where(created >= start, created < end)
             for i, (start, end) in enumerate(pairwise(cuts))
         )
     ).subquery()
     rows: Sequence[Any] = session.exec(Select(*intervals.c)).all()
+    raters = {(i, False): {low, high} - {None} for i, *_, low, high, _, _ in rows}
+    raters |= {(i, True): {low, high} - {None} for i, *_, low, high in rows}
+    _more_raters(session, cuts, raters)
     periods = [_Sums() for _ in grid.periods[1:]]
     weeks = [_Sums() for _ in grid.weeks[1:]]
     owners = grid.owners()
-    k = MIN_RATERS
-    for i, count, satisfied, rating, goals, yes, partly, hours, *raters in rows:
+    for i, count, satisfied, rating, goals, yes, partly, hours, *_ in rows:
         sums = _Sums(
             int(count),
             int(count),
@@ -585,8 +624,8 @@ def _evaluation_sums(session: Session, grid: _Grid) -> tuple[list[_Sums], list[_
             int(yes or 0),
             int(partly or 0),
             float(hours or 0),
-            frozenset(m for m in raters[:k] if m is not None),
-            frozenset(m for m in raters[k:] if m is not None),
+            frozenset(raters[i, False]),
+            frozenset(raters[i, True]),
         )
         p, w = owners[i]
         if p >= 0:
