@@ -164,6 +164,20 @@ def evaluate(
     )
 
 
+def python_class(
+    session: Session, *, proposed: datetime, held: datetime
+) -> tuple[int, list[int], int]:
+    """Ada teaches Python to Bob, Cleo and Dan in one group: (Ada, learners, exchange)."""
+    ada = add_member(session, "Ada", teach=["Python"])
+    learners = [add_member(session, name, learn=["Python"]) for name in ("Bob", "Cleo", "Dan")]
+    x = add_exchange(
+        session,
+        [(ada, learner, "Python") for learner in learners],
+        [(S.PROPOSED, proposed), (S.HELD, held)],
+    )
+    return ada, learners, x
+
+
 @dataclass(frozen=True)
 class People:
     ada: int
@@ -320,13 +334,7 @@ def test_quality_figures_by_hand(history: tuple[Digest, People]) -> None:
 def test_hours_typed_in_a_dm_count_as_learning_time(session: Session) -> None:
     """A learner who typed "4, 2h" in Rex's DM answered no goal question: the two hours
     count as learning time and the goal shares stand on the form's answers only."""
-    ada = add_member(session, "Ada", teach=["Python"])
-    learners = [add_member(session, name, learn=["Python"]) for name in ("Bob", "Cleo", "Dan")]
-    x = add_exchange(
-        session,
-        [(ada, learner, "Python") for learner in learners],
-        [(S.PROPOSED, at(23, 12)), (S.HELD, at(24))],
-    )
+    ada, learners, x = python_class(session, proposed=at(23, 12), held=at(24))
     evaluate(session, x, learners[0], at(25), 4, 2.0, typed_by_learner=True)
     for learner in learners[1:]:
         evaluate(session, x, learner, at(25), 5, 1.0, goal=GoalMet.YES)
@@ -397,13 +405,7 @@ def test_skill_quality_needs_three_people(session: Session) -> None:
 def test_skill_figures_never_leave_one_or_two_evaluations_out(session: Session) -> None:
     """Three learners rate Python; their teacher's own evaluation would be the period's
     figure minus Python's: the skill line is dropped, the period's figure stays."""
-    ada = add_member(session, "Ada", teach=["Python"])
-    learners = [add_member(session, name, learn=["Python"]) for name in ("Bob", "Cleo", "Dan")]
-    x = add_exchange(
-        session,
-        [(ada, learner, "Python") for learner in learners],
-        [(S.PROPOSED, at(23, 12)), (S.HELD, at(24))],
-    )
+    ada, learners, x = python_class(session, proposed=at(23, 12), held=at(24))
     for learner in learners:
         evaluate(session, x, learner, at(25), 5, 1.0, goal=GoalMet.YES)
     session.commit()
@@ -440,13 +442,7 @@ def test_a_month_rates_only_the_weeks_that_showed_a_rating(session: Session) -> 
     would be Bob's, so the month rates the first week only, and shows no Python line
     (that line minus the first week's would be Bob's too), until Cleo and Dan rate the
     last week as well."""
-    ada = add_member(session, "Ada", teach=["Python"])
-    learners = [add_member(session, name, learn=["Python"]) for name in ("Bob", "Cleo", "Dan")]
-    x = add_exchange(
-        session,
-        [(ada, learner, "Python") for learner in learners],
-        [(S.PROPOSED, at(2, 12)), (S.HELD, at(3))],
-    )
+    _, learners, x = python_class(session, proposed=at(2, 12), held=at(3))
     for learner in learners:
         evaluate(session, x, learner, at(4), 5, 1.0, goal=GoalMet.YES)
     evaluate(session, x, learners[0], at(24), 1, 1.0, goal=GoalMet.NO, number=2)
