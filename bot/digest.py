@@ -31,11 +31,11 @@ had joined by the period's end, and a member who has left since counts as active
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import pairwise
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -77,6 +77,7 @@ LEARNERS_MAX = 5  # learners named on their line
 SATISFIED = 4  # a 4 or a 5 out of 5
 
 S = ExchangeState
+K = TypeVar("K")
 COUNTED_STATES = (S.PROPOSED, S.HELD, S.EVALUATED, S.DECLINED, S.EXPIRED)
 
 
@@ -335,6 +336,14 @@ def _whole_weeks(period: Period) -> int:
     return 0 if rest else weeks
 
 
+def _weeks_of(period: Period, cuts: Sequence[datetime]) -> list[datetime]:
+    """The week cuts from `period`'s start to its end, when it lasts two whole weeks or
+    more and `cuts` cover it; else none (a one-week period is its own week)."""
+    bounds = [cut for cut in cuts if period.since <= cut <= period.until]
+    weeks = _whole_weeks(period)
+    return bounds if weeks >= 2 and len(bounds) == weeks + 1 else []
+
+
 def _from_published_weeks(
     sums: _Sums, weeks: Sequence[_Sums], period: Period, cuts: Sequence[datetime]
 ) -> _Sums:
@@ -342,11 +351,11 @@ def _from_published_weeks(
     figure (or no evaluation): a week rated by one or two people shows none, and the
     period's figure minus the other weeks' would give it away. So a month's rating is
     what its weekly digests already showed, added up (likewise for goal answers)."""
-    inside = [
-        w for w, start in zip(weeks, cuts, strict=False) if period.since <= start < period.until
-    ]
-    if _whole_weeks(period) < 2 or len(inside) != _whole_weeks(period):
+    bounds = _weeks_of(period, cuts)
+    if not bounds:
         return sums
+    first = cuts.index(bounds[0])
+    inside = weeks[first : first + len(bounds) - 1]
     rated, answered = _Sums(), _Sums()
     for week in inside:
         if not 0 < len(week.raters) < MIN_RATERS:
@@ -524,53 +533,36 @@ class _Sums:
         return _rated(self.satisfied, self.rated, self.raters)
 
 
-def _some_raters(
-    start: datetime, end: datetime, *conditions: ColumnElement[bool]
-) -> list[ScalarSelect[Any]]:
-    """Up to k different people who evaluated in [start, end): lookups that each stop at
-    the first row they need, enough to tell whether k people stand behind a figure (the
-    intervals' sets, united, tell it for a week or a period too)."""
+def _next_rater(
+    start: datetime, end: datetime, found: set[Any], *conditions: ColumnElement[bool]
+) -> ScalarSelect[Any]:
+    """Someone else than `found` who evaluated in [start, end): a walk of the index on
+    `created_at` that stops at the first such row (never a scan of the table)."""
     created, member = col(Evaluation.created_at), col(Evaluation.member_id)
-    found: list[ScalarSelect[Any]] = []
-    for _ in range(MIN_RATERS):
-        others = [member != earlier for earlier in found]
-        found.append(
-            select(member)
-            .where(created >= start, created < end, *conditions, *others)
-            .order_by(created)  # walks the index from `start`: never a scan of the table
-            .limit(1)
-            .scalar_subquery()
-        )
-    return found
+    return (
+        select(member)
+        .where(created >= start, created < end, member.not_in(found), *conditions)
+        .order_by(created)
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
-def _more_raters(
-    session: Session, cuts: Sequence[datetime], raters: dict[tuple[int, bool], set[Any]]
+def _complete_raters(
+    session: Session,
+    raters: dict[K, set[Any]],
+    walk: Callable[[K, set[Any]], ScalarSelect[Any]],
+    *,
+    everyone: set[K],
 ) -> None:
-    """Complete each interval's evaluators (its first and last by id, from the aggregate;
-    `True` in the key: those who answered the goal question) up to k people: one lookup
-    for each set that may hold more, each stopping at the first row it needs."""
-    created, member = col(Evaluation.created_at), col(Evaluation.member_id)
-    everyone: set[tuple[int, bool]] = set()  # sets known to hold all the interval's people
-
-    def may_grow(key: tuple[int, bool]) -> bool:
-        return key not in everyone and 1 < len(raters[key]) < MIN_RATERS
-
-    while short := [key for key in raters if may_grow(key)]:
-        lookups = [
-            select(member)
-            .where(
-                created >= cuts[i],
-                created < cuts[i + 1],
-                member.not_in(raters[i, goal]),
-                *([col(Evaluation.goal_met).is_not(None)] if goal else []),
-            )
-            .order_by(created)  # walks the index from the interval's start
-            .limit(1)
-            .scalar_subquery()
-            for i, goal in short
-        ]
-        found: Sequence[Any] = session.exec(Select(*lookups)).one()
+    """Grow each set of evaluators up to k people, one `walk` (`_next_rater`) per set
+    still short in each round trip; `everyone` holds the keys of sets already known to
+    hold all their people. Enough to tell whether k people stand behind a figure, and
+    sets of intervals, united, tell it for their union too."""
+    while short := [
+        k for k, found in raters.items() if k not in everyone and len(found) < MIN_RATERS
+    ]:
+        found: Sequence[Any] = session.exec(Select(*(walk(k, raters[k]) for k in short))).one()
         for key, person in zip(short, found, strict=True):
             if person is None:
                 everyone.add(key)
@@ -608,9 +600,19 @@ def _evaluation_sums(session: Session, grid: _Grid) -> tuple[list[_Sums], list[_
         )
     ).subquery()
     rows: Sequence[Any] = session.exec(Select(*intervals.c)).all()
+    # each interval's lowest and highest evaluator ids (and goal answerers'): when they are
+    # the same person, or nobody, that is everyone; else walks look for a third
     raters = {(i, False): {low, high} - {None} for i, *_, low, high, _, _ in rows}
     raters |= {(i, True): {low, high} - {None} for i, *_, low, high in rows}
-    _more_raters(session, cuts, raters)
+    goal_answered = col(Evaluation.goal_met).is_not(None)
+    _complete_raters(
+        session,
+        raters,
+        lambda key, found: _next_rater(
+            cuts[key[0]], cuts[key[0] + 1], found, *([goal_answered] if key[1] else [])
+        ),
+        everyone={key for key, found in raters.items() if len(found) < 2},
+    )
     periods = [_Sums() for _ in grid.periods[1:]]
     weeks = [_Sums() for _ in grid.weeks[1:]]
     owners = grid.owners()
@@ -841,8 +843,8 @@ def _skills_with_a_lonely_week(
 ) -> list[str]:
     """Over several whole weeks, the skills one of whose weeks was rated by one or two
     people."""
-    inside = [w for w in weeks if period.since <= w <= period.until]
-    if _whole_weeks(period) < 2 or len(inside) != _whole_weeks(period) + 1:
+    inside = _weeks_of(period, weeks)
+    if not inside:
         return []
     created = col(Evaluation.created_at)
     skill: Label[str] = col(Lesson.teach_key).label("skill")
@@ -865,10 +867,14 @@ def _raters_left_out(session: Session, period: Period, skills: Sequence[SkillQua
         col(Lesson.learner_id) == col(Evaluation.member_id),
         col(Lesson.teach_key).in_([s.normalized for s in skills]),
     )
-    found: Sequence[Any] = session.exec(
-        Select(*_some_raters(period.since, period.until, ~counted))
-    ).one()
-    return sum(1 for member in found if member is not None)
+    raters: dict[None, set[Any]] = {None: set()}
+    _complete_raters(
+        session,
+        raters,
+        lambda _, found: _next_rater(period.since, period.until, found, ~counted),
+        everyone=set(),
+    )
+    return len(raters[None])
 
 
 def _ranked(session: Session, period: Period, *, teaching: bool, limit: int) -> tuple[Ranked, ...]:
