@@ -338,22 +338,44 @@ def _send_invitation(rex: Rex, session: Session, work: DueWork, now: datetime) -
     channel = view.exchange.channel_id or ""
     organiser = view.members.get(work.member_id or -1)
     name = f"rex-session-{view.id}-v{view.exchange.invitation_sequence}.ics"
-    if work.attempts > 1 and _file_already_shared(rex, channel, name):
-        return "sent"
-    invitation = calendar.build_ics(
-        blocks.session_plan(view, organiser.tz if organiser else None, _group(view)),
-        now=now,
+    uploaded = _upload(
+        rex,
+        work,
+        channel=channel,
+        name=name,
+        title=name,
+        content=lambda: calendar.build_ics(
+            blocks.session_plan(view, organiser.tz if organiser else None, _group(view)),
+            now=now,
+        ),
+        comment=blocks.invitation_text(view, organiser, _group(view)),
     )
+    if uploaded:
+        log.info(
+            "invitation.sent exchange=%s sequence=%s", view.id, view.exchange.invitation_sequence
+        )
+    return "sent"
+
+
+def _upload(
+    rex: Rex,
+    work: DueWork,
+    *,
+    channel: str,
+    name: str,
+    title: str,
+    content: Callable[[], str | bytes],
+    comment: str | None = None,
+) -> bool:
+    """Share a file once: a retried row first looks for it, by name, in the conversation
+    (then nothing is made or sent again). False when it was already there."""
+    if work.attempts > 1 and _file_already_shared(rex, channel, name):
+        return False
     rex.pacer.wait("files.completeUploadExternal")
     rex.client.files_upload_v2(
-        channel=channel,
-        filename=name,
-        content=invitation,
-        title=name,
-        initial_comment=blocks.invitation_text(view, organiser, _group(view)),
+        channel=channel, filename=name, title=title, content=content(), initial_comment=comment
     )
-    log.info("invitation.sent exchange=%s sequence=%s", view.id, view.exchange.invitation_sequence)
-    return "sent"
+    return True
 
 
 def _file_already_shared(rex: Rex, channel: str, name: str) -> bool:
@@ -462,14 +484,17 @@ def _send_digest(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
 
 def _share_chart(rex: Rex, work: DueWork, channel: str, report: digest.Digest, lang: str) -> None:
     """The weekly chart as a PNG in the channel, once even when the row is retried."""
-    name = f"rex-digest-{work.id}.png"
-    if work.attempts > 1 and _file_already_shared(rex, channel, name):
-        return
     title = digest_view.chart_title(lang)
-    labels = digest_view.chart_labels(report, lang)
-    png = charts.weekly_chart(report.weekly, title=title, labels=labels)
-    rex.pacer.wait("files.completeUploadExternal")
-    rex.client.files_upload_v2(channel=channel, filename=name, title=title, content=png)
+    _upload(
+        rex,
+        work,
+        channel=channel,
+        name=f"rex-digest-{work.id}.png",
+        title=title,
+        content=lambda: charts.weekly_chart(
+            report.weekly, title=title, labels=digest_view.chart_labels(report, lang)
+        ),
+    )
 
 
 SENDERS: dict[WorkKind, Sender] = {
