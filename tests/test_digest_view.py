@@ -23,6 +23,7 @@ from bot.digest import (
     SkillQuality,
     Week,
 )
+from bot.fakeslack.blocks import message_paragraphs
 from bot.messages import MESSAGES
 from bot.text import escape
 from handlers.blockkit import MESSAGE_BLOCK_LIMIT
@@ -122,14 +123,8 @@ BUSY = Digest(
 
 
 def texts(content: list[dict[str, Any]]) -> str:
-    """Every text of the blocks, in order."""
-    found: list[str] = []
-    for block in content:
-        if "text" in block:
-            found.append(block["text"]["text"])
-        found += [field["text"] for field in block.get("fields", [])]
-        found += [element["text"] for element in block.get("elements", [])]
-    return "\n".join(found)
+    """Every text of the blocks, in order, as Slack shows them."""
+    return "\n".join(message_paragraphs({"blocks": content}))
 
 
 def test_busy_week_in_english() -> None:
