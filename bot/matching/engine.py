@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
+from bot.matching.lexicon import is_real_word
 from bot.matching.text import prepare, segments, words
 from bot.matching.vocabulary import Vocabulary, words_close
 
@@ -29,6 +30,7 @@ _TYPO = 90.0  # the same skills, unknown words equal up to typos
 _PART = MATCH_THRESHOLD  # the learner's skill is a core part of the teacher's
 _REFINE = 0.05
 _REJECTED = 0.8  # a rejected pair scores at most 80, below the threshold
+_MAX_READINGS = 16  # senses tried for a label with ambiguous names in it
 
 
 class SkillKey(NamedTuple):
@@ -59,6 +61,11 @@ class Skill:
     key: SkillKey
     options: tuple[SkillKey, ...]
     text: str
+    # For acronyms nobody listed: the initials of a label of 3-6 words ("building
+    # information modelling" → "bim"), and a label that is one unknown short word
+    # that may be an acronym ("BIM").
+    initials: str = ""
+    acronym: str = ""
 
 
 class Matcher:
@@ -77,6 +84,7 @@ class Matcher:
         main, notes = prepare(label)
         note_tokens = self.vocab.clean(words(notes))
         key = self._analyse(words(main), note_tokens)
+        initials, acronym = self._acronym_forms(label, main, key)
         parts = segments(main)
         if len(parts) > 1 and (len(key.concepts) != 1 or key.residual):
             items = [self._analyse(words(p), []) for p in parts]
@@ -86,7 +94,27 @@ class Matcher:
                 union = SkillKey(frozenset().union(*(i.concepts for i in items)), ())
                 text = " | ".join(a.text() for a in alternatives)
                 return Skill(union, (union, *alternatives), _bounded(text))
-        return Skill(key, (key,), _bounded(key.text()))
+        return Skill(key, (key,), _bounded(key.text()), initials, acronym)
+
+    def _acronym_forms(self, label: str, main: str, key: SkillKey) -> tuple[str, str]:
+        """(initials, acronym) of a label, see `Skill`. A lowercase common word ("golf")
+        is not taken for an acronym; "SEO", "FinOps" or "bim" are."""
+        raw = [w for w in words(main) if w not in self.vocab.stopwords]
+        # Words typed in capitals are acronyms themselves: "SAP ABAP" spells nothing.
+        spelled_out = not any(len(w) > 1 and w.isupper() for w in label.split())
+        initials = "".join(w[0] for w in raw) if 3 <= len(raw) <= 6 and spelled_out else ""
+        if not initials.isalpha():
+            initials = ""
+        acronym = ""
+        typed = [w for w in words(main) if w not in self.vocab.stopwords]
+        if len(typed) == 1 and 3 <= len(typed[0]) <= 6 and typed[0].isalpha():
+            # A known name counts when typed in capitals ("HACCP" beside the concept
+            # its letters stand for), an unknown one unless it is a common word.
+            known = bool(key.concepts)
+            upper = label.strip().isupper() or (not known and any(c.isupper() for c in label))
+            if upper or (not known and not is_real_word(typed[0])):
+                acronym = typed[0]
+        return initials, acronym
 
     def _analyse(self, raw: list[str], note_tokens: list[str]) -> SkillKey:
         """Parenthesised notes only disambiguate ("Go (board game)") or add named skills."""
@@ -113,6 +141,8 @@ class Matcher:
             fixed = [self.vocab.correct(t) or t for t in tokens]
             if fixed != tokens:
                 found = self.vocab.lookup(fixed)
+            if found is None and len(fixed) > 1:
+                found = self.vocab.lookup_stems(fixed)
         return found
 
     def _scan(self, tokens: list[str]) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -135,6 +165,8 @@ class Matcher:
                     found = vocab.lookup(window, any_order)
                     if found is None and fixed[start:stop] != window:
                         found = vocab.lookup(fixed[start:stop], any_order)
+                    if found is None and any_order:
+                        found = vocab.lookup_stems(fixed[start:stop])
                     if found is not None:
                         concepts.add(found)
                         used[start:stop] = [True] * size
@@ -146,7 +178,42 @@ class Matcher:
     # -- decision -----------------------------------------------------------------------
 
     def _relate(self, teach: SkillKey, learn: SkillKey) -> float | None:
-        """The band of a teacher option against a learner label, or None."""
+        """The band of a teacher option against a learner label, or None. A name several
+        skills share ("ATS") stands for the one the other side names, and only when the
+        other side is unambiguous: two bare ambiguous names match only if they are the
+        same name."""
+        band = self._relate_plain(teach, learn)
+        if band is not None:
+            return band
+        senses = self.vocab.senses
+        teach_marked = any(c in senses for c in teach.concepts)
+        learn_marked = any(c in senses for c in learn.concepts)
+        if teach_marked == learn_marked:
+            return None
+        bands = (
+            (
+                self._relate_plain(SkillKey(reading, teach.residual), learn)
+                for reading in self.readings(teach.concepts)
+            )
+            if teach_marked
+            else (
+                self._relate_plain(teach, SkillKey(reading, learn.residual))
+                for reading in self.readings(learn.concepts)
+            )
+        )
+        return max((b for b in bands if b is not None), default=None)
+
+    def readings(self, concepts: frozenset[str]) -> list[frozenset[str]]:
+        """The skill sets a label may mean, one sense for each ambiguous name in it."""
+        senses = self.vocab.senses
+        found = [frozenset(c for c in concepts if c not in senses)]
+        for name in sorted(c for c in concepts if c in senses):
+            found = [r | {sense} for r in found for sense in sorted(senses[name])]
+            if len(found) > _MAX_READINGS:
+                return [concepts]
+        return found
+
+    def _relate_plain(self, teach: SkillKey, learn: SkillKey) -> float | None:
         if teach.concepts == learn.concepts:
             if teach.residual == learn.residual:
                 return _SAME
@@ -180,7 +247,10 @@ class Matcher:
         if not learn.key.concepts and not learn.key.residual:
             return None
         bands = (self._relate(option, learn.key) for option in teach.options)
-        return max((b for b in bands if b is not None), default=None)
+        band = max((b for b in bands if b is not None), default=None)
+        if band is None and _spells(teach, learn):
+            return _TYPO
+        return band
 
     def _score(self, teach: Skill, learn: Skill) -> float:
         similarity = fuzz.token_sort_ratio(teach.text, learn.text)
@@ -250,6 +320,15 @@ class Matcher:
         return broads
 
 
+def _spells(teach: Skill, learn: Skill) -> bool:
+    """One label is an acronym of the other's words ("BIM" / "building information
+    modelling"), in either direction."""
+    return bool(
+        (teach.acronym and teach.acronym == learn.initials)
+        or (learn.acronym and learn.acronym == teach.initials)
+    )
+
+
 def _bounded(text: str) -> str:
     """`text`, or its start and a digest when too long to store: still one text per form."""
     if len(text) <= NORMALIZED_MAX:
@@ -275,11 +354,20 @@ class _LearnerIndex:
         self.loose: dict[tuple[int, str], set[int]] = defaultdict(set)
         self.joined: dict[tuple[frozenset[str], str], list[int]] = defaultdict(list)
         self.by_broad: dict[str, list[int]] = defaultdict(list)
+        self.by_initials: dict[str, list[int]] = defaultdict(list)
+        self.by_acronym: dict[str, list[int]] = defaultdict(list)
+        self.readings = matcher.readings
         for g, skill in enumerate(learners):
             key = skill.key
             if not key.concepts and not key.residual:
                 continue
             self.exact[key].append(g)
+            for reading in self.readings(key.concepts)[1:] if key.concepts else ():
+                self.exact[SkillKey(reading, key.residual)].append(g)
+            if skill.initials:
+                self.by_initials[skill.initials].append(g)
+            if skill.acronym:
+                self.by_acronym[skill.acronym].append(g)
             if key.residual:
                 block = self.blocks.setdefault(_block(key), len(self.blocks))
                 for word in _anchors(key.residual):
@@ -291,9 +379,11 @@ class _LearnerIndex:
                     self.by_broad[broad].append(g)
 
     def candidates(self, teacher: Skill) -> set[int]:
-        found: set[int] = set()
+        found: set[int] = set(self.by_initials.get(teacher.acronym, ()))
+        found.update(self.by_acronym.get(teacher.initials, ()))
         for option in teacher.options:
-            found.update(self.exact.get(option, ()))
+            for reading in self.readings(option.concepts):
+                found.update(self.exact.get(SkillKey(reading, option.residual), ()))
             if option.residual:
                 block = self.blocks.get(_block(option))
                 if block is not None:

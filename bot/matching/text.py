@@ -27,6 +27,10 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"'s\b"), ""),
     (re.compile(r"'"), ""),
 )
+# Combining marks (accents once NFKD has split them off), as one character class.
+_COMBINING = re.compile(
+    "[" + "".join(chr(c) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c))) + "]"
+)
 _PLAIN = re.compile(r"[a-z0-9 ,;/|-]*")  # nothing for _REWRITES to do
 _PARENS = re.compile(r"[(\[{]([^)\]}]*)[)\]}]?")
 _NON_WORD = re.compile(r"[\W_]+")  # letters of any script are kept: "русский", "日本語"
@@ -40,7 +44,7 @@ def prepare(label: str) -> tuple[str, str]:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
         text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = _COMBINING.sub("", text)
     if not _PLAIN.fullmatch(text):
         for pattern, replacement in _REWRITES:
             text = pattern.sub(replacement, text)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
+import logging
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,12 +21,28 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.matching.lexicon import LANGUAGES as STEM_LANGUAGES
+from bot.matching.lexicon import (
+    american_spelling,
+    is_real_word,
+    stem_key,
+    stem_words,
+    word_frequency,
+)
 from bot.matching.text import fold_plural, prepare, words
 
 ALIASES_FILE = "skill_aliases.csv"
 PARTS_FILE = "skill_parts.csv"
 WORDS_FILE = "skill_words.toml"
+ESCO_SKILLS_FILE = "esco_skills.csv"
+ESCO_PARTS_FILE = "esco_parts.csv"
+ESCO_KEYS_FILE = "esco_keys.csv"
+# Bump when prepare/clean fold text differently: the shipped ESCO keys are then refolded.
+FOLDING_VERSION = 2
+DISPLAY_LANGUAGES = ("en", "fr", "es")
 _RESERVED = ("~", " + ", "|")
+log = logging.getLogger(__name__)
+AMBIGUOUS = "?"  # prefix of a name several skills share: "?ats"
 
 
 def _neighbour_keys() -> frozenset[tuple[str, str]]:
@@ -74,8 +92,14 @@ def is_typo(typed: str, word: str) -> bool:
 
 
 def words_close(a: str, b: str) -> bool:
-    """Same word, or one a typo of the other (neither is known, so either may be typed)."""
-    return a == b or is_typo(a, b) or is_typo(b, a)
+    """Same word (British or American), or one a typo of the other (neither is known, so
+    either may be typed); two real words are never typos of each other ("carving" /
+    "caving")."""
+    if a == b or american_spelling(a) == american_spelling(b):
+        return True
+    if not (is_typo(a, b) or is_typo(b, a)):
+        return False
+    return not (is_real_word(a) and is_real_word(b))
 
 
 @dataclass(slots=True)
@@ -92,6 +116,17 @@ class _Builder:
     by_compact: dict[str, str] = field(default_factory=dict)
     by_sorted: dict[str, str | None] = field(default_factory=dict)
     parts: dict[str, dict[str, bool]] = field(default_factory=lambda: defaultdict(dict))
+    task_verbs: set[tuple[str, ...]] = field(default_factory=set)
+    verb_starts: set[str] = field(default_factory=set)
+    # canonical skill → its label per language (ESCO's preferred labels), for display
+    display: dict[str, dict[str, str]] = field(default_factory=dict)
+    # a name several skills share ("ATS") → those skills; used only against one of them
+    ambiguous: dict[str, frozenset[str]] = field(default_factory=dict)
+    # language → stem key ("negoti contract") → the one skill with that key, else None
+    stems: dict[str, dict[str, str | None]] = field(
+        default_factory=lambda: {lang: {} for lang in STEM_LANGUAGES}
+    )
+    esco: dict[str, str] = field(default_factory=dict)  # ESCO short id → canonical
 
 
 class Vocabulary:
@@ -111,13 +146,7 @@ class Vocabulary:
         self.by_compact = dict(built.by_compact)
         self.by_sorted = {k: c for k, c in built.by_sorted.items() if c is not None}
         self.max_words = max((k.count(" ") + 1 for k in self.by_words), default=1)
-        # broad skill → {core part → whether a learner may name the part alone}
-        self.parts = {broad: dict(found) for broad, found in built.parts.items() if found}
-        broads: dict[str, set[str]] = defaultdict(set)
-        for broad, found in self.parts.items():
-            for name in found:
-                broads[name].add(broad)
-        self.broads_of = {name: frozenset(b) for name, b in broads.items()}
+        self.set_parts(built.parts)
         alias_words = {w for key in self.by_words for w in key.split(" ")}
         compacts = {key for key in self.by_compact if key not in alias_words}
         self.known = frozenset(alias_words | self.stopwords | self.generic | compacts)
@@ -135,8 +164,25 @@ class Vocabulary:
             ]
             for first, size in sizes
         }
+        self.task_verbs = frozenset(built.task_verbs)
+        self.display = {c: dict(labels) for c, labels in built.display.items()}
+        self.ambiguous = dict(built.ambiguous)
+        self.senses = {AMBIGUOUS + k: v for k, v in built.ambiguous.items()}
+        self.stems = {
+            lang: {k: c for k, c in found.items() if c is not None}
+            for lang, found in built.stems.items()
+        }
         self.correct = functools.lru_cache(maxsize=1 << 16)(self._correct)
         self._tokens = functools.lru_cache(maxsize=1 << 16)(self._fold_word)
+
+    def set_parts(self, parts: dict[str, dict[str, bool]]) -> None:
+        """Broad skill → {core part → whether a learner may name the part alone}."""
+        self.parts = {broad: dict(found) for broad, found in parts.items() if found}
+        broads: dict[str, set[str]] = defaultdict(set)
+        for broad, found in self.parts.items():
+            for name in found:
+                broads[name].add(broad)
+        self.broads_of = {name: frozenset(b) for name, b in broads.items()}
 
     def clean(self, raw: Iterable[str]) -> list[str]:
         """Raw words → comparable tokens: abbreviations expanded, stopwords out, plurals in."""
@@ -155,10 +201,28 @@ class Vocabulary:
         """The canonical skill these tokens name: as written, run together, or (if
         `any_order`) in another word order, unless that order belongs to two skills
         ("system design"/"design systems")."""
-        found = self.by_words.get(" ".join(window)) or self.by_compact.get("".join(window))
+        joined = " ".join(window)
+        found = self.by_words.get(joined) or self.by_compact.get("".join(window))
         if found is None and any_order:
             found = self.by_sorted.get(" ".join(sorted(window)))
+        if found is None and joined in self.ambiguous:
+            found = AMBIGUOUS + joined
+        if found is None:
+            american = [american_spelling(t) for t in window]
+            if american != list(window):
+                found = self.lookup(american, any_order)
         return found
+
+    def lookup_stems(self, window: Sequence[str]) -> str | None:
+        """The one skill whose name has these words' stems in some language: a verb meets
+        its noun ("negotiate contracts" / "contract negotiation", "manage projects" /
+        "project management"). Callers use it for two words or more: one word's stem is
+        too loose ("accountability" / "accounting")."""
+        for language in STEM_LANGUAGES:
+            found = self.stems[language].get(stem_key(window, language))
+            if found is not None:
+                return found
+        return None
 
     def meaningful(self, token: str) -> bool:
         """Whether a token says something about the skill (not a level or a number)."""
@@ -184,8 +248,9 @@ class Vocabulary:
     def _correct(self, word: str) -> str | None:
         """The one vocabulary word `word` is a typo of, if unambiguous. Plural folding may
         have kept or eaten an -s that the typo hid ("ergonomcis", "promethue(s)"), so the
-        word is also tried without and with it."""
-        if word in self.known or len(word) < 4:
+        word is also tried without and with it. A real word of its own ("caving",
+        "flask") is never a typo of another."""
+        if word in self.known or len(word) < 4 or is_real_word(word):
             return None
         found = self._closest(word)
         if found is None:
@@ -201,8 +266,13 @@ class Vocabulary:
         if not close:
             return None
         best = min(dist for dist, _ in close)
-        winners = {target for dist, target in close if dist == best}
-        return winners.pop() if len(winners) == 1 else None
+        winners = sorted({target for dist, target in close if dist == best})
+        if len(winners) == 1:
+            return winners[0]
+        # Equally close: the word people use most is the likelier intent ("pyton" is
+        # "python", not "pyston"); a tie stays unrepaired.
+        ranked = sorted(((word_frequency(t), t) for t in winners), reverse=True)
+        return ranked[0][1] if ranked[0][0] > ranked[1][0] else None
 
 
 def _rows(text: str) -> Iterator[list[str]]:
@@ -211,6 +281,13 @@ def _rows(text: str) -> Iterator[list[str]]:
     for number, row in enumerate(csv.reader(lines)):
         if number:
             yield [cell.strip() for cell in row]
+
+
+def new_builder() -> _Builder:
+    """A builder holding the shipped word lists, ready to fold names."""
+    built = _Builder()
+    _add_words(built, _shipped(WORDS_FILE))
+    return built
 
 
 def _add_words(built: _Builder, text: str) -> None:
@@ -224,6 +301,10 @@ def _add_words(built: _Builder, text: str) -> None:
     built.keep_plural.update(w for entry in data.get("no_plural_folding", []) for w in raw(entry))
     built.generic.update(w for entry in data.get("generic", []) for w in raw(entry))
     built.fillers.update(raw(entry) for entry in data.get("leading_fillers", []) if raw(entry))
+    verbs = {raw(entry) for entry in data.get("task_verbs", []) if raw(entry)}
+    built.task_verbs.update(verbs)
+    built.verb_starts.update(verb[0] for verb in verbs)
+    built.fillers.update(verbs)
     for short, long_ in data.get("expansions", {}).items():
         built.expansions[raw(short)[0]] = raw(long_)
     keep = frozenset(built.keep_plural)
@@ -253,10 +334,191 @@ def _add_aliases(built: _Builder, vocab: Vocabulary, text: str, source: str) -> 
                     raise ValueError(f"{source}: {alias!r} names both {owner!r} and {canonical!r}")
             built.by_words[keys[0][1]] = canonical
             built.by_compact[keys[1][1]] = canonical
-            shuffled = " ".join(sorted(tokens))
-            previous = built.by_sorted.setdefault(shuffled, canonical)
-            if previous != canonical:
-                built.by_sorted[shuffled] = None  # two skills: only their own order counts
+            built.ambiguous.pop(keys[0][1], None)
+            _add_orders(built, tokens, canonical)
+            for language in STEM_LANGUAGES:
+                _add_stems(built, tokens, canonical, language)
+
+
+def _add_orders(built: _Builder, tokens: Sequence[str], canonical: str) -> None:
+    shuffled = " ".join(sorted(tokens))
+    previous = built.by_sorted.setdefault(shuffled, canonical)
+    if previous != canonical:
+        built.by_sorted[shuffled] = None  # two skills: only their own order counts
+
+
+def _add_stems(built: _Builder, tokens: Sequence[str], canonical: str, language: str) -> None:
+    key = stem_key(tokens, language)
+    previous = built.stems[language].setdefault(key, canonical)
+    if previous != canonical:
+        built.stems[language][key] = None  # two skills share the stems: neither by them
+
+
+def _strip_task_verb(built: _Builder, raw: list[str]) -> list[str] | None:
+    """A label's words without the task verb it starts with ("perform", "réaliser"), or
+    None if it starts with none or nothing would be left."""
+    for verb in built.task_verbs if raw and raw[0] in built.verb_starts else ():
+        if tuple(raw[: len(verb)]) == verb and len(raw) > len(verb):
+            return raw[len(verb) :]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class EscoLabel:
+    """One folded name of an ESCO concept, as `esco_keys.csv` stores it."""
+
+    concept: str
+    rank: int  # 0 English preferred, 1 other preferred, 2 alternative, 3 without its verb
+    language: str
+    key: str  # folded tokens, space-separated
+    stems: str = ""  # their stems in alphabetical order (`stem_key`), for ranks 0-2
+
+
+def fold_esco(built: _Builder, vocab: Vocabulary, text: str) -> list[EscoLabel]:
+    """Every name of every concept of `esco_skills.csv`, folded like a member's label."""
+    found: list[EscoLabel] = []
+    stems = {lang: stem_words(lang) for lang in STEM_LANGUAGES}
+
+    def named(concept: str, rank: int, language: str, tokens: list[str]) -> EscoLabel:
+        key = " ".join(sorted(map(stems[language], tokens))) if rank < 3 else ""
+        return EscoLabel(concept, rank, language, " ".join(tokens), key)
+
+    for row in _esco_rows(text):
+        concept = row["id"]
+        for language in DISPLAY_LANGUAGES:
+            for n, label in enumerate(row[language].split("|") if row[language] else []):
+                main, notes = prepare(label)
+                raw = words(f"{main} {notes}")
+                tokens = vocab.clean(raw)
+                if not tokens:
+                    continue
+                found.append(named(concept, 2 if n else int(language != "en"), language, tokens))
+                bare = _strip_task_verb(built, raw)
+                if bare is not None and (rest := vocab.clean(bare)):
+                    found.append(named(concept, 3, language, rest))
+        for acronym in row["acronyms"].split("|") if row["acronyms"] else []:
+            found.append(named(concept, 2, "en", vocab.phrase(acronym)))
+    return found
+
+
+def _esco_rows(text: str) -> list[dict[str, str]]:
+    columns = ["id", "type", *DISPLAY_LANGUAGES, "acronyms"]
+    return [dict(zip(columns, row, strict=True)) for row in _rows(text)]
+
+
+def folding_fingerprint(words_text: str) -> str:
+    """What folded ESCO keys depend on: the word lists and the folding code's version."""
+    digest = hashlib.sha256(f"{FOLDING_VERSION}\n{words_text}".encode()).hexdigest()
+    return digest[:16]
+
+
+def write_esco_keys(labels: Iterable[EscoLabel], fingerprint: str) -> str:
+    """`esco_keys.csv`'s text: the folded names, behind the fingerprint they were made with."""
+    lines = [f"# fingerprint {fingerprint}", "# derived from esco_skills.csv"]
+    lines.append("id,rank,lang,key,stems")
+    lines += [f"{lb.concept},{lb.rank},{lb.language},{lb.key},{lb.stems}" for lb in labels]
+    return "\n".join(lines) + "\n"
+
+
+def read_esco_keys(text: str, fingerprint: str) -> list[EscoLabel] | None:
+    """The shipped folded names, or None when they were folded by other rules."""
+    first, _, rest = text.partition("\n")
+    if first != f"# fingerprint {fingerprint}":
+        return None
+    found = []
+    for line in rest.splitlines()[2:]:
+        concept, rank, language, key, stems = line.split(",")
+        found.append(EscoLabel(concept, int(rank), language, key, stems))
+    return found
+
+
+def _add_esco(built: _Builder, rows: list[dict[str, str]], labels: list[EscoLabel]) -> None:
+    """ESCO concepts as skills: every label of one concept, in every language, names one
+    skill. A concept that shares a name with a curated skill joins it (the curated table
+    wins: its names stay its own); a name two concepts share goes to the one whose
+    preferred label it is, else to neither (an ambiguous name, see `Matcher`); a task
+    phrased with a light verb ("perform market research") is the skill its object names
+    when that is a concept of its own ("market research"); and a concept whose English
+    or French name has the stems of a curated skill's name is that skill ("manage
+    budgets" / "budget management")."""
+    curated = dict(built.by_words)
+    curated_stems = {
+        lang: {k: c for k, c in found.items() if c is not None}
+        for lang, found in built.stems.items()
+    }
+    by_concept: dict[str, list[EscoLabel]] = defaultdict(list)
+    for lb in labels:
+        by_concept[lb.concept].append(lb)
+    # Which skill each concept is: a curated one it names, else its own English label.
+    preferred: dict[str, str] = {}
+    canonical_of: dict[str, str] = {}
+    for row in rows:
+        found = by_concept[row["id"]]
+        hit = next((curated[lb.key] for lb in found if lb.rank < 3 and lb.key in curated), None)
+        if hit is None:
+            hit = next(
+                (
+                    curated_stems[lb.language][lb.stems]
+                    for lb in found
+                    if lb.rank < 2 and lb.stems in curated_stems[lb.language]
+                ),
+                None,
+            )
+        name = hit or _canonical_name(row["en"].split("|")[0])
+        canonical_of[row["id"]] = name
+        for lb in found:
+            if lb.rank < 2:
+                preferred.setdefault(lb.key, name)
+    for row in rows:
+        bare = next((lb.key for lb in by_concept[row["id"]] if lb.rank == 3), None)
+        if bare in preferred and canonical_of[row["id"]] not in built.category:
+            canonical_of[row["id"]] = preferred[bare]  # a light verb around a concept
+    for row in rows:
+        name = canonical_of[row["id"]]
+        built.esco[row["id"]] = name
+        built.category.setdefault(name, "esco")
+        shown = built.display.setdefault(name, {})
+        for language in DISPLAY_LANGUAGES:
+            if row[language]:
+                shown.setdefault(language, row[language].split("|")[0])
+    owners: dict[str, tuple[int, set[str]]] = {}  # name → (best rank, skills at it)
+    for lb in labels:
+        name = canonical_of[lb.concept]
+        rank, skills = owners.setdefault(lb.key, (lb.rank, set()))
+        if lb.rank < rank:
+            owners[lb.key] = (lb.rank, {name})
+        elif lb.rank == rank:
+            skills.add(name)
+        if lb.stems:
+            previous = built.stems[lb.language].setdefault(lb.stems, name)
+            if previous != name:
+                built.stems[lb.language][lb.stems] = None
+    for key, (_, best) in owners.items():
+        if key in curated:
+            continue
+        if len(best) > 1:
+            built.ambiguous[key] = frozenset(best)
+            continue
+        (name,) = best
+        tokens = key.split(" ")
+        built.by_words[key] = name
+        built.by_compact.setdefault("".join(tokens), name)
+        _add_orders(built, tokens, name)
+
+
+def _canonical_name(english: str) -> str:
+    """A concept's id in Rex: its English label, lowercase, free of reserved marks."""
+    name = english.casefold()
+    for mark in _RESERVED:
+        name = name.replace(mark, " ")
+    return " ".join(name.split())
+
+
+def _add_esco_parts(built: _Builder, text: str) -> None:
+    for row in _rows(text):
+        broad, part = built.esco.get(row[0]), built.esco.get(row[1])
+        if broad and part and broad != part:
+            built.parts[broad].setdefault(part, True)
 
 
 def _add_parts(built: _Builder, vocab: Vocabulary, text: str, source: str) -> None:
@@ -294,17 +556,26 @@ def load_vocabulary(
     Extra alias rows add aliases to existing skills or new skills (and override a shipped
     alias they repeat); extra part rows add sub-skills. Both use the shipped formats.
     """
-    built = _Builder()
-    _add_words(built, _shipped(WORDS_FILE))
-    _add_aliases(built, Vocabulary(built), _shipped(ALIASES_FILE), ALIASES_FILE)
+    built = new_builder()
+    words_only = Vocabulary(built)
+    _add_aliases(built, words_only, _shipped(ALIASES_FILE), ALIASES_FILE)
+    skills_text = _shipped(ESCO_SKILLS_FILE)
+    fingerprint = folding_fingerprint(_shipped(WORDS_FILE))
+    labels = read_esco_keys(_shipped(ESCO_KEYS_FILE), fingerprint)
+    if labels is None:
+        log.warning("esco_keys_stale", extra={"fingerprint": fingerprint})
+        labels = fold_esco(built, words_only, skills_text)
+    _add_esco(built, _esco_rows(skills_text), labels)
     if extra_aliases is not None:
         text = extra_aliases.read_text(encoding="utf-8")
-        _add_aliases(built, Vocabulary(built), text, str(extra_aliases))
+        _add_aliases(built, words_only, text, str(extra_aliases))
     vocab = Vocabulary(built)
+    _add_esco_parts(built, _shipped(ESCO_PARTS_FILE))
     _add_parts(built, vocab, _shipped(PARTS_FILE), PARTS_FILE)
     if extra_parts is not None:
         _add_parts(built, vocab, extra_parts.read_text(encoding="utf-8"), str(extra_parts))
-    return Vocabulary(built)
+    vocab.set_parts(built.parts)
+    return vocab
 
 
 @functools.cache
