@@ -50,7 +50,7 @@ from sqlmodel import Session
 
 from benchmarks.synthetic import spell, vocabulary
 from bot.digest import Digest, Period, compute_digest
-from bot.members import key_of
+from bot.matching import key_of
 from storage.db import make_engine, migrate
 from storage.models import ExchangeKind, ExchangeState, GoalMet, MemberStatus, SkillKind
 from tests.pgserver import find_pg_bin, postgres_server

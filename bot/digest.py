@@ -53,7 +53,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select  # select() is typed for up to four columns
 
-from bot.matching import match_labels
+from bot.matching import key_of, match_labels
 from storage.models import (
     Evaluation,
     Exchange,
@@ -730,10 +730,12 @@ def _figures(
 
 
 def _skill_counts(rows: Iterable[tuple[str, str, int]]) -> list[SkillCount]:
-    """(normalized, label, members) rows grouped by normalised form, most members first;
-    a member has one wording per form, so the counts add up."""
+    """(normalized, label, members) rows grouped by the label's normalised form under
+    today's vocabulary (a form stored by an older one may have split a skill), most
+    members first; a member has one wording per form, so the counts add up."""
     groups: dict[str, tuple[int, list[tuple[int, str]]]] = {}
-    for normalized, label, members in rows:
+    for _, label, members in rows:
+        normalized = key_of(label)
         total, wordings = groups.setdefault(normalized, (0, []))
         wordings.append((-members, label))
         groups[normalized] = (total + members, wordings)
@@ -765,7 +767,8 @@ def _market(session: Session) -> tuple[Market, dict[str, str]]:
     wanted = {i for i, _, _ in pairs}
     orphans = [s for j, s in enumerate(requested) if j not in served]
     idle = [s for i, s in enumerate(offered) if i not in wanted]
-    labels = {s.normalized: s.label for s in (*requested, *offered)}
+    labels = {key: label for key, label, _ in ((n, lb, c) for _, n, lb, c in rows)}
+    labels.update({s.normalized: s.label for s in (*requested, *offered)})
     market = Market(
         offered=tuple(offered[:TOP_SKILLS]),
         requested=tuple(requested[:TOP_SKILLS]),

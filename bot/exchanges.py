@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from bot import lifecycle
 from bot.digest import week_closing
-from bot.members import key_of
+from bot.matching import key_of
 from bot.rounds import Candidate, PastExchange, RoundConfig, RoundResult, plan_round
 from bot.text import InvalidInput
 from storage import repo

@@ -62,7 +62,10 @@ def run_export(argv: Sequence[str] | None = None) -> int:
     finally:
         engine.dispose()
     _progress(started, f"read {len(records):,} records")
-    text = to_csv(records, tz=tz) if args.format == "csv" else xapi_json(records)
+    if args.format == "csv":
+        text = to_csv(records, tz=tz, language=settings.rex_language)
+    else:
+        text = xapi_json(records)
     if args.output == "-":
         sys.stdout.write(text)
     else:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot import lifecycle
-from bot.matching import normalize
+from bot.matching import key_of
 from bot.text import InvalidInput, clean_label, clean_text
 from storage import repo
 from storage.models import (
@@ -78,11 +78,6 @@ class FormErrors(Exception):
 
 class NotMember(Exception):
     """The person has not joined (or has left)."""
-
-
-def key_of(label: str) -> str:
-    """The form under which two wordings of one skill are the same entry."""
-    return normalize(label) or " ".join(label.casefold().split())
 
 
 def profile(session: Session, *, slack_id: str) -> Profile | None:
@@ -184,14 +179,14 @@ def _replace_skills(
     """Make the member's skills of a kind exactly `labels`, keeping the level and note of
     the ones that stay."""
     current = {
-        s.normalized: s for s in repo.skills_of(session, member_id=member_id) if s.kind == kind
+        key_of(s.label): s for s in repo.skills_of(session, member_id=member_id) if s.kind == kind
     }
     wanted = {key_of(label): label for label in labels}
     for key, skill in current.items():
         if key not in wanted:
             session.delete(skill)
-        else:
-            skill.label = wanted[key]
+        else:  # a form stored by an older vocabulary is refiled on the way
+            skill.label, skill.normalized = wanted[key], key
             session.add(skill)
     session.add_all(
         Skill(member_id=member_id, kind=kind, label=label, normalized=key, created_at=now)
@@ -249,7 +244,7 @@ def add_skill(
     member = _member(session, slack_id)
     assert member.id is not None
     existing = [s for s in repo.skills_of(session, member_id=member.id) if s.kind == kind]
-    same = next((s for s in existing if s.normalized == key_of(label)), None)
+    same = next((s for s in existing if key_of(s.label) == key_of(label)), None)
     if same is not None:
         same.level = level or same.level
         same.note = clean_note or same.note
@@ -279,7 +274,7 @@ def remove_skill(session: Session, *, slack_id: str, raw_label: str) -> list[Ski
     member = _member(session, slack_id)
     assert member.id is not None
     gone = [
-        s for s in repo.skills_of(session, member_id=member.id) if s.normalized == key_of(label)
+        s for s in repo.skills_of(session, member_id=member.id) if key_of(s.label) == key_of(label)
     ]
     if not gone:
         raise InvalidInput("error.skill_unknown", skill=label)

@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from bot.matching import normalize
+from bot.matching import key_of, skill_name, skill_names
 from storage import repo
 from storage.models import Evaluation, Exchange, GoalMet, Lesson, Member, UtcDateTime
 
@@ -49,6 +49,7 @@ CSV_HEADER = (
     "teacher_slack_id",
     "teacher_name",
     "skill",
+    "teacher_wording",
     "learner_wording",
     "hours",
     "goal_met",
@@ -111,7 +112,7 @@ def attestation(session: Session, *, slack_id: str) -> list[SkillHours]:
     for record in _records(session, member_id=member.id):  # oldest first: latest label wins
         taught = record.teacher_slack_id == slack_id
         label = record.skill if taught else record.learner_wording
-        key = _skill_key(label)
+        key = key_of(label)
         labels[key] = label
         hours.setdefault(key, [0.0, 0.0])[0 if taught else 1] += record.hours
     return sorted(
@@ -120,10 +121,11 @@ def attestation(session: Session, *, slack_id: str) -> list[SkillHours]:
     )
 
 
-def to_csv(records: Sequence[LearningRecord], *, tz: tzinfo = UTC) -> str:
+def to_csv(records: Sequence[LearningRecord], *, tz: tzinfo = UTC, language: str = "en") -> str:
     """RFC 4180 CSV with a header: ISO 8601 times in `tz`, hours with a dot and two
-    decimals, empty cells for what is unknown. Text cells that a spreadsheet would run
-    as a formula (=, +, -, @) get a leading apostrophe: labels are typed by members."""
+    decimals, empty cells for what is unknown, the skill by its one name in `language`
+    beside both people's wordings. Text cells that a spreadsheet would run as a formula
+    (=, +, -, @) get a leading apostrophe: labels are typed by members."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
@@ -137,6 +139,7 @@ def to_csv(records: Sequence[LearningRecord], *, tz: tzinfo = UTC) -> str:
                 _cell(r.learner_name),
                 _cell(r.teacher_slack_id or ""),
                 _cell(r.teacher_name),
+                _cell(skill_name(r.skill, language)),
                 _cell(r.skill),
                 _cell(r.learner_wording),
                 f"{r.hours:.2f}",
@@ -168,7 +171,7 @@ def to_xapi(
         if r.learner_slack_id is None:
             continue
         if r.skill not in iris:
-            iris[r.skill] = f"{IRI_BASE}/skills/{quote(_skill_key(r.skill), safe='')}"
+            iris[r.skill] = f"{IRI_BASE}/skills/{quote(key_of(r.skill), safe='')}"
         result: dict[str, Any] = {"duration": iso_duration(r.hours)}
         if r.goal_met is not None:
             if r.goal_met != GoalMet.PARTLY:
@@ -197,7 +200,7 @@ def to_xapi(
                 "object": {
                     "objectType": "Activity",
                     "id": iris[r.skill],
-                    "definition": {"name": {"en-US": r.skill}, "type": ACTIVITY_TYPE},
+                    "definition": {"name": _names(r.skill), "type": ACTIVITY_TYPE},
                 },
                 "result": result,
                 "context": context,
@@ -224,9 +227,11 @@ def iso_duration(hours: float) -> str:
     return "PT" + (parts or "0S")
 
 
-def _skill_key(label: str) -> str:
-    """The skill's canonical form, or the folded label when the matcher finds none."""
-    return normalize(label) or " ".join(label.casefold().split())
+def _names(wording: str) -> dict[str, str]:
+    """An activity's name as an xAPI language map: the skill's canonical names, each
+    under its own language, or the teacher's wording, whose language nobody knows
+    ("und", RFC 5646)."""
+    return skill_names(wording) or {"und": wording}
 
 
 def _agent(homepage: str, slack_id: str) -> dict[str, Any]:

@@ -296,7 +296,10 @@ def _export(
         since=datetime.combine(since, time.min, tzinfo=zone),
         until=datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone),
     )
-    content = records.to_csv(rows, tz=zone) if form == "csv" else records.xapi_json(rows)
+    if form == "csv":
+        content = records.to_csv(rows, tz=zone, language=rex.settings.rex_language)
+    else:
+        content = records.xapi_json(rows)
     channel = client.conversations_open(users=command["user_id"])["channel"]["id"]
     name = f"rex-learning-records-{since}-{until}.{'csv' if form == 'csv' else 'json'}"
     client.files_upload_v2(channel=channel, filename=name, title=name, content=content)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot import l10n
 from bot.charts import ChartLabels
 from bot.digest import MIN_RATERS, WEEKS, Digest, Period, Ranked, SkillCount, TrendFigure
+from bot.matching import skill_name
 from bot.messages import t
 from bot.text import escape
 from handlers.blockkit import Block, section, text_object
@@ -152,7 +153,8 @@ def _points(digest: Digest, figure: TrendFigure, lang: str) -> str:
 
 
 def _shown(text: str) -> str:
-    """A person's wording, cut to a bounded length and escaped for mrkdwn."""
+    """A skill's name (see `skill_name`: the canonical one in the reader's language, else
+    members' usual wording), cut to a bounded length and escaped for mrkdwn."""
     cut = text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…"
     return escape(cut)
 
@@ -161,7 +163,7 @@ def _skills_line(key: str, skills: Sequence[SkillCount], total: int, lang: str) 
     """`*Python* (4), *Rust* (2)`, and how many more when the list was cut."""
     if not skills:
         return None
-    listed = ", ".join(f"*{_shown(s.label)}* ({s.members})" for s in skills)
+    listed = ", ".join(f"*{_shown(skill_name(s.label, lang))}* ({s.members})" for s in skills)
     if total > len(skills):
         listed += t("digest.more", lang, count=total - len(skills))
     return t(key, lang, skills=listed)
@@ -174,7 +176,7 @@ def _skill_quality(digest: Digest, lang: str) -> str | None:
         t(
             "digest.skill_quality.item",
             lang,
-            skill=_shown(q.label),
+            skill=_shown(skill_name(q.label, lang)),
             satisfaction=l10n.percent(q.satisfaction_rate, lang),
             evaluations=q.evaluations,
         )

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from bot import l10n
 from bot.exchanges import ExchangeView
+from bot.matching import skill_name
 from bot.members import LANGUAGES, LEVELS, Profile
 from bot.messages import t
 from bot.text import escape
@@ -202,7 +203,8 @@ def profile_blocks(profile: Profile, lang: str) -> list[Block]:
 
 
 def _exchange_line(view: ExchangeView, member_id: int, lang: str) -> str:
-    skills = " / ".join(dict.fromkeys(escape(lesson.teach_label) for lesson in view.lessons))
+    names = (skill_name(lesson.teach_label, lang) for lesson in view.lessons)
+    skills = " / ".join(dict.fromkeys(escape(name) for name in names))
     others = [m.slack_id for i, m in view.members.items() if i != member_id]
     return "• " + t(
         "home.exchange",

@@ -27,7 +27,7 @@ from bot.digest import (
     compute_digest,
     last_monday,
 )
-from bot.members import key_of
+from bot.matching import key_of, skill_name
 from handlers.digest_view import chart_labels
 from storage.models import (
     Evaluation,
@@ -375,6 +375,25 @@ def test_market_by_hand(history: tuple[Digest, People]) -> None:
     assert [(s.label, s.members) for s in market.orphans] == [("Rust", 2)]
     assert [(s.label, s.members) for s in market.idle] == [("Excel", 1), ("Knitting", 1)]
     assert (market.orphan_total, market.idle_total) == (1, 2)
+
+
+def test_one_skill_is_one_line_whatever_members_typed(session: Session) -> None:
+    """Wordings of one skill in French, English and another case are one entry, named by
+    the taxonomy in the digest's language, even when stored by an older vocabulary."""
+    add_member(session, "ada", teach=["Gestion du temps"], learn=["thermodynamique"])
+    add_member(session, "bob", teach=["time management"], learn=["Thermodynamics"])
+    cleo = add_member(session, "cleo", teach=["Time Management"], learn=["Chess"])
+    stale = Skill(
+        member_id=cleo, kind=SkillKind.LEARN, label="THERMODYNAMICS", normalized="~old form"
+    )
+    session.add(stale)
+    market = compute_digest(session, period=PERIOD).market
+    assert [s.members for s in market.offered] == [3]
+    assert [s.members for s in market.requested] == [3, 1]
+    english = [skill_name(s.label, "en") for s in (*market.offered, *market.requested)]
+    french = [skill_name(s.label, "fr") for s in (*market.offered, *market.requested)]
+    assert english == ["Time management", "Thermodynamics", "Chess"]
+    assert french == ["Gérer le temps", "Thermodynamique", "Chess"]
 
 
 def test_skill_quality_needs_three_people(session: Session) -> None:

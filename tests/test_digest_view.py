@@ -2,6 +2,7 @@
 period, the k ≥ 3 rule, escaping, and bounded sizes whatever the network."""
 
 import dataclasses
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -175,6 +176,17 @@ def test_busy_week_in_french() -> None:
     shown = texts(content)
     assert f"*Python*{NBSP}: 80{NBSP}% (5)" in shown
     assert "et 5 de plus" in shown and "`/rex classement oui`" in shown
+
+
+def test_skills_are_named_in_the_readers_language() -> None:
+    """A skill members typed in French reads in English in an English digest and the
+    other way round; an unknown wording is shown as members typed it."""
+    market = Market(offered=(skill("Gestion de projet", 2), skill("Zorblax", 1)))
+    busy = replace(BUSY, market=market)
+    assert "*Most offered:* *Project management* (2), *Zorblax* (1)" in texts(
+        digest_blocks(busy, "en")
+    )
+    assert "*Gestion de projets* (2), *Zorblax* (1)" in texts(digest_blocks(busy, "fr"))
 
 
 def test_unchanged_figures_have_no_arrow() -> None:

@@ -212,22 +212,24 @@ def seed(session: Session) -> dict[str, int]:
 
 
 def expected_rows(e: dict[str, int]) -> list[list[str]]:
-    """By hand: date, learner, teacher, skill, wording, hours, goal, satisfaction."""
+    """By hand: date, learner, teacher, skill (its one English name), the teacher's and the
+    learner's wordings, hours, goal, satisfaction."""
     rows = [
-        ("E1", 1, "03T10:00", "UBOB", "Bob", "UADA", "Ada", "Python", "python scripting",
-         "1.25", "partly", "3"),
+        ("E1", 1, "03T10:00", "UBOB", "Bob", "UADA", "Ada", "Python", "Python",
+         "python scripting", "1.25", "partly", "3"),
         ("E1", 1, "03T10:00", "UADA", "Ada", "UBOB", "Bob", "Public speaking",
-         "Public Speaking", "1.50", "yes", "5"),
-        ("E2", 1, "05T09:00", "UDAN", "Dan", "UCLE", "Clémence", "Excel", "excel",
+         "Public speaking", "Public Speaking", "1.50", "yes", "5"),
+        ("E2", 1, "05T09:00", "UDAN", "Dan", "UCLE", "Clémence", "Excel", "Excel", "excel",
          "2.00", "no", "4"),
-        ("E3", 1, "08T10:00", "UADA", "Ada", "UCLE", "Clémence", "Excel", "Excel",
+        ("E3", 1, "08T10:00", "UADA", "Ada", "UCLE", "Clémence", "Excel", "Excel", "Excel",
          "1.00", "no", "2"),
-        ("E4", 1, "09T08:00", "UCLE", "Clémence", "UBOB", "Bob", "Chess", "chess",
+        ("E4", 1, "09T08:00", "UCLE", "Clémence", "UBOB", "Bob", "Chess", "Chess", "chess",
          "0.50", "yes", "4"),
-        ("E2", 2, "10T14:00", "UDAN", "Dan", "UCLE", "Clémence", "Excel", "excel",
+        ("E2", 2, "10T14:00", "UDAN", "Dan", "UCLE", "Clémence", "Excel", "Excel", "excel",
          "1.00", "", ""),
-        ("E5", 1, "12T09:00", "", "", "UADA", "Ada", "Python", "Python", "1.00", "yes", "5"),
-        ("E6", 1, "15T18:00", "UBOB", "Bob", "UDAN", "Dan", "Guitar", "'@guitar",
+        ("E5", 1, "12T09:00", "", "", "UADA", "Ada", "Python", "Python", "Python", "1.00",
+         "yes", "5"),
+        ("E6", 1, "15T18:00", "UBOB", "Bob", "UDAN", "Dan", "Guitar", "Guitar", "'@guitar",
          "0.75", "yes", "4"),
     ]  # fmt: skip
     return [
@@ -419,7 +421,7 @@ def test_xapi_statements_are_valid_and_say_what_happened(session: Session) -> No
             "objectType": "Activity",
             "id": "https://rex.local/skills/python",
             "definition": {
-                "name": {"en-US": "Python"},
+                "name": {"en": "Python", "fr": "Python", "es": "Python"},
                 "type": "http://adlnet.gov/expapi/activities/lesson",
             },
         },

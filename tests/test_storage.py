@@ -9,7 +9,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel, select
 
-from bot.members import key_of
+from bot.matching import key_of
 from storage import repo
 from storage.db import alembic_config, is_current, make_engine, migrate, session_factory
 from storage.models import Evaluation, Exchange, Lesson, Member, WorkKind

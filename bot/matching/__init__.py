@@ -25,10 +25,13 @@ __all__ = [
     "Vocabulary",
     "default_matcher",
     "is_match",
+    "key_of",
     "load_vocabulary",
     "match_labels",
     "normalize",
     "score",
+    "skill_name",
+    "skill_names",
     "use_vocabulary",
 ]
 
@@ -60,6 +63,23 @@ def normalize(label: str) -> str:
     characters. Labels with the same form get the same decisions and scores, so callers
     may deduplicate on it."""
     return default_matcher().parse(label).text
+
+
+def skill_names(label: str) -> dict[str, str]:
+    """The canonical names of the skill `label` names, by language (see `Matcher`)."""
+    return default_matcher().skill_names(label)
+
+
+def skill_name(label: str, language: str) -> str:
+    """How Rex names the skill `label` names for a reader of `language`: one name per
+    skill and language (the taxonomy's), else the label as written."""
+    return default_matcher().skill_names(label).get(language) or label
+
+
+def key_of(label: str) -> str:
+    """The form under which two wordings of one skill are one entry: `normalize`, or the
+    folded label when it names nothing the matcher reads."""
+    return normalize(label) or " ".join(label.casefold().split())
 
 
 def score(teach: str, learn: str) -> float:

@@ -175,6 +175,22 @@ class Matcher:
             left = [t for t in left if vocab.meaningful(t)]
         return frozenset(concepts), tuple(left)
 
+    def skill_names(self, label: str) -> dict[str, str]:
+        """The names of the one skill `label` names, by language ("en", "fr", "es"): the
+        taxonomy's preferred label, so a digest lists "Thermodynamics" once whatever
+        members typed (a curated skill ESCO lacks has its English id only). Empty when
+        the label names no single known skill."""
+        key = self.parse(label).key
+        if len(key.concepts) != 1 or key.residual:
+            return {}
+        (concept,) = key.concepts
+        if concept in self.vocab.senses:
+            return {}
+        names = dict(self.vocab.display.get(concept, {}))
+        if names.get("en", "").casefold() != concept:  # a curated id is its English name
+            names["en"] = concept
+        return {language: name[:1].upper() + name[1:] for language, name in names.items()}
+
     # -- decision -----------------------------------------------------------------------
 
     def _relate(self, teach: SkillKey, learn: SkillKey) -> float | None:

@@ -357,9 +357,11 @@ def _add_stems(built: _Builder, tokens: Sequence[str], canonical: str, language:
 def _strip_task_verb(built: _Builder, raw: list[str]) -> list[str] | None:
     """A label's words without the task verb it starts with ("perform", "réaliser"), or
     None if it starts with none or nothing would be left."""
-    for verb in built.task_verbs if raw and raw[0] in built.verb_starts else ():
+    if not raw or raw[0] not in built.verb_starts:
+        return None
+    for verb in sorted(built.task_verbs, key=lambda verb: (-len(verb), verb)):
         if tuple(raw[: len(verb)]) == verb and len(raw) > len(verb):
-            return raw[len(verb) :]
+            return raw[len(verb) :]  # the longest verb: "faire preuve de", not "faire"
     return None
 
 
@@ -452,8 +454,11 @@ def _add_esco(built: _Builder, rows: list[dict[str, str]], labels: list[EscoLabe
     # Which skill each concept is: a curated one it names, else its own English label.
     preferred: dict[str, str] = {}
     canonical_of: dict[str, str] = {}
+    named_by: set[str] = set()  # concepts whose preferred label is their skill's name
     for row in rows:
         found = by_concept[row["id"]]
+        if any(lb.rank < 2 and lb.key in curated for lb in found):
+            named_by.add(row["id"])
         hit = next((curated[lb.key] for lb in found if lb.rank < 3 and lb.key in curated), None)
         if hit is None:
             hit = next(
@@ -471,16 +476,22 @@ def _add_esco(built: _Builder, rows: list[dict[str, str]], labels: list[EscoLabe
                 preferred.setdefault(lb.key, name)
     for row in rows:
         bare = next((lb.key for lb in by_concept[row["id"]] if lb.rank == 3), None)
-        if bare in preferred and canonical_of[row["id"]] not in built.category:
-            canonical_of[row["id"]] = preferred[bare]  # a light verb around a concept
+        if bare is None or canonical_of[row["id"]] in built.category:
+            continue
+        if bare in curated:  # a light verb around a skill: "perform risk analysis"
+            canonical_of[row["id"]] = curated[bare]
+        elif bare in preferred:
+            canonical_of[row["id"]] = preferred[bare]
     for row in rows:
         name = canonical_of[row["id"]]
         built.esco[row["id"]] = name
+        own = name not in built.category
         built.category.setdefault(name, "esco")
-        shown = built.display.setdefault(name, {})
-        for language in DISPLAY_LANGUAGES:
-            if row[language]:
-                shown.setdefault(language, row[language].split("|")[0])
+        if own or row["id"] in named_by:  # not a curated skill it only resembles
+            shown = built.display.setdefault(name, {})
+            for language in DISPLAY_LANGUAGES:
+                if row[language]:
+                    shown.setdefault(language, row[language].split("|")[0])
     owners: dict[str, tuple[int, set[str]]] = {}  # name → (best rank, skills at it)
     for lb in labels:
         name = canonical_of[lb.concept]

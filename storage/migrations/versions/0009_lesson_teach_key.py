@@ -19,7 +19,7 @@ CHUNK = 10_000
 
 
 def upgrade() -> None:
-    from bot.members import key_of  # the same filing as new lessons get
+    from bot.matching import key_of  # the same filing as new lessons get
 
     with op.batch_alter_table("lesson", schema=None) as batch_op:
         batch_op.add_column(
