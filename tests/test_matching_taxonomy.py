@@ -172,6 +172,16 @@ def test_british_and_american_spellings_are_one() -> None:
     assert matches("organisational behaviour", "organizational behavior")
 
 
+def test_numeronyms_are_read_letter_by_count() -> None:
+    assert matches("i18n", "internationalization") and matches("internationalisation", "i18n")
+    assert matches("l10n", "localization")
+    assert not matches("i18n", "integration")
+
+
+def test_a_plural_that_is_another_skill_is_kept() -> None:
+    assert not matches("security", "securities") and not matches("securities", "security")
+
+
 def test_a_verb_and_its_noun_share_their_stems() -> None:
     assert stem_key(["negocier"], "fr") == stem_key(["negociation"], "fr")
     assert stem_key(["manage", "projects"], "en") == stem_key(["project", "management"], "en")

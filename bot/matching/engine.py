@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from bot.matching.lexicon import is_real_word
 from bot.matching.text import prepare, segments, words
-from bot.matching.vocabulary import Vocabulary, words_close
+from bot.matching.vocabulary import Vocabulary, numeronym, words_close
 
 MATCH_THRESHOLD = 85.0
 # Longest canonical form: it is stored next to each label (twice a label's 80 characters).
@@ -372,6 +372,8 @@ class _LearnerIndex:
         self.by_broad: dict[str, list[int]] = defaultdict(list)
         self.by_initials: dict[str, list[int]] = defaultdict(list)
         self.by_acronym: dict[str, list[int]] = defaultdict(list)
+        # (skills, "i18n") → learners whose one unknown word is that long word, or it
+        self.by_numeronym: dict[tuple[frozenset[str], str], list[int]] = defaultdict(list)
         self.readings = matcher.readings
         for g, skill in enumerate(learners):
             key = skill.key
@@ -380,6 +382,9 @@ class _LearnerIndex:
             self.exact[key].append(g)
             for reading in self.readings(key.concepts)[1:] if key.concepts else ():
                 self.exact[SkillKey(reading, key.residual)].append(g)
+            if len(key.residual) == 1:
+                for form in {key.residual[0], numeronym(key.residual[0])} - {""}:
+                    self.by_numeronym[key.concepts, form].append(g)
             if skill.initials:
                 self.by_initials[skill.initials].append(g)
             if skill.acronym:
@@ -400,6 +405,10 @@ class _LearnerIndex:
         for option in teacher.options:
             for reading in self.readings(option.concepts):
                 found.update(self.exact.get(SkillKey(reading, option.residual), ()))
+            if len(option.residual) == 1:
+                (word,) = option.residual
+                found.update(self.by_numeronym.get((option.concepts, numeronym(word)), ()))
+                found.update(self.by_numeronym.get((option.concepts, word), ()))
             if option.residual:
                 block = self.blocks.get(_block(option))
                 if block is not None:

@@ -11,6 +11,7 @@ import csv
 import functools
 import hashlib
 import logging
+import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -42,6 +43,8 @@ FOLDING_VERSION = 2
 DISPLAY_LANGUAGES = ("en", "fr", "es")
 _RESERVED = ("~", " + ", "|")
 log = logging.getLogger(__name__)
+# "i18n", "l10n", "a11y": first letter, how many letters between, last letter.
+_NUMERONYM = re.compile(r"([a-z])(\d{1,2})([a-z])")
 AMBIGUOUS = "?"  # prefix of a name several skills share: "?ats"
 
 
@@ -91,11 +94,18 @@ def is_typo(typed: str, word: str) -> bool:
     return shortest >= 6 and changed[0] in _NEIGHBOURS
 
 
+def numeronym(word: str) -> str:
+    """A long word's numeronym ("internationalization" → "i18n"), else ""."""
+    return f"{word[0]}{len(word) - 2}{word[-1]}" if len(word) >= 5 and word.isalpha() else ""
+
+
 def words_close(a: str, b: str) -> bool:
     """Same word (British or American), or one a typo of the other (neither is known, so
     either may be typed); two real words are never typos of each other ("carving" /
     "caving")."""
     if a == b or american_spelling(a) == american_spelling(b):
+        return True
+    if numeronym(a) == b or numeronym(b) == a:
         return True
     if not (is_typo(a, b) or is_typo(b, a)):
         return False
@@ -250,12 +260,25 @@ class Vocabulary:
         have kept or eaten an -s that the typo hid ("ergonomcis", "promethue(s)"), so the
         word is also tried without and with it. A real word of its own ("caving",
         "flask") is never a typo of another."""
-        if word in self.known or len(word) < 4 or is_real_word(word):
+        if word in self.known or len(word) < 4:
+            return None
+        numeronym = _NUMERONYM.fullmatch(word)
+        if numeronym is not None:
+            return self._spelled_out(numeronym[1], int(numeronym[2]), numeronym[3])
+        if is_real_word(word):
             return None
         found = self._closest(word)
         if found is None:
             found = self._closest(word[:-1] if word.endswith("s") else word + "s")
         return found
+
+    def _spelled_out(self, first: str, inner: int, last: str) -> str | None:
+        """The one vocabulary word a numeronym abbreviates ("i18n": i, 18 letters, n)."""
+        size = inner + 2
+        found = {
+            t for t in self._targets.get((first, size), ()) if len(t) == size and t.endswith(last)
+        }
+        return found.pop() if len(found) == 1 else None
 
     def _closest(self, word: str) -> str | None:
         choices = self._targets.get((word[0], len(word)))
