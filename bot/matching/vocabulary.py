@@ -183,6 +183,9 @@ class Vocabulary:
             for lang, found in built.stems.items()
         }
         self.correct = functools.lru_cache(maxsize=1 << 16)(self._correct)
+        # Windows of words recur from label to label: each is looked up once.
+        self._lookup = functools.lru_cache(maxsize=1 << 18)(self._lookup_words)
+        self._lookup_stems = functools.lru_cache(maxsize=1 << 18)(self._stems_of)
         self._tokens = functools.lru_cache(maxsize=1 << 16)(self._fold_word)
 
     def set_parts(self, parts: dict[str, dict[str, bool]]) -> None:
@@ -210,17 +213,18 @@ class Vocabulary:
     def lookup(self, window: Sequence[str], any_order: bool = True) -> str | None:
         """The canonical skill these tokens name: as written, run together, or (if
         `any_order`) in another word order, unless that order belongs to two skills
-        ("system design"/"design systems")."""
+        ("system design"/"design systems"); then in American spelling."""
+        return self._lookup(tuple(window), any_order)
+
+    def _lookup_words(self, window: tuple[str, ...], any_order: bool) -> str | None:
         joined = " ".join(window)
         found = self.by_words.get(joined) or self.by_compact.get("".join(window))
         if found is None and any_order:
             found = self.by_sorted.get(" ".join(sorted(window)))
         if found is None and joined in self.ambiguous:
             found = AMBIGUOUS + joined
-        if found is None:
-            american = [american_spelling(t) for t in window]
-            if american != list(window):
-                found = self.lookup(american, any_order)
+        if found is None and any(american_spelling(t) != t for t in window):
+            found = self._lookup(tuple(american_spelling(t) for t in window), any_order)
         return found
 
     def lookup_stems(self, window: Sequence[str]) -> str | None:
@@ -228,6 +232,9 @@ class Vocabulary:
         its noun ("negotiate contracts" / "contract negotiation", "manage projects" /
         "project management"). Callers use it for two words or more: one word's stem is
         too loose ("accountability" / "accounting")."""
+        return self._lookup_stems(tuple(window))
+
+    def _stems_of(self, window: tuple[str, ...]) -> str | None:
         for language in STEM_LANGUAGES:
             found = self.stems[language].get(stem_key(window, language))
             if found is not None:
