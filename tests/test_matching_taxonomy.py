@@ -172,6 +172,14 @@ def test_british_and_american_spellings_are_one() -> None:
     assert matches("organisational behaviour", "organizational behavior")
 
 
+def test_a_skill_named_by_two_skills_is_those_skills() -> None:
+    vocab = default_matcher().vocab
+    assert vocab.compose["email writing"] == {"email", "writing"}
+    assert matches("rédaction de courriels", "email writing")
+    assert matches("email writing", "écriture de courriels")
+    assert not matches("email writing", "email")  # one of them is not both
+
+
 def test_numeronyms_are_read_letter_by_count() -> None:
     assert matches("i18n", "internationalization") and matches("internationalisation", "i18n")
     assert matches("l10n", "localization")

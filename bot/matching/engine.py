@@ -194,13 +194,19 @@ class Matcher:
     # -- decision -----------------------------------------------------------------------
 
     def _relate(self, teach: SkillKey, learn: SkillKey) -> float | None:
-        """The band of a teacher option against a learner label, or None. A name several
+        """The band of a teacher option against a learner label, or None. A skill named
+        by other skills' names is those skills (see `Vocabulary.compose`). A name several
         skills share ("ATS") stands for the one the other side names, and only when the
         other side is unambiguous: two bare ambiguous names match only if they are the
         same name."""
         band = self._relate_plain(teach, learn)
         if band is not None:
             return band
+        composed = self.vocab.composed
+        if teach.residual == learn.residual and composed(teach.concepts) == composed(
+            learn.concepts
+        ):
+            return _SAME  # "rédaction de courriels" (writing, email) / "email writing"
         senses = self.vocab.senses
         teach_marked = any(c in senses for c in teach.concepts)
         learn_marked = any(c in senses for c in learn.concepts)
@@ -375,6 +381,7 @@ class _LearnerIndex:
         # (skills, "i18n") → learners whose one unknown word is that long word, or it
         self.by_numeronym: dict[tuple[frozenset[str], str], list[int]] = defaultdict(list)
         self.readings = matcher.readings
+        self.composed = matcher.vocab.composed
         for g, skill in enumerate(learners):
             key = skill.key
             if not key.concepts and not key.residual:
@@ -382,6 +389,9 @@ class _LearnerIndex:
             self.exact[key].append(g)
             for reading in self.readings(key.concepts)[1:] if key.concepts else ():
                 self.exact[SkillKey(reading, key.residual)].append(g)
+            composed = matcher.vocab.composed(key.concepts)
+            if composed != key.concepts:
+                self.exact[SkillKey(composed, key.residual)].append(g)
             if len(key.residual) == 1:
                 for form in {key.residual[0], numeronym(key.residual[0])} - {""}:
                     self.by_numeronym[key.concepts, form].append(g)
@@ -405,6 +415,8 @@ class _LearnerIndex:
         for option in teacher.options:
             for reading in self.readings(option.concepts):
                 found.update(self.exact.get(SkillKey(reading, option.residual), ()))
+            composed = SkillKey(self.composed(option.concepts), option.residual)
+            found.update(self.exact.get(composed, ()))
             if len(option.residual) == 1:
                 (word,) = option.residual
                 found.update(self.by_numeronym.get((option.concepts, numeronym(word)), ()))

@@ -188,6 +188,28 @@ class Vocabulary:
         self._lookup_stems = functools.lru_cache(maxsize=1 << 18)(self._stems_of)
         self._tokens = functools.lru_cache(maxsize=1 << 16)(self._fold_word)
 
+    @functools.cached_property
+    def compose(self) -> dict[str, frozenset[str]]:
+        """Skills named by two or three skills' own one-word names, and those skills
+        ("email marketing" → email, marketing; so "marketing par courriel" is it). Only
+        words that are a skill's id count ("email"), not any alias a word happens to be
+        ("corporate" in some translation), and not skills in the core-part relation."""
+        related = self.parts.keys() | self.broads_of.keys()
+        found: dict[str, set[frozenset[str]]] = defaultdict(set)
+        for key, canonical in self.by_words.items():
+            tokens = key.split(" ")
+            if not 2 <= len(tokens) <= 3 or canonical in related:
+                continue
+            if all(self.by_words.get(t) == t and t != canonical for t in tokens):
+                found[canonical].add(frozenset(tokens))
+        return {c: next(iter(ways)) for c, ways in found.items() if len(ways) == 1}
+
+    def composed(self, concepts: frozenset[str]) -> frozenset[str]:
+        """`concepts` with each skill of `compose` replaced by the skills it is named by."""
+        if not any(c in self.compose for c in concepts):
+            return concepts
+        return frozenset().union(*(self.compose.get(c, frozenset({c})) for c in concepts))
+
     def set_parts(self, parts: dict[str, dict[str, bool]]) -> None:
         """Broad skill → {core part → whether a learner may name the part alone}."""
         self.parts = {broad: dict(found) for broad, found in parts.items() if found}
@@ -196,6 +218,7 @@ class Vocabulary:
             for name in found:
                 broads[name].add(broad)
         self.broads_of = {name: frozenset(b) for name, b in broads.items()}
+        self.__dict__.pop("compose", None)  # depends on the relation
 
     def clean(self, raw: Iterable[str]) -> list[str]:
         """Raw words → comparable tokens: abbreviations expanded, stopwords out, plurals in."""
