@@ -2,7 +2,9 @@
 
 `--since` and `--until` are days in the network's timezone (REX_TIMEZONE), both included:
 `--until 2026-12-31` takes every session held on the 31st. The file goes to stdout unless
-`--output` names one. Bad arguments fail with exit code 2 and one line on stderr.
+`--output` names one (a CSV file starts with a UTF-8 byte order mark, so Excel reads
+accented names right). Bad arguments, and a database file that does not exist, fail with
+exit code 2 and one line on stderr, creating nothing.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from bot.records import learning_records, to_csv, xapi_json
+from bot.records import EXCEL_BOM, learning_records, to_csv, xapi_json
 from bot.settings import SettingsError, load_settings
 from storage.db import is_current, make_engine
 
@@ -47,6 +50,9 @@ def run_export(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
     except SettingsError as error:
         return _say(str(error), EXIT_BAD_INPUT)
+    missing = _missing_database(settings.database_url)
+    if missing is not None:
+        return _say(f"no database at {missing}: nothing to export", EXIT_BAD_INPUT)
     tz = settings.timezone
     since = datetime.combine(args.since, datetime.min.time(), tz)
     until = datetime.combine(args.until + timedelta(days=1), datetime.min.time(), tz)
@@ -70,7 +76,8 @@ def run_export(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(text)
     else:
         try:
-            Path(args.output).write_text(text, encoding="utf-8", newline="")
+            bom = EXCEL_BOM if args.format == "csv" else ""
+            Path(args.output).write_text(bom + text, encoding="utf-8", newline="")
         except OSError as error:
             return _say(f"cannot write {args.output}: {error.strerror}")
     _progress(started, f"wrote {len(records):,} records")
@@ -82,6 +89,15 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise SystemExit(_say(message, EXIT_BAD_INPUT))
+
+
+def _missing_database(url: str) -> str | None:
+    """The path of a SQLite file that does not exist (opening it would create it)."""
+    parsed = make_url(url)
+    path = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not path or path == ":memory:":
+        return None
+    return None if Path(path).exists() else path
 
 
 def _day(text: str) -> date:

@@ -319,6 +319,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "eval.useful": "Was it useful to teach?",
         "eval.another": "Next",
         "eval.another.yes": "I'd like another session",
+        "eval.privacy": (
+            "Your answers stay private. Only your hours go into the learning records your "
+            "employer can count (who learned what from whom, when, for how long); your "
+            "ratings, goal and comment never do. Managers see ratings only added up with at "
+            "least two other people's, and `/rex mydata` shows you yours."
+        ),
         "eval.title": "How did it go?",
         "eval.submit": "Send",
         "eval.satisfaction": "Satisfaction",

@@ -363,6 +363,13 @@ FR: Final[dict[str, str]] = {
     "eval.useful": "Enseigner vous a-t-il été utile ?",
     "eval.another": "Et ensuite",
     "eval.another.yes": "J’aimerais une autre séance",
+    "eval.privacy": (
+        "Vos réponses restent privées. Seules vos heures entrent dans les relevés de "
+        "formation que votre employeur peut compter (qui a appris quoi de qui, quand, combien "
+        "de temps)\u202f; vos notes, votre objectif et votre commentaire jamais. Les responsables "
+        "ne voient les notes qu’additionnées à celles d’au moins deux autres personnes, et "
+        "`/rex mesdonnees` vous montre les vôtres."
+    ),
     "eval.title": "Comment ça s’est passé ?",
     "eval.submit": "Envoyer",
     "eval.satisfaction": "Votre satisfaction",

@@ -2,8 +2,8 @@
 
 Slack-free. One `LearningRecord` per lesson per held session (see `learning_records`),
 exported as CSV for spreadsheets and HR tools, or as xAPI 1.0.3 statements for a Learning
-Record Store; `attestation` gives a member their own hours per skill. Evaluation comments
-are private: they are never read here.
+Record Store; `attestation` gives a member their own hours per skill. Evaluations are
+private: no rating, goal or comment is ever read here.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sqlmodel import Session, col
 
 from bot.matching import key_of, skill_name, skill_names
 from storage import repo
-from storage.models import Evaluation, Exchange, GoalMet, Lesson, Member, UtcDateTime
+from storage.models import Evaluation, Exchange, Lesson, Member, UtcDateTime
 
 # Where Rex's own IRIs live (skills, extensions); they identify, they need not resolve.
 IRI_BASE = "https://rex.local"
@@ -35,10 +35,11 @@ FORGOTTEN_PREFIX = "forgotten-"
 # "experienced" is for content merely viewed; neither is what an hour with a peer is.
 VERB_ID = "http://adlnet.gov/expapi/verbs/attended"
 ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/lesson"
-GOAL_MET_IRI = f"{IRI_BASE}/xapi/goal-met"
 SESSION_IRI = f"{IRI_BASE}/xapi/session"
 LEARNER_WORDING_IRI = f"{IRI_BASE}/xapi/learner-wording"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, IRI_BASE)
+# Before a CSV file's first byte: Excel then reads it as UTF-8, accented names and all.
+EXCEL_BOM = "\ufeff"
 
 CSV_HEADER = (
     "exchange_id",
@@ -52,8 +53,6 @@ CSV_HEADER = (
     "teacher_wording",
     "learner_wording",
     "hours",
-    "goal_met",
-    "satisfaction",
 )
 
 
@@ -72,8 +71,6 @@ class LearningRecord:
     skill: str  # the teacher's label
     learner_wording: str  # what the learner asked for
     hours: float
-    goal_met: GoalMet | None  # the learner's answer; None when they did not evaluate
-    satisfaction: int | None  # the learner's 1-5; None when they did not evaluate
 
 
 class SkillHours(NamedTuple):
@@ -92,7 +89,9 @@ def learning_records(session: Session, *, since: datetime, until: datetime) -> l
     `held_at` is the session's own time when Rex knows it (the exchange's `scheduled_at`
     for its current session, `held_at` for a first session) unless that is after the
     session's first evaluation, which is used otherwise. `hours` are the learner's, else
-    the teacher's; goal and satisfaction only ever the learner's.
+    the teacher's. No rating, goal or comment: an employer's file says who learned what
+    from whom, when and for how long; what people thought of it is theirs, and managers
+    see it only in the digest's aggregates.
     """
     return _records(session, since=since, until=until)
 
@@ -143,8 +142,6 @@ def to_csv(records: Sequence[LearningRecord], *, tz: tzinfo = UTC, language: str
                 _cell(r.skill),
                 _cell(r.learner_wording),
                 f"{r.hours:.2f}",
-                r.goal_met.value if r.goal_met is not None else "",
-                r.satisfaction if r.satisfaction is not None else "",
             )
         )
     return out.getvalue()
@@ -160,9 +157,9 @@ def to_xapi(
       if one changed since: a learner evaluating after their teacher, say).
     - The object is the skill (one activity per normalised skill, so an LRS aggregates
       every session of it); the learner's wording goes in a context extension.
-    - `result.success` is the goal: yes → true, no → false, partly → absent, because
-      xAPI success is boolean; the three-valued answer is always in the goal-met result
-      extension. `result.score` is the satisfaction, raw 1-5, scaled to 0..1.
+    - `result` says how long and that the session took place (`duration`, `completion`):
+      never a score, success or goal, which an LMS would read as the learner's grade;
+      evaluations stay private (see `learning_records`).
     - `context.registration` groups the sessions of one exchange.
     """
     iris: dict[str, str] = {}
@@ -172,18 +169,7 @@ def to_xapi(
             continue
         if r.skill not in iris:
             iris[r.skill] = f"{IRI_BASE}/skills/{quote(key_of(r.skill), safe='')}"
-        result: dict[str, Any] = {"duration": iso_duration(r.hours)}
-        if r.goal_met is not None:
-            if r.goal_met != GoalMet.PARTLY:
-                result["success"] = r.goal_met == GoalMet.YES
-            result["extensions"] = {GOAL_MET_IRI: r.goal_met.value}
-        if r.satisfaction is not None:
-            result["score"] = {
-                "scaled": (r.satisfaction - 1) / 4,
-                "raw": r.satisfaction,
-                "min": 1,
-                "max": 5,
-            }
+        result = {"duration": iso_duration(r.hours), "completion": True}
         context: dict[str, Any] = {
             "registration": str(uuid.uuid5(_NAMESPACE, f"{homepage}|{r.exchange_id}")),
             "platform": "Rex",
@@ -300,8 +286,6 @@ def _records(
             col(Lesson.teach_label),
             col(Lesson.learn_label),
             col(by_learner.hours),
-            col(by_learner.goal_met),
-            col(by_learner.satisfaction),
             col(by_teacher.hours),
         )
         .select_from(sessions)
@@ -334,8 +318,6 @@ def _records(
             skill=teach,
             learner_wording=learn,
             hours=float(learner_hours if learner_hours is not None else teacher_hours),
-            goal_met=GoalMet(goal) if goal is not None else None,
-            satisfaction=satisfaction,
         )
         for (
             exchange_id,
@@ -348,8 +330,6 @@ def _records(
             teach,
             learn,
             learner_hours,
-            goal,
-            satisfaction,
             teacher_hours,
         ) in session.connection().execute(query)
     ]

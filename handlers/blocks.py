@@ -373,11 +373,13 @@ def followup_blocks(
 
 
 def evaluation_modal(exchange_id: int, *, learner: bool, lang: str, teacher: bool = False) -> View:
-    """Satisfaction; the goal for a learner, usefulness for a teacher (both in a swap);
-    hours; whether to meet again; a private comment."""
+    """What happens to the answers first; then satisfaction; the goal for a learner,
+    usefulness for a teacher (both in a swap); hours; whether to meet again; a private
+    comment."""
     satisfaction = [(str(n), t(f"eval.satisfaction.{n}", lang)) for n in range(5, 0, -1)]
     answers = options([(g, t(f"eval.goal.{g}", lang)) for g in ("yes", "partly", "no")])
     blocks = [
+        section(t("eval.privacy", lang)),
         input_block(
             BlockId.EVAL_SATISFACTION,
             t("eval.satisfaction", lang),

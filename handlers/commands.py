@@ -297,7 +297,9 @@ def _export(
         until=datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone),
     )
     if form == "csv":
-        content = records.to_csv(rows, tz=zone, language=rex.settings.rex_language)
+        content = records.EXCEL_BOM + records.to_csv(
+            rows, tz=zone, language=rex.settings.rex_language
+        )
     else:
         content = records.xapi_json(rows)
     channel = client.conversations_open(users=command["user_id"])["channel"]["id"]

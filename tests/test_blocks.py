@@ -107,10 +107,17 @@ def test_swap_intro_lists_both_directions() -> None:
 def test_learners_are_asked_about_their_goal_teachers_are_not() -> None:
     def ids(learner: bool) -> list[str]:
         view = blocks.evaluation_modal(7, learner=learner, lang="en")
-        return [b["block_id"] for b in view["blocks"]]
+        return [b["block_id"] for b in view["blocks"] if "block_id" in b]
 
     assert BlockId.EVAL_GOAL in ids(True) and BlockId.EVAL_GOAL not in ids(False)
     assert blocks.evaluation_modal(7, learner=False, lang="en")["private_metadata"] == "7"
+
+
+def test_the_evaluation_says_first_where_answers_go() -> None:
+    for lang, words in (("en", ("private", "never", "/rex mydata")), ("fr", ("privées",))):
+        first = blocks.evaluation_modal(7, learner=True, lang=lang)["blocks"][0]
+        assert first["type"] == "section"
+        assert all(word in first["text"]["text"] for word in words)
 
 
 def test_slack_date_shows_each_reader_their_own_time() -> None:

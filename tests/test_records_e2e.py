@@ -8,7 +8,7 @@ import pytest
 
 from bot import delivery
 from bot.cli import main
-from bot.records import CSV_HEADER
+from bot.records import CSV_HEADER, EXCEL_BOM
 from bot.sandbox import Sandbox
 from handlers.ids import ActionId, BlockId
 
@@ -50,14 +50,19 @@ def test_admin_export_sends_the_records_as_a_file(sandbox: Sandbox) -> None:
     assert sent.startswith("I've sent you 2 learning records as CSV")
     [stored] = sandbox.fake.files.values()
     assert stored.channel == sandbox.fake.dm_channel("UADMIN") and stored.data is not None
-    lines = stored.data.decode().splitlines()
+    text = stored.data.decode()
+    assert text.startswith(EXCEL_BOM)
+    lines = text.removeprefix(EXCEL_BOM).splitlines()
     assert lines[0] == ",".join(CSV_HEADER) and len(lines) == 3
+    # the learners rated 4/5 with their goal met: no record says so, nor how they rated
+    assert not {"satisfaction", "goal_met", "rating"} & set(CSV_HEADER)
     [xapi] = sandbox.command("UADMIN", "admin export xapi")
     assert "as XAPI" in xapi
     statements = json.loads(
         next(f for f in sandbox.fake.files.values() if f.name.endswith(".json")).data or b"[]"
     )
     assert len(statements) == 2 and {s["verb"]["id"] for s in statements}
+    assert all(set(s["result"]) == {"duration", "completion"} for s in statements)
     assert sandbox.command("UADMIN", "admin export csv 2026-13-01") == [
         "Dates as YYYY-MM-DD: `/rex admin export csv 2026-11-01 2026-11-30`"
     ]
