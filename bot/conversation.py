@@ -12,7 +12,14 @@ from bot import exchanges, lifecycle
 from bot.exchanges import ExchangeView
 from bot.replies import Expecting, Happened, Intent, NotYet, WontHappen
 from storage import repo
-from storage.models import DueWork, EvaluationDraft, Exchange, ExchangeState, WorkKind
+from storage.models import (
+    DueWork,
+    EvaluationDraft,
+    Exchange,
+    ExchangeEvent,
+    ExchangeState,
+    WorkKind,
+)
 
 ANSWERED = (ExchangeState.EVALUATED, ExchangeState.CLOSED)
 
@@ -21,6 +28,7 @@ class Outcome(StrEnum):
     """What Rex did with an answer, for the listener to say."""
 
     MET = "met"  # recorded; offer the evaluation
+    DISPUTED = "disputed"  # a partner said it happened, this member says it did not
     RESCHEDULE = "reschedule"  # offer to pick a new time
     CLOSED = "closed"  # the exchange is closed
     NOTHING_PENDING = "nothing_pending"  # an answer, but to no question
@@ -31,6 +39,7 @@ class Outcome(StrEnum):
 class Answer:
     outcome: Outcome
     exchange: ExchangeView | None = None
+    said_met_by: str | None = None  # with DISPUTED: the Slack id of who said it happened
 
 
 def pending_followup(session: Session, *, slack_id: str) -> ExchangeView | None:
@@ -66,13 +75,33 @@ def pending_followup(session: Session, *, slack_id: str) -> ExchangeView | None:
     return None if evaluated is not None else view
 
 
-def expecting(view: ExchangeView | None) -> Expecting:
-    """What a reply answers: whether it happened, or (once it did) the evaluation."""
+def expecting(session: Session, view: ExchangeView | None, *, slack_id: str) -> Expecting:
+    """What a reply answers: whether it happened, or (once this member said it did) the
+    evaluation; when only a partner said so, both."""
     if view is None:
         return Expecting.NOTHING
-    if view.exchange.state == ExchangeState.HELD:
-        return Expecting.EVALUATION
-    return Expecting.DID_IT_HAPPEN
+    if view.exchange.state != ExchangeState.HELD:
+        return Expecting.DID_IT_HAPPEN
+    said = said_met_by(session, view)
+    member = view.member_for(slack_id)
+    if said is not None and member is not None and said != member.slack_id:
+        return Expecting.HAPPENED_OR_EVALUATION
+    return Expecting.EVALUATION
+
+
+def said_met_by(session: Session, view: ExchangeView) -> str | None:
+    """The Slack id of whoever recorded the current session as held, if a person did."""
+    member_id = session.exec(
+        select(ExchangeEvent.member_id)
+        .where(
+            ExchangeEvent.exchange_id == view.id,
+            ExchangeEvent.to_state == ExchangeState.HELD,
+        )
+        .order_by(col(ExchangeEvent.id).desc())
+        .limit(1)
+    ).first()
+    member = view.members.get(member_id) if member_id is not None else None
+    return member.slack_id if member is not None else None
 
 
 @dataclass(frozen=True)
@@ -149,6 +178,12 @@ def apply(
         return None
     if view is None:
         return Answer(Outcome.NOTHING_PENDING)
+    said = said_met_by(session, view) if view.exchange.state == ExchangeState.HELD else None
+    member = view.member_for(slack_id)
+    disagrees = said is not None and said != slack_id and not isinstance(intent, Happened)
+    if disagrees and member is not None:  # nothing moves; the disagreement is noted
+        lifecycle.record_dispute(session, view.exchange, member_id=member.id, now=now)
+        return Answer(Outcome.DISPUTED, view, said_met_by=said)
     try:
         if isinstance(intent, Happened):
             exchanges.mark_met(session, exchange_id=view.id, slack_id=slack_id, now=now)

@@ -53,6 +53,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select  # select() is typed for up to four columns
 
+from bot.lifecycle import DISPUTED
 from bot.matching import key_of, match_labels
 from storage.models import (
     Evaluation,
@@ -78,7 +79,7 @@ SATISFIED = 4  # a 4 or a 5 out of 5
 
 S = ExchangeState
 K = TypeVar("K")
-COUNTED_STATES = (S.PROPOSED, S.HELD, S.EVALUATED, S.DECLINED, S.EXPIRED)
+COUNTED_STATES = (S.PROPOSED, S.HELD, S.EVALUATED, S.DECLINED, S.EXPIRED, DISPUTED)
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ class Figures:
     goals_partly: float | None
     evaluations_asked: int  # participants of the sessions held in the period
     evaluations_given: int  # how many of those have evaluated (to this day)
+    disputed: int = 0  # "not yet" answers after a partner said it happened (never who)
 
     @property
     def response_rate(self) -> float | None:
@@ -718,6 +720,7 @@ def _figures(
         evaluated=states.get(S.EVALUATED, 0),
         declined=states.get(S.DECLINED, 0),
         expired=states.get(S.EXPIRED, 0),
+        disputed=states.get(DISPUTED, 0),
         hours=sums.hours,
         evaluations=sums.count,
         satisfaction_rate=sums.satisfaction_rate,

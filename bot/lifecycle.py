@@ -30,6 +30,28 @@ OPEN: Final = OPEN_STATES
 NEVER_HAPPENED: Final = frozenset({S.DECLINED, S.EXPIRED, S.CANCELLED})
 
 
+# Not a state: an event saying that a participant answered "not yet" or "it didn't
+# happen" after a partner had said it happened. Nothing moves; the digest counts them.
+DISPUTED: Final = "disputed"
+
+
+def record_dispute(
+    session: Session, exchange: Exchange, *, member_id: int | None, now: datetime
+) -> None:
+    """Note that someone disagrees that the exchange's session took place."""
+    assert exchange.id is not None
+    session.add(
+        ExchangeEvent(
+            exchange_id=exchange.id,
+            from_state=exchange.state,
+            to_state=DISPUTED,
+            member_id=member_id,
+            at=now,
+        )
+    )
+    session.flush()
+
+
 class IllegalMove(Exception):
     """The exchange cannot go there from where it is (it is closed, or already there)."""
 

@@ -41,6 +41,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "unknown_command": "I don't know `{command}`. Here is what I can do:",
         "dm.met": "Great, noted that you met! One click to evaluate it:",
         "dm.reschedule": "No problem. Pick a new time when you're ready:",
+        "dm.disputed": (
+            "Thanks for telling me. {who} said your session took place: if it hasn't yet, "
+            "pick a new time together; if it did after all, you can evaluate it."
+        ),
+        "button.it_happened": "It did happen",
         "dm.closed": (
             "Noted: this exchange is closed. You're back in the pool for the next round."
         ),
@@ -429,6 +434,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
             "*Exchanges*\n{proposed} proposed · {held} held · {evaluated} evaluated\n"
             "{declined} declined · {expired} expired · sessions held: {sessions}"
         ),
+        "digest.disputed": " · disputed sessions: {count}",
         "digest.hours": "*Learning time*\n{hours} hours",
         "digest.quality": (
             "*Quality* ({evaluations} evaluations)\n"

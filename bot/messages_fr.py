@@ -45,6 +45,12 @@ FR: Final[dict[str, str]] = {
     "unknown_command": "Je ne connais pas `{command}`. Voici ce que je sais faire :",
     "dm.met": "Parfait, c’est noté ! Un clic pour l’évaluer :",
     "dm.reschedule": "Aucun souci. Choisissez un nouveau moment quand vous serez prêt :",
+    "dm.disputed": (
+        "Merci de me le dire. {who} a indiqué que votre séance avait eu lieu\u202f: si ce "
+        "n’est pas encore le cas, choisissez ensemble une nouvelle date\u202f; si elle a "
+        "bien eu lieu, vous pouvez l’évaluer."
+    ),
+    "button.it_happened": "Elle a bien eu lieu",
     "dm.closed": (
         "C’est noté : cet échange est clos. Vous retournez dans le vivier pour le prochain tour."
     ),
@@ -483,6 +489,7 @@ FR: Final[dict[str, str]] = {
         "*Échanges*\nproposés : {proposed} · réalisés : {held} · évalués : {evaluated}\n"
         "déclinés : {declined} · expirés : {expired} · séances réalisées : {sessions}"
     ),
+    "digest.disputed": " · séances contestées\u00a0: {count}",
     "digest.hours": "*Temps d’apprentissage*\n{hours} h",
     "digest.quality": (
         "*Qualité* (évaluations : {evaluations})\n"

@@ -50,6 +50,9 @@ class Expecting(StrEnum):
     RATING = "rating"
     HOURS = "hours"
     EVALUATION = "evaluation"  # either a rating or hours, each with its unit
+    # A partner said it happened, but this member's own "Did it happen?" still stands:
+    # every answer to it stays understood ("not yet" too), and so do a rating or hours.
+    HAPPENED_OR_EVALUATION = "happened_or_evaluation"
 
 
 @dataclass(frozen=True, slots=True)
@@ -873,6 +876,8 @@ def _answer(text: str, expecting: Expecting) -> Intent | None:
         return _rating(text, bare=True)
     if expecting is Expecting.HOURS:
         return _hours(text, bare=True)
+    if expecting is Expecting.HAPPENED_OR_EVALUATION:
+        return _did_it_happen(text) or _answer(text, Expecting.EVALUATION)
     if expecting is Expecting.EVALUATION:
         rating, hours = _rating(text, bare=False), _hours(text, bare=False)
         return None if rating is not None and hours is not None else rating or hours

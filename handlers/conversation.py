@@ -15,7 +15,7 @@ from bot.messages import t
 from bot.replies import Command, Expecting, Hours, Rating, Unknown, command_word, parse_reply
 from bot.text import InvalidInput
 from handlers import blocks
-from handlers.blockkit import Block, button, section
+from handlers.blockkit import Block, button, mention, section
 from handlers.commands import SUBCOMMANDS
 from handlers.context import language_of, rex_of, said, session_of
 from handlers.ids import ActionId
@@ -57,6 +57,13 @@ def _reply_to_answer(answer: conversation.Answer, say: _Say, lang: str) -> None:
     if answer.outcome == conversation.Outcome.MET and view is not None:
         content = _answer(view.id, t("dm.met", lang), ActionId.EVALUATE, "button.evaluate", lang)
         say(text=t("dm.met", lang), blocks=content)
+    elif answer.outcome == conversation.Outcome.DISPUTED and view is not None:
+        text = t("dm.disputed", lang, who=mention(answer.said_met_by or ""))
+        choices = [
+            button(t("button.schedule", lang), ActionId.SCHEDULE, str(view.id), "primary"),
+            button(t("button.it_happened", lang), ActionId.EVALUATE, str(view.id)),
+        ]
+        say(text=text, blocks=[section(text), {"type": "actions", "elements": choices}])
     elif answer.outcome == conversation.Outcome.RESCHEDULE and view is not None:
         content = _answer(
             view.id, t("dm.reschedule", lang), ActionId.SCHEDULE, "button.schedule", lang
@@ -86,7 +93,8 @@ def on_direct_message(event: dict[str, Any], context: BoltContext, client: WebCl
     slack_id = str(event["user"])
     say = _Say(client, str(event["channel"]))
     pending = conversation.pending_followup(session, slack_id=slack_id)
-    intent = parse_reply(str(event.get("text") or ""), conversation.expecting(pending))
+    expecting = conversation.expecting(session, pending, slack_id=slack_id)
+    intent = parse_reply(str(event.get("text") or ""), expecting)
     answer = conversation.apply(
         session, intent, view=pending, slack_id=slack_id, now=rex_of(context).clock()
     )
@@ -153,7 +161,12 @@ def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -
     channel = str(event["channel"])
     view = conversation.exchange_in_channel(session, channel_id=channel)
     text = MENTION.sub(" ", str(event.get("text") or ""))
-    intent = parse_reply(text, Expecting.DID_IT_HAPPEN if view else Expecting.NOTHING)
+    expecting = Expecting.NOTHING
+    if view is not None:
+        expecting = conversation.expecting(session, view, slack_id=slack_id)
+        if expecting is Expecting.EVALUATION:  # "@Rex we met" again is still understood
+            expecting = Expecting.DID_IT_HAPPEN
+    intent = parse_reply(text, expecting)
     say = _Say(client, channel)
     if view is not None and view.member_for(slack_id) is not None:
         answer = conversation.apply(

@@ -95,7 +95,8 @@ def _figures(digest: Digest, lang: str) -> list[str]:
             evaluated=count("evaluated"),
             declined=l10n.number(now.declined, lang, COUNT),
             expired=l10n.number(now.expired, lang, COUNT),
-        ),
+        )
+        + (t("digest.disputed", lang, count=now.disputed) if now.disputed else ""),
         t(
             "digest.hours",
             lang,

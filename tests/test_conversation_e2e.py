@@ -11,7 +11,7 @@ from bot import delivery
 from bot.messages import t
 from bot.sandbox import ManualClock, Sandbox
 from handlers.ids import ActionId, BlockId, CallbackId
-from storage.models import Evaluation, Exchange, ExchangeState, Skill
+from storage.models import Evaluation, Exchange, ExchangeEvent, ExchangeState, Skill
 from tests.conftest import START
 
 
@@ -239,3 +239,38 @@ def test_in_french_stars_and_hours(bilingual: Sandbox) -> None:
     assert hours["text"] == t("dm.noted_hours", "fr", hours="2")
     [done] = _dm(sandbox, "UFR1", "★★★★★")
     assert done["text"] == t("dm.recorded", "fr", rating=5, hours="2")
+
+
+@pytest.mark.parametrize(
+    ("first", "yes", "second", "no"),
+    [
+        ("UFR1", "oui, on s'est vus hier", "UEN1", "not yet"),
+        ("UEN1", "yes we met", "UFR1", "pas encore"),
+        ("UFR1", "oui", "UEN1", "it didn't happen"),
+    ],
+)
+def test_partners_who_disagree_each_get_an_answer_that_fits(
+    bilingual: Sandbox, first: str, yes: str, second: str, no: str
+) -> None:
+    """One says it happened, the other that it has not: the second is not told "I didn't
+    catch that" but what the first said, in their own language, with both ways on; the
+    exchange stays held and the disagreement is counted, never shown with names."""
+    sandbox = bilingual
+    _matched(sandbox, first, second)
+    sandbox.clock.advance(days=7, minutes=1)
+    delivery.sweep(sandbox.rex)
+    [met] = _dm(sandbox, first, yes)
+    lang_first = "fr" if first.startswith("UFR") else "en"
+    assert met["text"] == t("dm.met", lang_first)
+    [answer] = _dm(sandbox, second, no)
+    lang = "fr" if second.startswith("UFR") else "en"
+    assert answer["text"] == t("dm.disputed", lang, who=f"<@{first}>")
+    buttons = [e["text"]["text"] for e in answer["blocks"][1]["elements"]]
+    assert buttons == [t("button.schedule", lang), t("button.it_happened", lang)]
+    assert _exchange(sandbox).state == ExchangeState.HELD
+    with Session(sandbox.rex.engine) as session:
+        events = session.exec(select(ExchangeEvent).where(ExchangeEvent.to_state == "disputed"))
+        assert len(events.all()) == 1
+    # the second can still evaluate by typing, and saying it did happen is understood
+    [confirmed] = _dm(sandbox, second, "yes" if lang == "en" else "oui")
+    assert confirmed["text"] == t("dm.met", lang)

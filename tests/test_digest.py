@@ -27,6 +27,7 @@ from bot.digest import (
     compute_digest,
     last_monday,
 )
+from bot.lifecycle import DISPUTED
 from bot.matching import key_of, skill_name
 from handlers.digest_view import chart_labels
 from storage.models import (
@@ -394,6 +395,17 @@ def test_one_skill_is_one_line_whatever_members_typed(session: Session) -> None:
     french = [skill_name(s.label, "fr") for s in (*market.offered, *market.requested)]
     assert english == ["Time management", "Thermodynamics", "Chess"]
     assert french == ["Gérer le temps", "Thermodynamique", "Chess"]
+
+
+def test_disputed_sessions_are_counted_never_named(session: Session) -> None:
+    ada = add_member(session, "ada", teach=["Python"], learn=["Go"])
+    bob = add_member(session, "bob", teach=["Go"], learn=["Python"])
+    proposed, held = PERIOD.since + timedelta(hours=1), PERIOD.since + timedelta(days=2)
+    x = add_exchange(session, [(ada, bob, "Python")], [(S.PROPOSED, proposed), (S.HELD, held)])
+    session.add(
+        ExchangeEvent(exchange_id=x, from_state=S.HELD, to_state=DISPUTED, member_id=bob, at=held)
+    )
+    assert compute_digest(session, period=PERIOD).current.disputed == 1
 
 
 def test_skill_quality_needs_three_people(session: Session) -> None:

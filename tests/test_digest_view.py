@@ -189,6 +189,13 @@ def test_skills_are_named_in_the_readers_language() -> None:
     assert "*Gestion de projets* (2), *Zorblax* (1)" in texts(digest_blocks(busy, "fr"))
 
 
+def test_disputed_sessions_are_a_count() -> None:
+    current = replace(BUSY.current, disputed=2)
+    content = digest_blocks(replace(BUSY, current=current), "en")
+    assert "· disputed sessions: 2" in content[1]["fields"][1]["text"]
+    assert "disputed" not in digest_blocks(BUSY, "en")[1]["fields"][1]["text"]
+
+
 def test_unchanged_figures_have_no_arrow() -> None:
     same = dataclasses.replace(BUSY, previous=dataclasses.replace(BUSY.current, period=PERIOD))
     fields = texts(digest_blocks(same, "en")[:2])

@@ -544,9 +544,27 @@ _PIECES = (
 )
 def test_answer_shaped_text_gives_an_intent(pieces: list[str], expecting: Expecting) -> None:
     intent = parse_reply(" ".join(pieces), expecting)
+    both = Expecting.HAPPENED_OR_EVALUATION
     if isinstance(intent, Rating):
-        assert expecting in (Expecting.RATING, Expecting.EVALUATION)
+        assert expecting in (Expecting.RATING, Expecting.EVALUATION, both)
     if isinstance(intent, Hours):
-        assert expecting in (Expecting.HOURS, Expecting.EVALUATION)
+        assert expecting in (Expecting.HOURS, Expecting.EVALUATION, both)
     if isinstance(intent, Happened | NotYet | WontHappen):
-        assert expecting is Expecting.DID_IT_HAPPEN
+        assert expecting in (Expecting.DID_IT_HAPPEN, both)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("not yet", NotYet()),
+        ("pas encore", NotYet()),
+        ("it didn't happen", NotYet()),
+        ("oui on s'est vus", Happened()),
+        ("4/5", Rating(4)),
+        ("1h30", Hours(1.5)),
+    ],
+)
+def test_a_standing_question_keeps_every_answer_understood(text: str, intent: object) -> None:
+    """Once a partner said it happened, the other's "Did it happen?" still stands: its
+    answers are understood as well as the evaluation's."""
+    assert parse_reply(text, Expecting.HAPPENED_OR_EVALUATION) == intent
