@@ -225,12 +225,6 @@ def _uid(exchange_id: int, domain: str) -> str:
     return f"rex-exchange-{exchange_id}@{domain}"
 
 
-def _organizer(domain: str) -> vCalAddress:
-    organizer = vCalAddress(f"mailto:rex@{domain}")
-    organizer.params["cn"] = "Rex"
-    return organizer
-
-
 def _attendees(plan: SessionPlan) -> list[vCalAddress]:
     """Attendees who can be named in iCalendar: a CAL-ADDRESS is a URI, so an attendee
     without a plausible e-mail address is left out."""
@@ -276,7 +270,6 @@ def _calendar(
     event.add("dtend", end)
     event.add("sequence", sequence)
     event.add("status", status)
-    event.add("organizer", _organizer(domain))
     event.add("summary", _single_line(plan.title, SUMMARY_MAX))
     description = _bound(_strip_controls(plan.description, keep_newlines=True), DESCRIPTION_MAX)
     if description:
@@ -293,23 +286,31 @@ def _calendar(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", method)
+    if method:
+        calendar.add("method", method)
     calendar.add_component(event)
     # The smallest VTIMEZONE that covers the session: one observance, plus the DST change if
     # the session crosses one. Calendar apps that know the TZID use their own rules anyway.
     calendar.add_missing_timezones(
         first_date=start.date() - timedelta(days=1), last_date=end.date() + timedelta(days=1)
     )
+    for timezone in calendar.walk("VTIMEZONE"):  # icalendar's notes are for developers
+        for part in (timezone, *timezone.subcomponents):
+            part.pop("COMMENT", None)
     ics: bytes = calendar.to_ical()  # typed Any in icalendar 7
     return ics
 
 
 def build_ics(plan: SessionPlan, *, domain: str = "rex.local", now: datetime) -> bytes:
-    """The invitation for `plan` (METHOD:PUBLISH, STATUS:CONFIRMED, SEQUENCE plan.sequence).
-    The UID depends only on the exchange and `domain`, so a rescheduled invitation with a
-    higher sequence replaces the earlier one in people's calendars."""
+    """The invitation for `plan` (STATUS:CONFIRMED, SEQUENCE plan.sequence). The UID
+    depends only on the exchange and `domain`, so a rescheduled invitation with a higher
+    sequence replaces the earlier one in people's calendars.
+
+    No ORGANIZER: Rex knows nobody's e-mail address (it has no `users:read.email` scope)
+    and will not invent one; so no METHOD either, since an iTIP PUBLISH needs an
+    organizer: a plain RFC 5545 event, which every calendar app imports."""
     return _calendar(
-        plan, method="PUBLISH", status="CONFIRMED", sequence=plan.sequence, domain=domain, now=now
+        plan, method="", status="CONFIRMED", sequence=plan.sequence, domain=domain, now=now
     )
 
 
