@@ -15,6 +15,7 @@ calendar app shows the session in its owner's own timezone.
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
@@ -195,6 +196,21 @@ def parse_place(text: str) -> tuple[str | None, str | None]:
     if len(place) > PLACE_MAX:
         raise ValueError(f"a place is at most {PLACE_MAX} characters")
     return place, None
+
+
+# A session starting outside these hours of someone's local day is confirmed first.
+DAY_STARTS, DAY_ENDS = time(7, 0), time(21, 0)
+
+
+def night_for(start: datetime, people: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(name, local "HH:MM") of each of `people` ((name, tz) pairs) for whom `start` falls
+    outside 07:00-21:00: whose night it is, to name before they are invited at 00:30."""
+    found = []
+    for name, tz in people:
+        local = start.astimezone(_zone(tz))
+        if not DAY_STARTS <= local.time() <= DAY_ENDS:
+            found.append((name, local.strftime("%H:%M")))
+    return found
 
 
 def local_start(date_str: str, time_str: str, tz: str) -> datetime:

@@ -299,6 +299,13 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         ),
         "schedule.ics_title": "Rex: {skills}",
         "schedule.ics_description": "Knowledge exchange with {people}, introduced by Rex.",
+        "schedule.night": (
+            ":crescent_moon: That time is outside 07:00-21:00 for {people}. Pick another, "
+            "or tick the box to keep it."
+        ),
+        "schedule.night_person": "{name} ({time} for them)",
+        "schedule.night_label": "Keep this time?",
+        "schedule.night_keep": "Yes, we agreed on this time",
         "reminder.text": "Reminder: your session is {when}{place}. Enjoy!",
         "error.time": "Pick a valid time.",
         "error.place": "That link doesn't look right: {reason}",

@@ -344,6 +344,13 @@ FR: Final[dict[str, str]] = {
     ),
     "schedule.ics_title": "Rex : {skills}",
     "schedule.ics_description": "Échange de savoirs avec {people}, proposé par Rex.",
+    "schedule.night": (
+        ":crescent_moon: Cette heure tombe hors de 7 h-21 h pour {people}. Choisissez-en une "
+        "autre, ou cochez la case pour la garder."
+    ),
+    "schedule.night_person": "{name} ({time} chez elle ou lui)",
+    "schedule.night_label": "Garder cette heure\u202f?",
+    "schedule.night_keep": "Oui, nous en sommes convenus",
     "reminder.text": "Rappel – votre séance : {when}{place}. Bon échange !",
     "error.time": "Choisissez une heure valide.",
     "error.place": "Ce lien ne semble pas correct : {reason}",

@@ -1,7 +1,10 @@
 """Block Kit for exchanges, rounds, help and the digest: pure functions returning dicts."""
 
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.calendar import SessionPlan
@@ -152,36 +155,69 @@ def intro_fallback(view: ExchangeView, lang: str) -> str:
 DURATIONS = (30, 45, 60, 90, 120)
 
 
-def schedule_modal(exchange_id: int, lang: str, *, today: str) -> View:
-    """Date, time in the clicker's own timezone, duration, and a place or a video link."""
+@dataclass(frozen=True)
+class ScheduleForm:
+    """What the schedule form held when submitted, to show it again unchanged."""
+
+    day: str
+    clock: str
+    duration: str
+    place: str
+
+
+def schedule_modal(
+    exchange_id: int,
+    lang: str,
+    *,
+    today: str,
+    picked: ScheduleForm | None = None,
+    night: Sequence[tuple[str, str]] = (),
+) -> View:
+    """Date, time in the clicker's own timezone, duration, and a place or a video link.
+    Shown again with what was `picked` when the time falls in someone's `night` ((name,
+    local time) pairs): it names them and asks to tick a box to keep that time."""
     durations = options([(str(m), t("schedule.minutes", lang, minutes=m)) for m in DURATIONS])
+    chosen = picked or ScheduleForm(today, "12:00", str(DURATIONS[2]), "")
+    duration = next((o for o in durations if o["value"] == chosen.duration), durations[2])
+    place: dict[str, Any] = {
+        "type": "plain_text_input",
+        "max_length": 500,
+        "placeholder": text_object(t("schedule.place_hint", lang)),
+    }
+    if chosen.place:
+        place["initial_value"] = chosen.place
     blocks = [
         input_block(
             BlockId.SCHEDULE_DATE,
             t("schedule.date", lang),
-            {"type": "datepicker", "initial_date": today},
+            {"type": "datepicker", "initial_date": chosen.day},
         ),
         input_block(
             BlockId.SCHEDULE_TIME,
             t("schedule.time", lang),
-            {"type": "timepicker", "initial_time": "12:00"},
+            {"type": "timepicker", "initial_time": chosen.clock},
         ),
         input_block(
             BlockId.SCHEDULE_DURATION,
             t("schedule.duration", lang),
-            {"type": "static_select", "options": durations, "initial_option": durations[2]},
+            {"type": "static_select", "options": durations, "initial_option": duration},
         ),
-        input_block(
-            BlockId.SCHEDULE_PLACE,
-            t("schedule.place", lang),
-            {
-                "type": "plain_text_input",
-                "max_length": 500,
-                "placeholder": text_object(t("schedule.place_hint", lang)),
-            },
-            optional=True,
-        ),
+        input_block(BlockId.SCHEDULE_PLACE, t("schedule.place", lang), place, optional=True),
     ]
+    if night:
+        people = ", ".join(
+            t("schedule.night_person", lang, name=escape(name), time=at) for name, at in night
+        )
+        blocks.append(section(t("schedule.night", lang, people=people)))
+        keep = options([("yes", t("schedule.night_keep", lang))])
+        blocks.append(
+            input_block(
+                BlockId.SCHEDULE_NIGHT,
+                t("schedule.night_label", lang),
+                {"type": "checkboxes", "options": keep},
+                optional=True,
+            )
+        )
     return modal(
         CallbackId.SCHEDULE,
         t("schedule.title", lang),

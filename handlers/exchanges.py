@@ -19,6 +19,7 @@ from handlers.context import (
     rex_of,
     said,
     selected_value,
+    selected_values,
     session_of,
     state_of,
     text_value,
@@ -180,6 +181,26 @@ def _session_start(view: dict[str, Any], tz: str) -> datetime:
         raise InvalidInput("error.time") from exc
 
 
+def _night(
+    session: Session, exchange_id: int, when: datetime, default_tz: str
+) -> list[tuple[str, str]]:
+    """Whose night `when` is, among the exchange's people (see `calendar.night_for`)."""
+    view = exchanges.load(session, exchange_id=exchange_id)
+    if view is None:
+        return []
+    people = [(m.display_name or m.slack_id, m.tz or default_tz) for m in view.members.values()]
+    return calendar.night_for(when, people)
+
+
+def _picked(view: dict[str, Any]) -> blocks.ScheduleForm:
+    return blocks.ScheduleForm(
+        day=str(state_of(view, BlockId.SCHEDULE_DATE).get("selected_date") or ""),
+        clock=str(state_of(view, BlockId.SCHEDULE_TIME).get("selected_time") or "12:00"),
+        duration=selected_value(view, BlockId.SCHEDULE_DURATION) or "60",
+        place=text_value(view, BlockId.SCHEDULE_PLACE) or "",
+    )
+
+
 def on_schedule_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
@@ -189,8 +210,18 @@ def on_schedule_submitted(
     rex = rex_of(context)
     clicker = repo.get_member(session, slack_id=slack_id)
     tz = (clicker.tz if clicker else None) or rex.settings.rex_timezone
+    exchange_id = int(view["private_metadata"])
     try:
         when = _session_start(view, tz)
+        future = when > rex.clock()  # a past time gets its own error first
+        night = _night(session, exchange_id, when, rex.settings.rex_timezone) if future else []
+        if night and "yes" not in selected_values(view, BlockId.SCHEDULE_NIGHT):
+            today = rex.clock().date().isoformat()
+            again = blocks.schedule_modal(
+                exchange_id, lang, today=today, picked=_picked(view), night=night
+            )
+            ack(response_action="update", view=again)
+            return
         try:
             place, url = calendar.parse_place(text_value(view, BlockId.SCHEDULE_PLACE) or "")
         except ValueError as exc:
@@ -198,7 +229,7 @@ def on_schedule_submitted(
         minutes = int(selected_value(view, BlockId.SCHEDULE_DURATION) or 60)
         exchanges.schedule(
             session,
-            exchange_id=int(view["private_metadata"]),
+            exchange_id=exchange_id,
             slack_id=slack_id,
             when=when,
             now=rex.clock(),

@@ -34,6 +34,7 @@ class BlockId(StrEnum):
     SCHEDULE_TIME = "schedule.time"
     SCHEDULE_DURATION = "schedule.duration"
     SCHEDULE_PLACE = "schedule.place"
+    SCHEDULE_NIGHT = "schedule.night"
     NOT_FIT_REASON = "not_fit.reason"
     REPORT_TEXT = "report.text"
     AUTO_PAUSE_ACTIONS = "auto_pause.actions"

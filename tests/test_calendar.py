@@ -19,6 +19,7 @@ from bot.calendar import (
     build_ics,
     cancel_ics,
     local_start,
+    night_for,
     parse_place,
 )
 
@@ -363,3 +364,10 @@ def test_parse_place_blank_is_neither(text: str) -> None:
 def test_parse_place_refuses_bad_places(text: str) -> None:
     with pytest.raises(ValueError):
         parse_place(text)
+
+
+def test_whose_night_a_session_falls_in() -> None:
+    start = datetime(2026, 12, 3, 21, 30, tzinfo=UTC)  # 22:30 Paris, 16:30 New York
+    people = [("Ada", "Europe/Paris"), ("Nina", "America/New_York"), ("Kenji", "Asia/Tokyo")]
+    assert night_for(start, people) == [("Ada", "22:30"), ("Kenji", "06:30")]
+    assert night_for(datetime(2026, 12, 3, 20, 0, tzinfo=UTC), people[:1]) == []  # 21:00

@@ -388,3 +388,21 @@ def test_swap_out_proposes_someone_else_and_reject_tells_nobody(
     with Session(sandbox.rex.engine) as session:
         states = sorted(e.state for e in session.exec(select(Exchange)).all())
     assert states == ["cancelled", "cancelled"]
+
+
+def test_a_time_in_someones_night_is_confirmed_first(lifecycle_sandbox: Sandbox) -> None:
+    """07:30 in Paris is 01:30 for Nina in New York: the form comes back naming her and her
+    time, with what was picked; ticking the box keeps it."""
+    sandbox = lifecycle_sandbox
+    channel, intro = _pair(sandbox, learner="UNYC")
+    asked = _schedule(sandbox, "UADA", channel, intro, "2026-12-03", "07:30", place="Room 4")
+    assert asked.json is not None and asked.json["response_action"] == "update"
+    assert _exchange(sandbox).scheduled_at is None and not sandbox.fake.files
+    form = sandbox.fake.last_view("UADA")
+    assert form is not None
+    shown = json.dumps(form["blocks"], ensure_ascii=False)
+    assert "for Nina York (01:30 for them)." in shown  # Ada's 07:30 is daytime
+    assert '"initial_time": "07:30"' in shown and '"initial_value": "Room 4"' in shown
+    kept = sandbox.submit("UADA", {BlockId.SCHEDULE_NIGHT: ["yes"]})
+    assert kept.status == 200 and not kept.body
+    assert _exchange(sandbox).scheduled_at == datetime(2026, 12, 3, 6, 30, tzinfo=UTC)
