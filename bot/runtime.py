@@ -21,9 +21,10 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from bot.l10n import from_locale, language_of_member
+from bot.matching import use_extra_vocabulary
 from bot.pacing import Pacer, scaled_pacer
 from bot.rounds import RoundConfig
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.suggest import SkillSuggester
 from storage import repo
 from storage.db import make_engine, session_factory
@@ -164,6 +165,11 @@ def build_runtime(
     pacer: Pacer | None = None,
 ) -> Rex:
     pacer = pacer or scaled_pacer(settings.rex_pacing_factor)
+    if settings.rex_vocabulary_dir is not None:
+        try:
+            use_extra_vocabulary(settings.rex_vocabulary_dir)
+        except (OSError, ValueError) as exc:
+            raise SettingsError(f"REX_VOCABULARY_DIR: {exc}") from exc
     return Rex(
         settings=settings,
         engine=engine or make_engine(settings.database_url),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -44,6 +45,8 @@ class Settings(BaseSettings):
     rex_sweep_seconds: int = Field(default=30, ge=1, le=3600)
     rex_delivery_lease_seconds: int = Field(default=600, ge=1, le=86400)
     rex_pacing_factor: float = Field(default=1.0, gt=0, le=100_000)
+    # a folder with the community managers' own skill_aliases.csv and/or skill_parts.csv
+    rex_vocabulary_dir: Path | None = None
 
     @field_validator("rex_admins", mode="before")
     @classmethod
@@ -65,6 +68,13 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             hint = "use an IANA name such as Europe/Paris"
             raise ValueError(f"unknown timezone {value!r} ({hint})") from exc
+        return value
+
+    @field_validator("rex_vocabulary_dir")
+    @classmethod
+    def _vocabulary_folder(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"{value} is not a folder (it holds skill_aliases.csv, ...)")
         return value
 
     @property

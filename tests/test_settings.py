@@ -1,8 +1,15 @@
 """Settings: typed, read once, and a missing or swapped token is one clear line."""
 
-import pytest
+from pathlib import Path
 
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy import create_engine
+
+from bot import matching
 from bot.cli import main
+from bot.matching.vocabulary import default_vocabulary
+from bot.runtime import build_runtime
 from bot.settings import SettingsError, load_settings
 
 
@@ -56,3 +63,46 @@ def test_rex_run_with_a_swapped_token_prints_one_line_and_exits_2(
         "there and the xapp- token in SLACK_APP_TOKEN"
     ]
     assert "secret-value" not in "".join(err)
+
+
+def test_a_vocabulary_folder_extends_matching_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REX_VOCABULARY_DIR: the managers' own aliases are read when Rex starts."""
+    (tmp_path / "skill_aliases.csv").write_text(
+        "canonical,category,aliases\nzorblax,tool,zbx|le zorblax\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("REX_VOCABULARY_DIR", str(tmp_path))
+    try:
+        build_runtime(
+            load_settings(), WebClient(token="xoxb-test"), engine=create_engine("sqlite://")
+        )
+        assert matching.is_match("Zorblax", "ZBX")
+    finally:
+        matching.use_vocabulary(default_vocabulary())
+    assert not matching.is_match("Zorblax", "ZBX")
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({}, "has no skill_aliases.csv nor skill_parts.csv"),
+        ({"skill_parts.csv": "skill,part,standalone\nzorblax,gizmo,yes\n"}, "not in the alias"),
+    ],
+)
+def test_a_bad_vocabulary_folder_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], expected: str
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("REX_VOCABULARY_DIR", str(tmp_path))
+    with pytest.raises(SettingsError) as raised:
+        build_runtime(
+            load_settings(), WebClient(token="xoxb-test"), engine=create_engine("sqlite://")
+        )
+    message = str(raised.value)
+    assert message.startswith("REX_VOCABULARY_DIR: ") and "\n" not in message
+    assert expected in message
+    monkeypatch.setenv("REX_VOCABULARY_DIR", str(tmp_path / "missing"))
+    with pytest.raises(SettingsError, match="is not a folder"):
+        load_settings()

@@ -12,9 +12,16 @@ skills, not strings, so near misses (Java/JavaScript, SQL/NoSQL) stay apart.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.matching.engine import MATCH_THRESHOLD, NORMALIZED_MAX, Matcher, Skill, SkillKey
-from bot.matching.vocabulary import Vocabulary, default_vocabulary, load_vocabulary
+from bot.matching.vocabulary import (
+    ALIASES_FILE,
+    PARTS_FILE,
+    Vocabulary,
+    default_vocabulary,
+    load_vocabulary,
+)
 
 __all__ = [
     "MATCH_THRESHOLD",
@@ -32,6 +39,7 @@ __all__ = [
     "score",
     "skill_name",
     "skill_names",
+    "use_extra_vocabulary",
     "use_vocabulary",
 ]
 
@@ -55,6 +63,21 @@ def use_vocabulary(vocab: Vocabulary) -> Matcher:
     global _current
     _current = Matcher(vocab)
     return _current
+
+
+def use_extra_vocabulary(folder: Path) -> Matcher:
+    """Make the module functions use the shipped vocabulary extended by a community
+    manager's `skill_aliases.csv` and/or `skill_parts.csv` in `folder` (REX_VOCABULARY_DIR).
+    A folder with neither, or a file with a bad row, is a ValueError naming the file."""
+    aliases, parts = folder / ALIASES_FILE, folder / PARTS_FILE
+    if not aliases.is_file() and not parts.is_file():
+        raise ValueError(f"{folder} has no {ALIASES_FILE} nor {PARTS_FILE}")
+    return use_vocabulary(
+        load_vocabulary(
+            extra_aliases=aliases if aliases.is_file() else None,
+            extra_parts=parts if parts.is_file() else None,
+        )
+    )
 
 
 def normalize(label: str) -> str:
