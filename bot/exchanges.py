@@ -133,12 +133,18 @@ NOTIFIED_REASONS = frozenset(
         "only_avoided_or_recent",
         "nothing_to_teach",
         "nothing_to_learn",
+        "no_shared_language",
+        "no_site",
+        "teachers_elsewhere",
+        "teachers_in_person",
     }
 )
 
 
 def round_input(session: Session, *, config: RoundConfig, now: datetime) -> RoundInput:
-    """Active members with their load, waiting time and balance; recent pairings."""
+    """Active members with their load, waiting time, balance and who they can meet (their
+    languages, else their Slack locale's; their mode and site; their timezone's offset
+    now); recent pairings."""
     members_skills = [
         (member, member.id, skills)
         for member, skills in repo.active_members_with_skills(session)
@@ -259,7 +265,14 @@ def run_round(
             member_id=plan.member_ids[notice.id],
             due_at=now,
             payload=json.dumps(
-                {"reason": notice.reason_code, "skill": notice.skill, "demand": notice.demand}
+                {
+                    "reason": notice.reason_code,
+                    "skill": notice.skill,
+                    "demand": notice.demand,
+                    "languages": notice.languages,
+                    "sites": notice.sites,
+                    "teachers": notice.teachers,
+                }
             ),
         )
         for notice in notices

@@ -362,6 +362,36 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
             "I couldn't match you this round: add a skill you want to learn with "
             "`/rex learn <skill>`."
         ),
+        "unmatched.no_shared_language": (
+            "No introduction for you this round: nobody who speaks {languages} teaches "
+            "*{skill}* yet{others}. If you speak another language too, add it to your profile "
+            "with `/rex`."
+        ),
+        "unmatched.no_site": (
+            "No introduction for you this round: you'd like to meet in person, but your profile "
+            "has no site, so I can't tell who teaches *{skill}* near you. Add your city or "
+            "office with `/rex` (or meet remotely)."
+        ),
+        "unmatched.teachers_elsewhere.one": (
+            "No introduction for you this round: the only person who teaches *{skill}* works "
+            "{where}, and you asked to meet in person. Choosing “either way” with `/rex` would "
+            "let me introduce you remotely."
+        ),
+        "unmatched.teachers_elsewhere.other": (
+            "No introduction for you this round: the people who teach *{skill}* work {where}, "
+            "and you asked to meet in person. Choosing “either way” with `/rex` would let me "
+            "introduce you remotely."
+        ),
+        "unmatched.teachers_in_person.one": (
+            "No introduction for you this round: the only person who teaches *{skill}* meets "
+            "only in person, {where}. If you work there too, add your site with `/rex`."
+        ),
+        "unmatched.teachers_in_person.other": (
+            "No introduction for you this round: the people who teach *{skill}* meet only in "
+            "person, {where}. If you work there too, add your site with `/rex`."
+        ),
+        "unmatched.where.in": "in {sites}",
+        "unmatched.where.elsewhere": "elsewhere",
         "unmatched.others.one": "; {count} other person wants it too",
         "unmatched.others.other": "; {count} other people want it too",
         "preview.title": "Round preview (nothing was sent)",

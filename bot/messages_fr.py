@@ -408,6 +408,41 @@ FR: Final[dict[str, str]] = {
         "Je n’ai pas pu vous mettre en relation à ce tour : ajoutez une compétence que vous voulez "
         "apprendre avec `/rex apprendre <compétence>`."
     ),
+    "unmatched.no_shared_language": (
+        "Pas de mise en relation pour vous à ce tour : personne qui parle {languages} "
+        "n’enseigne encore *{skill}*{others}. Si vous parlez aussi une autre langue, "
+        "ajoutez-la à votre profil avec `/rex`."
+    ),
+    "unmatched.no_site": (
+        "Pas de mise en relation pour vous à ce tour : vous souhaitez vous voir en présentiel, "
+        "mais votre profil n’indique pas de site, je ne peux donc pas savoir qui enseigne "
+        "*{skill}* près de vous. Ajoutez votre ville ou votre bureau avec `/rex` (ou "
+        "échangez à distance)."
+    ),
+    "unmatched.teachers_elsewhere.one": (
+        "Pas de mise en relation pour vous à ce tour : la seule personne qui enseigne "
+        "*{skill}* travaille {where}, et vous avez demandé à vous voir en présentiel. En "
+        "choisissant « en présentiel ou à distance » avec `/rex`, je pourrais vous mettre "
+        "en relation à distance."
+    ),
+    "unmatched.teachers_elsewhere.other": (
+        "Pas de mise en relation pour vous à ce tour : les personnes qui enseignent "
+        "*{skill}* travaillent {where}, et vous avez demandé à vous voir en présentiel. En "
+        "choisissant « en présentiel ou à distance » avec `/rex`, je pourrais vous mettre "
+        "en relation à distance."
+    ),
+    "unmatched.teachers_in_person.one": (
+        "Pas de mise en relation pour vous à ce tour : la seule personne qui enseigne "
+        "*{skill}* n’échange qu’en présentiel, {where}. Si vous y travaillez aussi, ajoutez "
+        "votre site avec `/rex`."
+    ),
+    "unmatched.teachers_in_person.other": (
+        "Pas de mise en relation pour vous à ce tour : les personnes qui enseignent "
+        "*{skill}* n’échangent qu’en présentiel, {where}. Si vous y travaillez aussi, "
+        "ajoutez votre site avec `/rex`."
+    ),
+    "unmatched.where.in": "à {sites}",
+    "unmatched.where.elsewhere": "ailleurs",
     "unmatched.others.one": " ; {count} autre personne souhaite aussi l’apprendre",
     "unmatched.others.other": " ; {count} autres personnes souhaitent aussi l’apprendre",
     "preview.title": "Aperçu du tour (rien n’a été envoyé)",

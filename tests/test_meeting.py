@@ -19,6 +19,7 @@ from bot.meeting import (
     utc_offset_minutes,
 )
 from bot.rounds import Candidate, PastExchange, RoundConfig, RoundResult, Unmatched, plan_round
+from handlers.blocks import unmatched_text
 
 NO_GROUPS = RoundConfig(group_max_size=2)
 PARIS, NEW_YORK, TOKYO = 60, -300, 540  # UTC offsets in minutes, in winter
@@ -336,6 +337,95 @@ def test_a_group_takes_learners_in_the_teachers_working_hours_first() -> None:
     teacher = member("T", ["Python"], ["Figma"], teacher_capacity=1, utc_offset=PARIS)
     (group,) = plan_round([teacher, *far, *near], (), RoundConfig(group_max_size=4)).exchanges
     assert group.members == ("T", "N0", "N1", "N2")
+
+
+# ---- what people read -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "notice", "expected"),
+    [
+        (
+            "en",
+            {"reason": "no_shared_language", "skill": "Rust", "languages": ["fr"], "demand": 1},
+            "nobody who speaks French teaches *Rust* yet; 1 other person wants it too.",
+        ),
+        (
+            "fr",
+            {"reason": "no_shared_language", "skill": "Rust", "languages": ["fr", "en"]},
+            "personne qui parle français ou anglais n’enseigne encore *Rust*.",
+        ),
+        (
+            "en",
+            {"reason": "teachers_elsewhere", "skill": "Rust", "sites": ["Toulouse"], "teachers": 1},
+            "the only person who teaches *Rust* works in Toulouse, and you asked to meet in "
+            "person.",
+        ),
+        (
+            "fr",
+            {"reason": "teachers_elsewhere", "skill": "Rust", "sites": ["Toulouse"], "teachers": 1},
+            "la seule personne qui enseigne *Rust* travaille à Toulouse, et vous avez demandé à "
+            "vous voir en présentiel.",
+        ),
+        (
+            "en",
+            {"reason": "teachers_elsewhere", "skill": "Go", "sites": [], "teachers": 4},
+            "the people who teach *Go* work elsewhere, and you asked to meet in person.",
+        ),
+        (
+            "en",
+            {
+                "reason": "teachers_in_person",
+                "skill": "Rust",
+                "sites": ["Lyon", "Paris"],
+                "teachers": 2,
+            },
+            "the people who teach *Rust* meet only in person, in Lyon and Paris.",
+        ),
+        (
+            "fr",
+            {
+                "reason": "teachers_in_person",
+                "skill": "Rust",
+                "sites": ["Lyon", "Paris"],
+                "teachers": 2,
+            },
+            "les personnes qui enseignent *Rust* n’échangent qu’en présentiel, à Lyon et Paris.",
+        ),
+        (
+            "en",
+            {"reason": "no_site", "skill": "Rust"},
+            "you'd like to meet in person, but your profile has no site, so I can't tell who "
+            "teaches *Rust* near you.",
+        ),
+        (
+            "fr",
+            {"reason": "no_site", "skill": "Rust"},
+            "votre profil n’indique pas de site, je ne peux donc pas savoir qui enseigne *Rust* "
+            "près de vous.",
+        ),
+    ],
+)
+def test_the_not_matched_notice_names_the_real_reason(
+    lang: str, notice: dict[str, Any], expected: str
+) -> None:
+    text = unmatched_text(
+        notice["reason"],
+        notice["skill"],
+        notice.get("demand", 0),
+        lang,
+        languages=notice.get("languages", ()),
+        sites=notice.get("sites", ()),
+        teachers=notice.get("teachers", 0),
+    )
+    assert expected in text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def test_sites_in_the_notice_are_escaped() -> None:
+    text = unmatched_text(
+        "teachers_elsewhere", "Rust", 0, "en", sites=["<!channel> *HQ*"], teachers=1
+    )
+    assert "<!channel>" not in text and "&lt;!channel&gt;" in text
 
 
 # ---- property: a round never breaks the meeting rules ---------------------------------
