@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from bot import lifecycle
 from bot.digest import week_closing
-from bot.members import key_of
+from bot.meeting import meeting_mode, utc_offset_minutes
+from bot.members import key_of, spoken_languages
 from bot.rounds import Candidate, PastExchange, RoundConfig, RoundResult, plan_round
 from bot.text import InvalidInput
 from storage import repo
@@ -180,6 +181,10 @@ def round_input(session: Session, *, config: RoundConfig, now: datetime) -> Roun
             waited_days=(now - last_seen[member_id]).total_seconds() / 86400,
             hours_taught=balance.get(member_id, (0.0, 0.0))[0],
             hours_learned=balance.get(member_id, (0.0, 0.0))[1],
+            languages=spoken_languages(member),
+            mode=meeting_mode(member.preference),
+            site=member.site,
+            utc_offset=utc_offset_minutes(member.tz, now),
         )
         for member, member_id, skills in members_skills
     ]
