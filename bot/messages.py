@@ -121,6 +121,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "profile.bio": "About me (optional)",
         "profile.languages": "Languages I can exchange in",
         "profile.preference": "I prefer to meet",
+        "profile.site": "Where I work (optional)",
+        "profile.site_hint": (
+            "A city or an office, e.g. Toulouse. Needed to meet in person: I introduce you "
+            "only to people on the same site."
+        ),
         "preference.in_person": "in person",
         "preference.remote": "remotely",
         "preference.either": "either way",
@@ -162,6 +167,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "me.incomplete.learn": (
             "You have nothing to learn yet, so I can't match you: add one with `/rex learn`."
         ),
+        "me.meeting": "*Meets:* {preference} · *Languages:* {languages} · *Site:* {site}",
+        "me.no_site": (
+            "You'd like to meet in person but your profile has no site, so I can't introduce "
+            "you to anyone yet: add your city or office with `/rex`."
+        ),
+        "me.languages_default": "{languages} (from your Slack settings; tick yours with `/rex`)",
         "status.active": "active",
         "status.paused": "paused",
         "status.left": "left",
@@ -226,6 +237,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         ),
         "intro.local_time": "local time {time}",
         "intro.meets": "prefers to meet {preference}",
+        "intro.site": "works in {site}",
         "intro.wants": "{learner} would like to learn: _{note}_",
         "intro.agenda": (
             "*A first session, for example:* five minutes on what each of you wants to get out "
@@ -493,7 +505,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "home.not_member": "You haven't joined yet: type `/rex join` to start.",
         "home.status": "*Status:* {status}",
         "home.about": "*About me:* {bio}",
-        "home.meeting": "*Meets:* {preference} · *Languages:* {languages}",
+        "home.meeting": "*Meets:* {preference} · *Languages:* {languages} · *Site:* {site}",
         "home.teach": "*Can teach*",
         "home.learn": "*Wants to learn*",
         "home.balance": "*Give and take:* taught {taught} h · learned {learned} h",

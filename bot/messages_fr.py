@@ -134,6 +134,11 @@ FR: Final[dict[str, str]] = {
     "profile.bio": "À propos de moi (facultatif)",
     "profile.languages": "Langues dans lesquelles je peux échanger",
     "profile.preference": "Je préfère échanger",
+    "profile.site": "Où je travaille (facultatif)",
+    "profile.site_hint": (
+        "Une ville ou un bureau, par exemple Toulouse. Nécessaire pour échanger en "
+        "présentiel : je ne vous présente alors que des personnes du même site."
+    ),
     "preference.in_person": "en présentiel",
     "preference.remote": "à distance",
     "preference.either": "en présentiel ou à distance",
@@ -192,6 +197,17 @@ FR: Final[dict[str, str]] = {
     "me.incomplete.learn": (
         "Vous n’avez encore rien à apprendre, je ne peux donc pas vous mettre en relation : "
         "ajoutez une compétence avec `/rex apprendre`."
+    ),
+    "me.meeting": (
+        "*Format des échanges :* {preference} · *Langues :* {languages} · *Site :* {site}"
+    ),
+    "me.no_site": (
+        "Vous souhaitez échanger en présentiel, mais votre profil n’indique pas de site : je "
+        "ne peux encore vous présenter personne. Ajoutez votre ville ou votre bureau avec "
+        "`/rex`."
+    ),
+    "me.languages_default": (
+        "{languages} (d’après vos réglages Slack ; cochez les vôtres avec `/rex`)"
     ),
     "status.active": "actif",
     "status.paused": "en pause",
@@ -264,6 +280,7 @@ FR: Final[dict[str, str]] = {
     ),
     "intro.local_time": "heure locale {time}",
     "intro.meets": "préfère se voir {preference}",
+    "intro.site": "travaille à {site}",
     "intro.wants": "{learner} aimerait apprendre : _{note}_",
     "intro.agenda": (
         "*Une première séance, par exemple :* cinq minutes sur ce que chacun en attend, "
@@ -556,7 +573,9 @@ FR: Final[dict[str, str]] = {
     ),
     "home.status": "*Statut :* {status}",
     "home.about": "*À propos de moi :* {bio}",
-    "home.meeting": "*Format des échanges :* {preference} · *Langues :* {languages}",
+    "home.meeting": (
+        "*Format des échanges :* {preference} · *Langues :* {languages} · *Site :* {site}"
+    ),
     "home.teach": "*Ce que vous pouvez enseigner*",
     "home.learn": "*Ce que vous voulez apprendre*",
     "home.balance": "*Donner et recevoir :* enseigné {taught} h · appris {learned} h",

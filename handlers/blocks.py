@@ -87,7 +87,8 @@ def _local_time(tz: str | None, now: datetime) -> str | None:
 
 
 def _about(member: Member, lang: str, now: datetime) -> str:
-    """One line on a person: their bio, languages, local time and how they like to meet."""
+    """One line on a person: their bio, languages, local time, how they like to meet and
+    where they work."""
     details = [escape(member.bio.replace("\n", " ")[:200])] if member.bio else []
     if member.languages:
         details.append(
@@ -100,6 +101,8 @@ def _about(member: Member, lang: str, now: datetime) -> str:
         details.append(
             t("intro.meets", lang, preference=t(f"preference.{member.preference}", lang))
         )
+    if member.site:
+        details.append(t("intro.site", lang, site=escape(member.site)))
     return f"• {mention(member.slack_id)}: " + " · ".join(details) if details else ""
 
 
