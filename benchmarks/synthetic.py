@@ -4,16 +4,24 @@ Why synthetic: real member data is private, and a benchmark needs the shape that
 rounds expensive: a large workplace vocabulary with skewed (Zipf) popularity, and the
 spellings people really type (case, typos, abbreviations, French wordings, "basics of X"),
 so that distinct labels are many but far fewer than entries.
+
+Who can meet is drawn the way a French company with offices abroad looks: most people on
+a few big French sites, the rest on smaller sites in Europe, the Americas and Asia (sites
+typed with the same slips as skills, some left empty), each site's timezone and usual
+languages (many French speakers speak only French), and 15% who meet only in person.
 """
 
 from __future__ import annotations
 
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.meeting import MeetingMode, utc_offset_minutes
 from bot.rounds import Candidate, PastExchange
 
 LANGUAGES = (
@@ -136,6 +144,45 @@ FRENCH = {
 PREFIXES = ("basics of {}", "{} basics", "intro to {}", "{} for beginners", "advanced {}")
 FRENCH_PREFIXES = ("bases de {}", "initiation à {}", "{} avancé", "{} (débutant)")
 
+# (site, timezone, weight, languages spoken there: "fr 50, fr+en 45" = 50% French only,
+# 45% French and English): a French company with offices abroad.
+SITES: tuple[tuple[str, str, float, str], ...] = (
+    ("Paris", "Europe/Paris", 30, "fr 50, fr+en 45, fr+en+es 5"),
+    ("Lyon", "Europe/Paris", 9, "fr 60, fr+en 40"),
+    ("Toulouse", "Europe/Paris", 8, "fr 55, fr+en 40, fr+es 5"),
+    ("Bordeaux", "Europe/Paris", 5, "fr 60, fr+en 40"),
+    ("Lille", "Europe/Paris", 5, "fr 60, fr+en 40"),
+    ("Nantes", "Europe/Paris", 4, "fr 60, fr+en 40"),
+    ("Marseille", "Europe/Paris", 4, "fr 65, fr+en 35"),
+    ("Strasbourg", "Europe/Paris", 3, "fr+de 40, fr 30, fr+en 30"),
+    ("Rennes", "Europe/Paris", 3, "fr 60, fr+en 40"),
+    ("Montpellier", "Europe/Paris", 2, "fr 60, fr+en 40"),
+    ("Grenoble", "Europe/Paris", 2, "fr+en 60, fr 40"),
+    ("Saint-Étienne", "Europe/Paris", 1, "fr 70, fr+en 30"),
+    ("Brussels", "Europe/Brussels", 3, "fr+en 50, fr+nl+en 30, nl+en 20"),
+    ("London", "Europe/London", 4, "en 80, en+fr 20"),
+    ("Berlin", "Europe/Berlin", 3, "de+en 80, de 20"),
+    ("Madrid", "Europe/Madrid", 3, "es+en 60, es 40"),
+    ("Milan", "Europe/Rome", 2, "it+en 60, it 40"),
+    ("Lisbon", "Europe/Lisbon", 1, "pt+en 70, pt 30"),
+    ("Montréal", "America/Toronto", 3, "fr+en 70, fr 30"),
+    ("New York", "America/New_York", 3, "en 85, en+es 15"),
+    ("São Paulo", "America/Sao_Paulo", 2, "pt+en 50, pt 50"),
+    ("San Francisco", "America/Los_Angeles", 1, "en 90, en+zh 10"),
+    ("Casablanca", "Africa/Casablanca", 2, "fr+ar 60, fr+ar+en 40"),
+    ("Bangalore", "Asia/Kolkata", 2, "en+hi 70, en 30"),
+    ("Singapore", "Asia/Singapore", 2, "en+zh 60, en 40"),
+    ("Tokyo", "Asia/Tokyo", 1, "ja+en 60, ja 40"),
+)  # fmt: skip
+NO_SITE_RATE = 0.1
+SITE_TYPO_RATE = 0.05
+MODE_SHARES: tuple[tuple[MeetingMode, float], ...] = (
+    ("in_person", 0.15),
+    ("remote", 0.25),
+    ("either", 0.6),
+)
+OFFSETS_AT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # the synthetic members' UTC offsets
+
 TYPO_RATE = 0.02
 WORDING_RATE = 0.22
 HOT_SKILLS = 40
@@ -216,8 +263,55 @@ def _zipf_weights(n: int, exponent: float, offset: float) -> list[float]:
     return [1.0 / (rank + offset) ** exponent for rank in range(n)]
 
 
+def meeting_fields(
+    ids: Sequence[str], seed: int = 0
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """Who each member can meet: the Candidate fields `languages`, `mode`, `site` and
+    `utc_offset` (at OFFSETS_AT) by id, and each member's timezone name (drawn apart from
+    the skills, so adding them left the skill draws unchanged)."""
+    rng = random.Random(seed + 1)
+    weights = [weight for _, _, weight, _ in SITES]
+    fields: dict[str, dict[str, Any]] = {}
+    timezones: dict[str, str] = {}
+    for member_id, k in zip(ids, rng.choices(range(len(SITES)), weights, k=len(ids)), strict=True):
+        name, tz, _, spoken = SITES[k]
+        options = [share.split() for share in spoken.split(",")]
+        languages = rng.choices(
+            [codes.split("+") for codes, _ in options], [float(w) for _, w in options]
+        )[0]
+        mode = rng.choices([m for m, _ in MODE_SHARES], [w for _, w in MODE_SHARES])[0]
+        roll = rng.random()
+        site = None if roll < NO_SITE_RATE else casing(name, rng)
+        if site is not None and roll > 1 - SITE_TYPO_RATE:
+            site = typo(site, rng)
+        timezones[member_id] = tz
+        fields[member_id] = {
+            "languages": frozenset(languages),
+            "mode": mode,
+            "site": site,
+            "utc_offset": utc_offset_minutes(tz, OFFSETS_AT),
+        }
+    return fields, timezones
+
+
 def generate_network(n_members: int, seed: int = 0) -> tuple[list[Candidate], list[PastExchange]]:
-    """A realistic network of `n_members` (about 5 skills each) and its recent history."""
+    """A realistic network of `n_members` (about 5 skills each, and who they can meet, see
+    `meeting_fields`) and its recent history."""
+    members, history, _ = generate_people(n_members, seed)
+    return members, history
+
+
+def generate_people(
+    n_members: int, seed: int = 0
+) -> tuple[list[Candidate], list[PastExchange], dict[str, str]]:
+    """`generate_network`, with each member's timezone name by id."""
+    members, history = _skills_network(n_members, seed)
+    fields, timezones = meeting_fields([c.id for c in members], seed)
+    return [replace(c, **fields[c.id]) for c in members], history, timezones
+
+
+def _skills_network(n_members: int, seed: int) -> tuple[list[Candidate], list[PastExchange]]:
+    """Members with skills, capacities, waits and balances, and the recent history."""
     rng = random.Random(seed)
     skills = vocabulary()
     teach_weights = _zipf_weights(len(skills), 1.05, 3.0)
@@ -275,8 +369,13 @@ def generate_network(n_members: int, seed: int = 0) -> tuple[list[Candidate], li
     return members, history
 
 
-def network_json(members: Sequence[Candidate], history: Sequence[PastExchange]) -> dict[str, Any]:
-    """The `rex match --input` document for a network."""
+def network_json(
+    members: Sequence[Candidate],
+    history: Sequence[PastExchange],
+    timezones: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The `rex match --input` document for a network (`timezones` by member id)."""
+    zones = timezones or {}
     return {
         "members": [
             {
@@ -290,6 +389,10 @@ def network_json(members: Sequence[Candidate], history: Sequence[PastExchange]) 
                 "waited_days": c.waited_days,
                 "hours_taught": c.hours_taught,
                 "hours_learned": c.hours_learned,
+                **({"languages": sorted(c.languages)} if c.languages else {}),
+                "mode": c.mode,
+                **({"site": c.site} if c.site is not None else {}),
+                **({"timezone": zones[c.id]} if c.id in zones else {}),
             }
             for c in members
         ],
@@ -302,5 +405,5 @@ def network_json(members: Sequence[Candidate], history: Sequence[PastExchange]) 
 
 def write_network(path: Path, n_members: int, seed: int = 0) -> None:
     """Write a `rex match` input file (for managers' previews and manual benchmarks)."""
-    members, history = generate_network(n_members, seed)
-    path.write_text(json.dumps(network_json(members, history), ensure_ascii=False))
+    members, history, timezones = generate_people(n_members, seed)
+    path.write_text(json.dumps(network_json(members, history, timezones), ensure_ascii=False))

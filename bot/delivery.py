@@ -422,6 +422,9 @@ def _send_unmatched(rex: Rex, session: Session, work: DueWork, now: datetime) ->
         notice.get("skill"),
         int(notice.get("demand", 0)),
         language_of_member(member),
+        languages=notice.get("languages", ()),
+        sites=notice.get("sites", ()),
+        teachers=int(notice.get("teachers", 0)),
     )
     _post(rex, work, channel=None, user=member.slack_id, text=text)
     log.info(

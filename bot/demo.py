@@ -53,6 +53,7 @@ PRIVATE_COMMENTS = (
 )
 PLACES = ("Room 4.12", "Café Lumière, 2nd floor", "video call")
 PARIS, NEW_YORK, SINGAPORE = "Europe/Paris", "America/New_York", "Asia/Singapore"
+BOTH = ("fr", "en")  # the French speakers of the demo exchange in English too
 
 
 @dataclass(frozen=True)
@@ -64,32 +65,37 @@ class Person:
     teach: tuple[str, ...]
     learn: tuple[str, ...]
     locale: str = "en-US"
+    languages: tuple[str, ...] = ()  # ticked in the profile; else their Slack locale's
 
 
 # Designed so the round shows every kind of introduction: swaps (Amélie and Rahul, Sophie and
 # Lucas, Chloé and Daniel), a 3-cycle (Mei Lin, Olivia, Hiroshi), a public speaking group led
 # by Émilie, and one-way pairs; spellings differ in case and accents as people really type.
 COMMUNITY = (
-    Person("Amélie Durand", PARIS, ("Excel",), ("Python",), "fr-FR"),
+    Person("Amélie Durand", PARIS, ("Excel",), ("Python",), "fr-FR", BOTH),
     Person("Rahul Mehta", SINGAPORE, ("python",), ("excel",)),
-    Person("Sophie Martin", PARIS, ("Prise de parole en public",), ("Photographie",), "fr-FR"),
-    Person("Lucas Bernard", PARIS, ("photographie",), ("prise de parole en public",), "fr-FR"),
-    Person("Chloé Lefèvre", PARIS, ("Négociation",), ("SQL",), "fr-FR"),
+    Person(
+        "Sophie Martin", PARIS, ("Prise de parole en public",), ("Photographie",), "fr-FR", BOTH
+    ),
+    Person(
+        "Lucas Bernard", PARIS, ("photographie",), ("prise de parole en public",), "fr-FR", BOTH
+    ),
+    Person("Chloé Lefèvre", PARIS, ("Négociation",), ("SQL",), "fr-FR", BOTH),
     Person("Daniel Kim", NEW_YORK, ("SQL",), ("negociation",)),
     Person("Mei Lin Tan", SINGAPORE, ("Kubernetes",), ("Figma",)),
     Person("Olivia Brown", NEW_YORK, ("Figma",), ("Data visualisation",)),
     Person("Hiroshi Sato", SINGAPORE, ("data visualisation",), ("kubernetes",)),
-    Person("Émilie Rousseau", PARIS, ("Public speaking",), ("Spanish",), "fr-FR"),
+    Person("Émilie Rousseau", PARIS, ("Public speaking",), ("Spanish",), "fr-FR", BOTH),
     Person("James Carter", NEW_YORK, ("Project management",), ("public speaking",)),
     Person("Priya Nair", SINGAPORE, ("Machine learning",), ("Public Speaking",)),
-    Person("Thomas Petit", PARIS, ("Gestion de projet",), ("public speaking",), "fr-FR"),
+    Person("Thomas Petit", PARIS, ("Gestion de projet",), ("public speaking",), "fr-FR", BOTH),
     Person("Carmen García", NEW_YORK, ("Spanish",), ("négociation",)),
-    Person("Marc Dubois", PARIS, ("Rédaction web",), ("excel",), "fr-FR"),
+    Person("Marc Dubois", PARIS, ("Rédaction web",), ("excel",), "fr-FR", BOTH),
     Person("Aisha Rahman", SINGAPORE, ("Design thinking",), ("machine learning",)),
     Person("Noah Williams", NEW_YORK, ("Git",), ("design thinking",)),
-    Person("Léa Moreau", PARIS, ("Copywriting",), ("git",), "fr-FR"),
+    Person("Léa Moreau", PARIS, ("Copywriting",), ("git",), "fr-FR", BOTH),
     Person("Ethan Cohen", NEW_YORK, ("Customer interviews",), ("Kubernetes",)),
-    Person("Nadia Haddad", PARIS, ("Arabic",), ("Photographie",), "fr-FR"),
+    Person("Nadia Haddad", PARIS, ("Arabic",), ("Photographie",), "fr-FR", BOTH),
 )
 MANAGER = Person("Camille Laurent", PARIS, (), (), "fr-FR")
 # Scripted moments, by position in the community (the pause goes to the last person).
@@ -356,6 +362,22 @@ class Demo:
             },
         )
 
+    def tick_languages(self, uid: str) -> None:
+        """Open the profile (/rex) and save it with the person's languages ticked."""
+        person = self.people[uid]
+        self.sandbox.driver.command(uid, "")
+        self.sandbox.settle()
+        self.modal_opened(uid)
+        self.sandbox.submit(
+            uid,
+            {
+                BlockId.TEACH_SKILLS: list(person.teach),
+                BlockId.LEARN_SKILLS: list(person.learn),
+                BlockId.PROFILE_LANGUAGES: list(person.languages),
+                BlockId.PROFILE_PREFERENCE: "either",
+            },
+        )
+
     def joining(self) -> None:
         self.out.section(JOINING, "Monday morning")
         first, person = self.ids[REFUSED], self.people[self.ids[REFUSED]]
@@ -371,6 +393,9 @@ class Demo:
             self.open_join(uid)
             member = self.people[uid]
             self.submit_join(uid, member.teach, member.learn)
+        bilingual = [uid for uid in self.ids if self.people[uid].languages]
+        for uid in bilingual:
+            self.tick_languages(uid)
         self.stats.joined = len(self.ids)
         print(f"{len(self.ids)} people joined through /rex join", file=sys.stderr)
         self.out.say()
@@ -382,6 +407,12 @@ class Demo:
                 f"{p.name:<{width}} {city:<10} teaches {', '.join(p.teach)}; "
                 f"learns {', '.join(p.learn)}",
                 2,
+            )
+        if bilingual:
+            self.out.say(
+                f"{counted(len(bilingual), 'French speaker')} then tick French and English in "
+                "their profile (/rex): Rex introduces only people who share a language, and "
+                "takes their Slack language otherwise."
             )
         self.out.say()
         self.command(self.ids[TEACHES], f"teach {EXTRA_SKILL}")

@@ -10,6 +10,8 @@ from sqlmodel import Session
 from bot import lifecycle
 from bot.digest import week_closing
 from bot.matching import key_of
+from bot.meeting import meeting_mode, utc_offset_minutes
+from bot.members import spoken_languages
 from bot.rounds import Candidate, PastExchange, RoundConfig, RoundResult, plan_round
 from bot.text import InvalidInput
 from storage import repo
@@ -133,12 +135,18 @@ NOTIFIED_REASONS = frozenset(
         "only_avoided_or_recent",
         "nothing_to_teach",
         "nothing_to_learn",
+        "no_shared_language",
+        "no_site",
+        "teachers_elsewhere",
+        "teachers_in_person",
     }
 )
 
 
 def round_input(session: Session, *, config: RoundConfig, now: datetime) -> RoundInput:
-    """Active members with their load, waiting time and balance; recent pairings."""
+    """Active members with their load, waiting time, balance and who they can meet (their
+    languages, else their Slack locale's; their mode and site; their timezone's offset
+    now); recent pairings."""
     members_skills = [
         (member, member.id, skills)
         for member, skills in repo.active_members_with_skills(session)
@@ -174,6 +182,10 @@ def round_input(session: Session, *, config: RoundConfig, now: datetime) -> Roun
             waited_days=(now - last_seen[member_id]).total_seconds() / 86400,
             hours_taught=balance.get(member_id, (0.0, 0.0))[0],
             hours_learned=balance.get(member_id, (0.0, 0.0))[1],
+            languages=spoken_languages(member),
+            mode=meeting_mode(member.preference),
+            site=member.site,
+            utc_offset=utc_offset_minutes(member.tz, now),
         )
         for member, member_id, skills in members_skills
     ]
@@ -259,7 +271,14 @@ def run_round(
             member_id=plan.member_ids[notice.id],
             due_at=now,
             payload=json.dumps(
-                {"reason": notice.reason_code, "skill": notice.skill, "demand": notice.demand}
+                {
+                    "reason": notice.reason_code,
+                    "skill": notice.skill,
+                    "demand": notice.demand,
+                    "languages": notice.languages,
+                    "sites": notice.sites,
+                    "teachers": notice.teachers,
+                }
             ),
         )
         for notice in notices

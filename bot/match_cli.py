@@ -2,19 +2,23 @@
 
 The same engine as the scheduled round (`bot.rounds.plan_round`), without Slack or a
 database. Bad input fails with exit code 2 and one line on stderr that names the field.
+The input format is `INPUT_FORMAT` (shown by `rex match --help`, and in the README).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import sys
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from bot.meeting import MODES, language_code, meeting_mode, timezone, utc_offset_minutes
 from bot.rounds import (
     Candidate,
     PastExchange,
@@ -28,20 +32,60 @@ EXIT_BAD_INPUT = 2
 EXIT_WRITE_FAILED = 1
 QUIET_SECONDS = 1.0
 
+INPUT_FORMAT = """\
+input format (JSON, UTF-8):
+  {
+    "members": [                       required; ids are unique
+      {
+        "id": "U1",                    required, a non-empty string
+        "teach": ["Python", "Excel"],  required, skills as people type them (may be [])
+        "learn": ["public speaking"],  required, likewise
+        "avoid": ["U7"],               never matched with these ids
+        "capacity": 2,                 exchanges as a teacher (default --teacher-capacity)
+        "learner_capacity": 1,         exchanges as a learner (default --learner-capacity)
+        "open_as_teacher": 0,          exchanges already open, which use up capacity
+        "open_as_learner": 0,
+        "waited_days": 12.5,           the longest wait is served first
+        "hours_taught": 4, "hours_learned": 2,   then the most generous balance
+        "languages": ["fr", "en"],     ISO 639 codes ("fr-CA" counts as "fr"); without
+                                       it (or []), this member speaks any language
+        "mode": "either",              "in_person", "remote" or "either" (the default)
+        "site": "Toulouse",            where they work; compared like skills (case,
+                                       accents, typos); in_person members meet only
+                                       people on their site, and nobody without one
+        "timezone": "Europe/Paris"     IANA name, read at today's date; partners less
+                                       than 6 h apart are preferred when there is a
+                                       choice, never required
+      }
+    ],
+    "history": [                       optional: recent exchanges (cooldown)
+      {"teacher": "U1", "learner": "U2", "days_ago": 30, "met": true}
+    ]
+  }
+Every field but id, teach and learn is optional; unknown fields are ignored. Everyone in one
+exchange shares a language. A bad value stops with one line on stderr and exit code 2.
+"""
+
 
 class InputError(ValueError):
     """The input document is not what `rex match` reads; the message says where."""
 
 
-def load_network(document: object) -> tuple[list[Candidate], list[PastExchange]]:
+def load_network(
+    document: object, at: datetime | None = None
+) -> tuple[list[Candidate], list[PastExchange]]:
     """Members and history from a parsed `rex match` document, checked field by field.
 
     Optional member fields: `avoid`, `capacity` (as a teacher; else the round's default),
     `learner_capacity`, `open_as_teacher`, `open_as_learner`, `waited_days`,
-    `hours_taught`, `hours_learned`. Unknown fields are ignored.
+    `hours_taught`, `hours_learned`, `languages`, `mode`, `site`, `timezone` (read at `at`,
+    by default now). Unknown fields are ignored. See `INPUT_FORMAT`.
     """
     root = _object(document, "input")
-    members = [_member(item, f"members[{k}]") for k, item in enumerate(_list(root, "members"))]
+    when = at or datetime.now(UTC)
+    members = [
+        _member(item, f"members[{k}]", when) for k, item in enumerate(_list(root, "members"))
+    ]
     seen: set[str] = set()
     for k, member in enumerate(members):
         if member.id in seen:
@@ -79,6 +123,9 @@ def result_json(result: RoundResult) -> dict[str, Any]:
                 "reason_code": item.reason_code,
                 "skill": item.skill,
                 "demand": item.demand,
+                "languages": list(item.languages),
+                "sites": list(item.sites),
+                "teachers": item.teachers,
             }
             for item in result.unmatched
         ],
@@ -90,9 +137,14 @@ def run_match(argv: Sequence[str] | None = None) -> int:
     """Entry point of `rex match`; returns the process exit code."""
     defaults = RoundConfig()
     parser = _Parser(
-        prog="rex match", description="Preview a matching round on a JSON file of members."
+        prog="rex match",
+        description="Preview a matching round on a JSON file of members.",
+        epilog=INPUT_FORMAT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--input", required=True, type=Path, help="members.json")
+    parser.add_argument(
+        "--input", required=True, type=Path, help="members file (JSON, format below)"
+    )
     parser.add_argument("--output", default="-", help="result file (default: stdout)")
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--teacher-capacity", type=int, default=defaults.teacher_capacity)
@@ -235,7 +287,62 @@ def _amount(item: dict[str, object], name: str, where: str, *, required: bool = 
     return float(value)
 
 
-def _member(value: object, where: str) -> Candidate:
+def _languages(item: dict[str, object], where: str) -> frozenset[str]:
+    if item.get("languages") is None:
+        return frozenset()
+    tags = _texts(item, "languages", where)
+    codes = _language_codes(tags)
+    if isinstance(codes, int):
+        raise InputError(
+            f'{where}.languages[{codes}]: expected a language code such as "fr",'
+            f" got {tags[codes]!r}"
+        )
+    return codes
+
+
+@functools.lru_cache(maxsize=4096)
+def _language_codes(tags: tuple[str, ...]) -> frozenset[str] | int:
+    """The codes of a list of language tags (a network repeats a few lists), or the
+    position of the first that is not a language."""
+    codes = [language_code(tag) for tag in tags]
+    bad = next((k for k, code in enumerate(codes) if code is None), None)
+    return frozenset(code for code in codes if code is not None) if bad is None else bad
+
+
+def _mode(item: dict[str, object], where: str) -> str:
+    value = item.get("mode")
+    if value is None:
+        return "either"
+    if not isinstance(value, str) or value not in MODES:
+        expected = ", ".join(f'"{mode}"' for mode in MODES)
+        raise InputError(f"{where}.mode: expected one of {expected}, got {value!r}")
+    return value
+
+
+def _site(item: dict[str, object], where: str) -> str | None:
+    value = item.get("site")
+    if value is not None and not isinstance(value, str):
+        raise InputError(f"{where}.site: expected a string, got {_kind(value)}")
+    return value or None
+
+
+def _offset(item: dict[str, object], where: str, at: datetime) -> int | None:
+    value = item.get("timezone")
+    if value is None:
+        return None
+    if not isinstance(value, str) or timezone(value) is None:
+        raise InputError(
+            f'{where}.timezone: expected an IANA timezone such as "Europe/Paris", got {value!r}'
+        )
+    return _offset_at(value, at)
+
+
+@functools.lru_cache(maxsize=1024)
+def _offset_at(tz: str, at: datetime) -> int | None:
+    return utc_offset_minutes(tz, at)
+
+
+def _member(value: object, where: str, at: datetime) -> Candidate:
     item = _object(value, where)
     avoid = _texts(item, "avoid", where) if "avoid" in item else ()
     return Candidate(
@@ -250,6 +357,10 @@ def _member(value: object, where: str) -> Candidate:
         waited_days=_amount(item, "waited_days", where),
         hours_taught=_amount(item, "hours_taught", where),
         hours_learned=_amount(item, "hours_learned", where),
+        languages=_languages(item, where),
+        mode=meeting_mode(_mode(item, where)),
+        site=_site(item, where),
+        utc_offset=_offset(item, where, at),
     )
 
 

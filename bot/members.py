@@ -8,12 +8,15 @@ from typing import Any
 from sqlmodel import Session
 
 from bot import lifecycle
+from bot.l10n import language_of_member
 from bot.matching import key_of
+from bot.meeting import language_code
 from bot.text import InvalidInput, clean_label, clean_text
 from storage import repo
 from storage.models import (
     BIO_MAX,
     NOTE_MAX,
+    SITE_MAX,
     Avoidance,
     ExchangeState,
     LearnLevel,
@@ -130,6 +133,34 @@ def _details(
     return clean_bio, chosen, meeting
 
 
+def _site(errors: FormErrors, site: str | None) -> str | None:
+    """Where someone works, on one line; None when left empty."""
+    try:
+        return " ".join(clean_text(site or "", max_length=SITE_MAX).split()) or None
+    except InvalidInput as exc:
+        errors.add("site", exc.key, **exc.params)
+        return None
+
+
+def spoken_languages(member: Member) -> frozenset[str]:
+    """The languages a member can exchange in: those ticked in their profile; else the
+    language Rex writes to them in and their Slack locale's (when Rex knows it as an
+    exchange language): "fr-FR" → French, "de-DE" → English (Rex's messages) and German."""
+    ticked = frozenset(code for code in member.languages.split(",") if code)
+    if ticked:
+        return ticked
+    spoken = {language_of_member(member)}
+    locale = language_code(member.locale or "")
+    if locale in LANGUAGES:
+        spoken.add(locale)
+    return frozenset(spoken)
+
+
+def needs_site(member: Member) -> bool:
+    """Meets only in person but gave no site: nobody can be introduced to them."""
+    return member.preference == MeetingPreference.IN_PERSON and not member.site
+
+
 def join(
     session: Session,
     *,
@@ -142,6 +173,7 @@ def join(
     bio: str | None = None,
     languages: Sequence[str] = (),
     preference: str | None = None,
+    site: str | None = None,
 ) -> Profile:
     """Join (or come back): everything is validated before anything is written."""
     errors = FormErrors()
@@ -154,6 +186,7 @@ def join(
     if not agreed:
         errors.add("agree", "error.charter")
     clean_bio, chosen, meeting = _details(errors, bio, languages, preference)
+    clean_site = _site(errors, site)
     errors.raise_if_any()
     member = repo.get_member(session, slack_id=slack_id)
     if member is None:
@@ -163,6 +196,7 @@ def join(
     member.charter_agreed_at = now
     member.left_at = member.paused_until = None
     member.bio, member.languages, member.preference = clean_bio, chosen, meeting
+    member.site = clean_site
     repo.save(session, member)
     assert member.id is not None
     _replace_skills(session, member.id, SkillKind.TEACH, teach_labels, now)
@@ -206,15 +240,18 @@ def update_profile(
     languages: Sequence[str],
     preference: str | None,
     now: datetime,
+    site: str | None = None,
 ) -> Profile:
     """Edit the whole profile. It may end incomplete: Rex then says what is missing rather
-    than refusing, so nobody is stuck with a skill they no longer want to offer."""
+    than refusing, so nobody is stuck with a skill they no longer want to offer (nor is an
+    in-person profile without a site refused: the profile asks for one)."""
     member = _member(session, slack_id)
     assert member.id is not None
     errors = FormErrors()
     teach_labels = _labels(teach, "teach", errors)
     learn_labels = _labels(learn, "learn", errors)
     member.bio, member.languages, member.preference = _details(errors, bio, languages, preference)
+    member.site = _site(errors, site)
     errors.raise_if_any()
     session.add(member)
     _replace_skills(session, member.id, SkillKind.TEACH, teach_labels, now)

@@ -126,6 +126,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "profile.bio": "About me (optional)",
         "profile.languages": "Languages I can exchange in",
         "profile.preference": "I prefer to meet",
+        "profile.site": "Where I work (optional)",
+        "profile.site_hint": (
+            "A city or an office, e.g. Toulouse. Needed to meet in person: I introduce you "
+            "only to people on the same site."
+        ),
         "preference.in_person": "in person",
         "preference.remote": "remotely",
         "preference.either": "either way",
@@ -167,6 +172,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "me.incomplete.learn": (
             "You have nothing to learn yet, so I can't match you: add one with `/rex learn`."
         ),
+        "me.meeting": "*Meets:* {preference} · *Languages:* {languages} · *Site:* {site}",
+        "me.no_site": (
+            "You'd like to meet in person but your profile has no site, so I can't introduce "
+            "you to anyone yet: add your city or office with `/rex`."
+        ),
+        "me.languages_default": "{languages} (from your Slack settings; tick yours with `/rex`)",
         "status.active": "active",
         "status.paused": "paused",
         "status.left": "left",
@@ -231,6 +242,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         ),
         "intro.local_time": "local time {time}",
         "intro.meets": "prefers to meet {preference}",
+        "intro.site": "works in {site}",
         "intro.wants": "{learner} would like to learn: _{note}_",
         "intro.agenda": (
             "*A first session, for example:* five minutes on what each of you wants to get out "
@@ -380,6 +392,36 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
             "I couldn't match you this round: add a skill you want to learn with "
             "`/rex learn <skill>`."
         ),
+        "unmatched.no_shared_language": (
+            "No introduction for you this round: nobody who speaks {languages} teaches "
+            "*{skill}* yet{others}. If you speak another language too, add it to your profile "
+            "with `/rex`."
+        ),
+        "unmatched.no_site": (
+            "No introduction for you this round: you'd like to meet in person, but your profile "
+            "has no site, so I can't tell who teaches *{skill}* near you. Add your city or "
+            "office with `/rex` (or meet remotely)."
+        ),
+        "unmatched.teachers_elsewhere.one": (
+            "No introduction for you this round: the only person who teaches *{skill}* works "
+            "{where}, and you asked to meet in person. Choosing “either way” with `/rex` would "
+            "let me introduce you remotely."
+        ),
+        "unmatched.teachers_elsewhere.other": (
+            "No introduction for you this round: the people who teach *{skill}* work {where}, "
+            "and you asked to meet in person. Choosing “either way” with `/rex` would let me "
+            "introduce you remotely."
+        ),
+        "unmatched.teachers_in_person.one": (
+            "No introduction for you this round: the only person who teaches *{skill}* meets "
+            "only in person, {where}. If you work there too, add your site with `/rex`."
+        ),
+        "unmatched.teachers_in_person.other": (
+            "No introduction for you this round: the people who teach *{skill}* meet only in "
+            "person, {where}. If you work there too, add your site with `/rex`."
+        ),
+        "unmatched.where.in": "in {sites}",
+        "unmatched.where.elsewhere": "elsewhere",
         "unmatched.others.one": "; {count} other person wants it too",
         "unmatched.others.other": "; {count} other people want it too",
         "preview.title": "Round preview (nothing was sent)",
@@ -482,7 +524,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "home.not_member": "You haven't joined yet: type `/rex join` to start.",
         "home.status": "*Status:* {status}",
         "home.about": "*About me:* {bio}",
-        "home.meeting": "*Meets:* {preference} · *Languages:* {languages}",
+        "home.meeting": "*Meets:* {preference} · *Languages:* {languages} · *Site:* {site}",
         "home.teach": "*Can teach*",
         "home.learn": "*Wants to learn*",
         "home.balance": "*Give and take:* taught {taught} h · learned {learned} h",

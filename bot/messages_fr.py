@@ -140,6 +140,11 @@ FR: Final[dict[str, str]] = {
     "profile.bio": "À propos de moi (facultatif)",
     "profile.languages": "Langues dans lesquelles je peux échanger",
     "profile.preference": "Je préfère échanger",
+    "profile.site": "Où je travaille (facultatif)",
+    "profile.site_hint": (
+        "Une ville ou un bureau, par exemple Toulouse. Nécessaire pour échanger en "
+        "présentiel : je ne vous présente alors que des personnes du même site."
+    ),
     "preference.in_person": "en présentiel",
     "preference.remote": "à distance",
     "preference.either": "en présentiel ou à distance",
@@ -198,6 +203,17 @@ FR: Final[dict[str, str]] = {
     "me.incomplete.learn": (
         "Vous n’avez encore rien à apprendre, je ne peux donc pas vous mettre en relation : "
         "ajoutez une compétence avec `/rex apprendre`."
+    ),
+    "me.meeting": (
+        "*Format des échanges :* {preference} · *Langues :* {languages} · *Site :* {site}"
+    ),
+    "me.no_site": (
+        "Vous souhaitez échanger en présentiel, mais votre profil n’indique pas de site : je "
+        "ne peux encore vous présenter personne. Ajoutez votre ville ou votre bureau avec "
+        "`/rex`."
+    ),
+    "me.languages_default": (
+        "{languages} (d’après vos réglages Slack ; cochez les vôtres avec `/rex`)"
     ),
     "status.active": "actif",
     "status.paused": "en pause",
@@ -270,6 +286,7 @@ FR: Final[dict[str, str]] = {
     ),
     "intro.local_time": "heure locale {time}",
     "intro.meets": "préfère se voir {preference}",
+    "intro.site": "travaille à {site}",
     "intro.wants": "{learner} aimerait apprendre : _{note}_",
     "intro.agenda": (
         "*Une première séance, par exemple :* cinq minutes sur ce que chacun en attend, "
@@ -428,6 +445,41 @@ FR: Final[dict[str, str]] = {
         "Je n’ai pas pu vous mettre en relation à ce tour : ajoutez une compétence que vous voulez "
         "apprendre avec `/rex apprendre <compétence>`."
     ),
+    "unmatched.no_shared_language": (
+        "Pas de mise en relation pour vous à ce tour : personne qui parle {languages} "
+        "n’enseigne encore *{skill}*{others}. Si vous parlez aussi une autre langue, "
+        "ajoutez-la à votre profil avec `/rex`."
+    ),
+    "unmatched.no_site": (
+        "Pas de mise en relation pour vous à ce tour : vous souhaitez vous voir en présentiel, "
+        "mais votre profil n’indique pas de site, je ne peux donc pas savoir qui enseigne "
+        "*{skill}* près de vous. Ajoutez votre ville ou votre bureau avec `/rex` (ou "
+        "échangez à distance)."
+    ),
+    "unmatched.teachers_elsewhere.one": (
+        "Pas de mise en relation pour vous à ce tour : la seule personne qui enseigne "
+        "*{skill}* travaille {where}, et vous avez demandé à vous voir en présentiel. En "
+        "choisissant « en présentiel ou à distance » avec `/rex`, je pourrais vous mettre "
+        "en relation à distance."
+    ),
+    "unmatched.teachers_elsewhere.other": (
+        "Pas de mise en relation pour vous à ce tour : les personnes qui enseignent "
+        "*{skill}* travaillent {where}, et vous avez demandé à vous voir en présentiel. En "
+        "choisissant « en présentiel ou à distance » avec `/rex`, je pourrais vous mettre "
+        "en relation à distance."
+    ),
+    "unmatched.teachers_in_person.one": (
+        "Pas de mise en relation pour vous à ce tour : la seule personne qui enseigne "
+        "*{skill}* n’échange qu’en présentiel, {where}. Si vous y travaillez aussi, ajoutez "
+        "votre site avec `/rex`."
+    ),
+    "unmatched.teachers_in_person.other": (
+        "Pas de mise en relation pour vous à ce tour : les personnes qui enseignent "
+        "*{skill}* n’échangent qu’en présentiel, {where}. Si vous y travaillez aussi, "
+        "ajoutez votre site avec `/rex`."
+    ),
+    "unmatched.where.in": "à {sites}",
+    "unmatched.where.elsewhere": "ailleurs",
     "unmatched.others.one": " ; {count} autre personne souhaite aussi l’apprendre",
     "unmatched.others.other": " ; {count} autres personnes souhaitent aussi l’apprendre",
     "preview.title": "Aperçu du tour (rien n’a été envoyé)",
@@ -542,7 +594,9 @@ FR: Final[dict[str, str]] = {
     ),
     "home.status": "*Statut :* {status}",
     "home.about": "*À propos de moi :* {bio}",
-    "home.meeting": "*Format des échanges :* {preference} · *Langues :* {languages}",
+    "home.meeting": (
+        "*Format des échanges :* {preference} · *Langues :* {languages} · *Site :* {site}"
+    ),
     "home.teach": "*Ce que vous pouvez enseigner*",
     "home.learn": "*Ce que vous voulez apprendre*",
     "home.balance": "*Donner et recevoir :* enseigné {taught} h · appris {learned} h",

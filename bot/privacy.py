@@ -63,6 +63,7 @@ def export(session: Session, *, slack_id: str) -> dict[str, Any]:
             "bio": member.bio,
             "languages": [code for code in member.languages.split(",") if code],
             "meeting_preference": member.preference,
+            "site": member.site,
             "timezone": member.tz,
             "locale": member.locale,
         },
@@ -124,6 +125,7 @@ def forget(session: Session, *, slack_id: str, now: datetime) -> None:
     member.bio = None
     member.languages = ""
     member.preference = MeetingPreference.EITHER
+    member.site = None
     member.tz = member.locale = None
     member.slack_synced_at = None
     session.add(member)

@@ -22,6 +22,12 @@ priority; load spreading (least-loaded teacher first) governs groups and one-way
 Searches for swap and cycle partners look at a bounded number of candidates per label
 pair, which keeps a round linear in members on adversarial data at the cost of rarely
 missing a swap or cycle (the learner is then served by a group or a pair).
+
+Who can meet (`bot.meeting`): everyone in one exchange shares one language, in-person
+members meet only people on their own site, and between people who may meet remotely a
+partner whose working hours overlap is preferred (swaps, groups and pairs) but never
+required. Each member's languages become a bitmask and their site an integer id before
+the phases start, so every pair check stays O(1).
 """
 
 from __future__ import annotations
@@ -38,6 +44,15 @@ from itertools import chain, islice, pairwise
 from typing import Literal
 
 from bot.matching import match_labels, normalize
+from bot.meeting import (
+    NEAR_HOURS,
+    NO_SITE,
+    MeetingMode,
+    Sites,
+    language_names,
+    meeting_mode,
+    place_names,
+)
 
 ExchangeKind = Literal["swap", "cycle", "pair", "group"]
 ReasonCode = Literal[
@@ -47,6 +62,10 @@ ReasonCode = Literal[
     "nobody_teaches",
     "only_avoided_or_recent",
     "teachers_busy",
+    "no_shared_language",
+    "no_site",
+    "teachers_elsewhere",
+    "teachers_in_person",
 ]
 
 _Pick = tuple[int, int, float]  # (teach label, learn label, score) of one possible lesson
@@ -58,6 +77,16 @@ _CYCLE_SECOND_SCAN = 3
 _BLOCKED_SCAN = 64
 _GROUP_SCAN = 64
 _GROUP_TEACHER_TRIES = 3
+_ANY_LANGUAGE = -1  # the bitmask of someone whose languages are not known: all bits set
+_NEAR_MINUTES = NEAR_HOURS * 60
+_NAMED_SITES = 3  # a "not matched" notice names at most this many sites
+# How close someone left out came to a teacher, most hopeful first (see `_Planner._why`).
+_BUSY, _AVOIDED, _ELSEWHERE, _NO_LANGUAGE, _NOBODY = range(5)
+_CODES: dict[int, ReasonCode] = {
+    _BUSY: "teachers_busy",
+    _AVOIDED: "only_avoided_or_recent",
+    _NOBODY: "nobody_teaches",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +95,10 @@ class Candidate:
 
     Capacities left as None take the round's `RoundConfig` values; `open_as_*` count the
     exchanges already open, which use up capacity before this round starts.
+
+    Who they can meet (see `bot.meeting`): `languages` they can exchange in (ISO 639 codes;
+    empty: not known, so any), `mode` (`in_person`, `remote` or `either`), `site` (free
+    text, compared as skills are) and `utc_offset` (minutes east of UTC, or None).
     """
 
     id: str
@@ -79,6 +112,13 @@ class Candidate:
     waited_days: float = 0.0
     hours_taught: float = 0.0
     hours_learned: float = 0.0
+    languages: frozenset[str] = frozenset()
+    mode: MeetingMode = "either"
+    site: str | None = None
+    utc_offset: int | None = None
+
+    def __post_init__(self) -> None:
+        meeting_mode(self.mode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,13 +184,20 @@ class Unmatched:
     """Why a member got nothing this round, structured so the Slack layer can localise it.
 
     `skill` is the member's own wording of the skill the reason is about, `demand` how many
-    other members want that same skill (same normalised label) this round.
+    other members want that same skill (same normalised label) this round. For the reasons
+    about meeting: `languages` the member speaks (`no_shared_language`), `sites` where the
+    teachers who speak one of them are (as most people write it; empty when some are not
+    known or there are too many to name) and `teachers` how many of those there are
+    (`teachers_elsewhere`, `teachers_in_person`).
     """
 
     id: str
     reason_code: ReasonCode
     skill: str | None = None
     demand: int = 0
+    languages: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    teachers: int = 0
 
     @property
     def reason(self) -> str:
@@ -173,6 +220,31 @@ class Unmatched:
                 return f"everyone who teaches {self.skill} is someone you avoid or met recently"
             case "teachers_busy":
                 return f"everyone who teaches {self.skill} is fully booked this round{others}"
+            case "no_shared_language":
+                speaks = language_names(self.languages, "en")
+                return f"nobody who speaks {speaks} teaches {self.skill} yet{others}"
+            case "no_site":
+                return (
+                    f"you asked to meet in person but gave no site, so nobody who teaches"
+                    f" {self.skill} is known to be near you"
+                )
+            case "teachers_elsewhere":
+                who = (
+                    f"the only person who teaches {self.skill} works"
+                    if self.teachers == 1
+                    else f"the people who teach {self.skill} work"
+                )
+                return f"{who} {self._where()}, and you asked to meet in person"
+            case "teachers_in_person":
+                who = (
+                    f"the only person who teaches {self.skill} meets"
+                    if self.teachers == 1
+                    else f"the people who teach {self.skill} meet"
+                )
+                return f"{who} only in person, {self._where()}"
+
+    def _where(self) -> str:
+        return f"in {place_names(self.sites, 'en')}" if self.sites else "elsewhere"
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,17 +325,46 @@ class _Planner:
         self.rank = [0] * n
         for position, p in enumerate(self.order):
             self.rank[p] = position
+        self._index_meeting()
         self.blocked, self.avoided = self._blocked_pairs(history)
         self.met_now: set[int] = set()
         self.served: dict[int, set[int]] = {}
         self.in_exchange = [False] * n
         self.exchanges: list[ProposedExchange] = []
+        self.reach: dict[int, _Reach] = {}
         self._index_labels()
+        self._set_aside_the_unreachable()
 
     # ---- setup -------------------------------------------------------------------------
 
     def _pair(self, a: int, b: int) -> int:
         return a * self.n + b if a < b else b * self.n + a
+
+    def _index_meeting(self) -> None:
+        """Per person: a bitmask of languages, a site id, whether they meet only in person,
+        and a UTC offset, so `_fits` and `_near` compare integers."""
+        bits: dict[str, int] = {}
+        masks: dict[frozenset[str], int] = {}
+        self.speaks: list[int] = []
+        for c in self.people:
+            mask = masks.get(c.languages)
+            if mask is None:
+                mask = 0
+                for code in sorted(c.languages):
+                    mask |= 1 << bits.setdefault(code.casefold(), len(bits))
+                mask = masks[c.languages] = mask or _ANY_LANGUAGE
+            self.speaks.append(mask)
+        self.sites = Sites(c.site for c in self.people)
+        self.site = [self.sites.id_of(c.site) for c in self.people]
+        self.in_person = [c.mode == "in_person" for c in self.people]
+        self.offset = [c.utc_offset for c in self.people]
+
+    def _set_aside_the_unreachable(self) -> None:
+        """Someone who meets only in person but gave no site can meet nobody: they take no
+        part in the phases (no room left), and `_why` tells them to add a site."""
+        for p in range(self.n):
+            if self.in_person[p] and self.site[p] == NO_SITE:
+                self.t_room[p] = self.l_room[p] = 0
 
     def _blocked_pairs(self, history: Sequence[PastExchange]) -> tuple[set[int], set[int]]:
         """Unordered pairs that may not meet: avoided either way, or met within the cooldown.
@@ -383,10 +484,36 @@ class _Planner:
         return best
 
     def _may_meet(self, a: int, b: int) -> bool:
-        if a == b:
+        """Not the same person, not blocked, not met already this round, and `_fits`."""
+        if a == b or not self.speaks[a] & self.speaks[b]:
             return False
+        if self.in_person[a] or self.in_person[b]:
+            site = self.site[a]
+            if site == NO_SITE or site != self.site[b]:
+                return False
         key = a * self.n + b if a < b else b * self.n + a
         return key not in self.blocked and key not in self.met_now
+
+    def _fits(self, a: int, b: int) -> bool:
+        """A language in common, and the same site if either meets only in person."""
+        if not self.speaks[a] & self.speaks[b]:
+            return False
+        if self.in_person[a] or self.in_person[b]:
+            site = self.site[a]
+            return site != NO_SITE and site == self.site[b]
+        return True
+
+    def _near(self, a: int, b: int) -> bool:
+        """Working hours overlap: timezones less than NEAR_HOURS apart (or not known), or
+        one site."""
+        oa, ob = self.offset[a], self.offset[b]
+        if oa is None or ob is None or oa == ob:
+            return True
+        site = self.site[a]
+        if site != NO_SITE and site == self.site[b]:
+            return True
+        gap = abs(oa - ob) % 1440
+        return min(gap, 1440 - gap) < _NEAR_MINUTES
 
     def _teach(self, teacher: int, learner: int, t: int, lab: int, s: float) -> Lesson:
         """Record one lesson: learner capacity, the pair's meeting, the learner's skill."""
@@ -474,21 +601,27 @@ class _Planner:
     def _swap_partner(
         self, a: int, arcs: dict[int, list[int]], heads: dict[int, int]
     ) -> tuple[int, _Pick, _Pick] | None:
-        """The best-ranked partner for `a`'s first want (in `a`'s order) that has one."""
+        """The best-ranked partner for `a`'s first want (in `a`'s order) that has one,
+        preferring one whose working hours overlap `a`'s."""
         width = self.n_comps
         for learn_comp in self.LC[a]:
+            far: tuple[int, _Pick, _Pick] | None = None
             for teach_comp in self.TC[a]:
                 key = teach_comp * width + learn_comp
                 members = arcs.get(key)
                 if members is None:
                     continue
                 for b in self._live(members, heads, key, _SWAP_SCAN):
-                    if not self._may_meet(a, b):
+                    if not self._may_meet(a, b) or (far is not None and not self._near(a, b)):
                         continue
                     to_b = self._lesson(a, b)
                     to_a = self._lesson(b, a) if to_b is not None else None
                     if to_b is not None and to_a is not None:
-                        return b, to_b, to_a
+                        if self._near(a, b):
+                            return b, to_b, to_a
+                        far = b, to_b, to_a
+            if far is not None:
+                return far
         return None
 
     def _cycles(self, arcs: dict[int, list[int]]) -> None:
@@ -541,6 +674,8 @@ class _Planner:
                         for b in self._live(members, heads_b, key, _CYCLE_SECOND_SCAN):
                             if b == c or not self._may_meet(a, b) or not self._may_meet(b, c):
                                 continue
+                            if not self.speaks[a] & self.speaks[b] & self.speaks[c]:
+                                continue  # pairwise is not enough: one language for all three
                             ab = self._lesson(a, b)
                             bc = self._lesson(b, c) if ab is not None else None
                             if ab is not None and bc is not None:
@@ -548,16 +683,26 @@ class _Planner:
         return None
 
     def _teacher_heaps(self) -> list[list[tuple[int, int, int]]]:
-        """Per teach label, teachers with room keyed by (load, rank): least loaded first."""
+        """Per teach label, teachers with room keyed by (load, rank): least loaded first.
+
+        The teachers of each label on each site also get a heap of their own
+        (`self.site_heaps`, keyed by `_site_key`): in-person learners look only there."""
         heaps: list[list[tuple[int, int, int]]] = [[] for _ in range(self.n_teach_labels)]
+        self.site_heaps: dict[int, list[tuple[int, int, int]]] = {}
         for p in self.order:
             if self.t_room[p] > 0:
                 entry = (self.t_load[p], self.rank[p], p)
+                site = self.site[p]
                 for t in self.T[p]:
                     heaps[t].append(entry)
-        for heap in heaps:
+                    if site != NO_SITE:
+                        self.site_heaps.setdefault(self._site_key(t, site), []).append(entry)
+        for heap in chain(heaps, self.site_heaps.values()):
             heapq.heapify(heap)
         return heaps
+
+    def _site_key(self, t: int, site: int) -> int:
+        return t * len(self.sites) + site
 
     def _fresh(self, entry: tuple[int, int, int]) -> bool:
         p = entry[2]
@@ -567,8 +712,11 @@ class _Planner:
         """After a teacher's load changed: re-enter every heap of theirs if room is left."""
         if self.t_room[teacher] > 0:
             entry = (self.t_load[teacher], self.rank[teacher], teacher)
+            site = self.site[teacher]
             for t in self.T[teacher]:
                 heapq.heappush(heaps[t], entry)
+                if site != NO_SITE:
+                    heapq.heappush(self.site_heaps[self._site_key(t, site)], entry)
 
     def _can_learn(self, p: int, lab: int) -> bool:
         done = self.served.get(p)
@@ -613,7 +761,9 @@ class _Planner:
     def _group_learners(
         self, t: int, teacher: int, heads: dict[int, int], max_learners: int
     ) -> list[tuple[int, int]]:
-        """Best-ranked learners of label `t` who may meet the teacher and each other."""
+        """Best-ranked learners of label `t` who may meet the teacher and each other, with one
+        language common to the whole group; those whose working hours overlap the teacher's
+        first."""
         rank = self.rank
         streams = []
         for lab in self.cand_l[t]:
@@ -623,17 +773,28 @@ class _Planner:
                 start += 1
             heads[lab] = start
             streams.append(_ranked(members, start, rank, lab))
-        chosen: list[tuple[int, int]] = []
+        found: list[tuple[int, int]] = []
         taken: set[int] = set()
         for _, q, lab in islice(heapq.merge(*streams), _GROUP_SCAN):
             if q in taken or not self._can_learn(q, lab) or not self._may_meet(teacher, q):
                 continue
-            if any(self._pair(q, other) in self.avoided for other, _ in chosen):
-                continue
-            chosen.append((q, lab))
+            found.append((q, lab))
             taken.add(q)
-            if len(chosen) == max_learners:
-                break
+        chosen: list[tuple[int, int]] = []
+        common = self.speaks[teacher]
+        for near in (True, False):
+            for q, lab in found:
+                if self._near(teacher, q) is not near or not common & self.speaks[q]:
+                    continue
+                if any(
+                    self._pair(q, other) in self.avoided or not self._fits(q, other)
+                    for other, _ in chosen
+                ):
+                    continue
+                chosen.append((q, lab))
+                common &= self.speaks[q]
+                if len(chosen) == max_learners:
+                    return chosen
         return chosen
 
     def _pairs(self, heaps: list[list[tuple[int, int, int]]]) -> None:
@@ -655,28 +816,51 @@ class _Planner:
     def _pick_teacher(
         self, a: int, heaps: list[list[tuple[int, int, int]]]
     ) -> tuple[int, int, int] | None:
+        site = self.site[a] if self.in_person[a] else NO_SITE
         for lab in self.L[a]:
             if not self._can_learn(a, lab):
                 continue
-            best: tuple[tuple[int, int, int], int] | None = None
+            # (not near, load, rank, teacher, label): overlapping hours first, then load
+            best: tuple[bool, int, int, int, int] | None = None
             for t in self.scores[lab]:
-                heap = heaps[t]
-                skipped: list[tuple[int, int, int]] = []
-                while heap:
-                    entry = heap[0]
-                    if not self._fresh(entry):
-                        heapq.heappop(heap)
-                    elif self._may_meet(a, entry[2]) or len(skipped) >= _BLOCKED_SCAN:
-                        break
-                    else:
-                        skipped.append(heapq.heappop(heap))
-                if heap and self._may_meet(a, heap[0][2]) and (best is None or heap[0] < best[0]):
-                    best = (heap[0], t)
-                for entry in skipped:
-                    heapq.heappush(heap, entry)
+                if site == NO_SITE:
+                    heap = heaps[t]
+                else:  # in person: only teachers on the learner's site
+                    heap = self.site_heaps.get(self._site_key(t, site), [])
+                entry = self._heap_teacher(a, heap, near_only=best is not None and not best[0])
+                if entry is None:
+                    continue
+                found = (not self._near(a, entry[2]), *entry, t)
+                if best is None or found < best:
+                    best = found
             if best is not None:
-                return best[0][2], best[1], lab
+                return best[3], best[4], lab
         return None
+
+    def _heap_teacher(
+        self, a: int, heap: list[tuple[int, int, int]], *, near_only: bool
+    ) -> tuple[int, int, int] | None:
+        """The least-loaded teacher of one label who may meet `a`, the first whose working
+        hours overlap `a`'s if one does among the next few (else the first who may meet,
+        unless `near_only`). Looks at most `_BLOCKED_SCAN` teachers beyond dead entries."""
+        skipped: list[tuple[int, int, int]] = []
+        far: tuple[int, int, int] | None = None
+        chosen: tuple[int, int, int] | None = None
+        while heap and len(skipped) < _BLOCKED_SCAN:
+            entry = heap[0]
+            if not self._fresh(entry):
+                heapq.heappop(heap)
+                continue
+            if self._may_meet(a, entry[2]):
+                if self._near(a, entry[2]):
+                    chosen = entry
+                    break
+                if far is None:
+                    far = entry
+            skipped.append(heapq.heappop(heap))
+        for entry in skipped:
+            heapq.heappush(heap, entry)
+        return chosen if chosen is not None or near_only else far
 
     # ---- reporting ---------------------------------------------------------------------
 
@@ -696,27 +880,89 @@ class _Planner:
         return result
 
     def _why(self, p: int) -> Unmatched:
-        """Busy teachers beat avoided ones beat no teacher at all; then the most wanted skill."""
+        """Busy teachers beat avoided or recent ones, then teachers out of reach (on another
+        site, then speaking none of the member's languages), then no teacher at all; then the
+        most wanted skill."""
         verdicts: list[tuple[int, int, int]] = []  # (severity, -demand, position)
+        elsewhere: dict[int, tuple[list[int], bool]] = {}
         for position, lab in enumerate(self.L[p]):
-            teachers = (q for t in self.scores[lab] for q in self.teachers_of[t] if q != p)
-            first = next(teachers, None)
-            if first is None:
-                severity = 2
-            else:
-                looked = islice(chain((first,), teachers), _BLOCKED_SCAN)
-                blocked = all(self._pair(p, q) in self.blocked for q in looked)
-                severity = 1 if blocked and next(teachers, None) is None else 0
+            severity, out_of_reach, whole = self._verdict(p, lab)
             verdicts.append((severity, 1 - len(self.learners_of[lab]), position))
+            elsewhere[position] = (out_of_reach, whole)
         severity, minus_demand, position = min(verdicts)
-        codes: tuple[ReasonCode, ...] = (
-            "teachers_busy",
-            "only_avoided_or_recent",
-            "nobody_teaches",
-        )
+        member = self.people[p]
+        skill = self.L_words[p][position]
+        if severity in _CODES:
+            return Unmatched(member.id, _CODES[severity], skill, -minus_demand)
+        if severity == _NO_LANGUAGE:
+            languages = tuple(sorted({code.casefold() for code in member.languages}))
+            return Unmatched(member.id, "no_shared_language", skill, -minus_demand, languages)
+        teachers, whole = elsewhere[position]
+        code: ReasonCode = "teachers_in_person"
+        if self.in_person[p]:
+            code = "teachers_elsewhere" if self.site[p] != NO_SITE else "no_site"
+        sites = list(dict.fromkeys(self.site[q] for q in teachers))
+        named = () if NO_SITE in sites or len(sites) > _NAMED_SITES else sites
         return Unmatched(
-            self.people[p].id, codes[severity], self.L_words[p][position], -minus_demand
+            member.id,
+            code,
+            skill,
+            -minus_demand,
+            sites=tuple(sorted(self.sites.name(site) for site in named)),
+            teachers=len(teachers) if whole else max(len(teachers), 2),
         )
+
+    def _verdict(self, p: int, lab: int) -> tuple[int, list[int], bool]:
+        """How close `p` came to a teacher of `lab`: a severity, the teachers who speak a
+        language of `p`'s but are out of reach (a sample when there are many), and whether
+        every teacher was looked at (beyond `_BLOCKED_SCAN`, per-label summaries decide)."""
+        teachers = (q for t in self.scores[lab] for q in self.teachers_of[t] if q != p)
+        looked = list(islice(teachers, _BLOCKED_SCAN))
+        if not looked:
+            return _NOBODY, [], True
+        whole = next(teachers, None) is None
+        mine = self.speaks[p]
+        fitting: list[int] = []
+        out_of_reach: list[int] = []
+        for q in looked:
+            if mine & self.speaks[q]:
+                (fitting if self._fits(p, q) else out_of_reach).append(q)
+        speaking = fitting or out_of_reach
+        if whole:
+            if any(self._pair(p, q) not in self.blocked for q in fitting):
+                return _BUSY, [], True
+            if fitting:
+                return _AVOIDED, [], True
+            return (_ELSEWHERE, out_of_reach, True) if speaking else (_NO_LANGUAGE, [], True)
+        speaks_any = bool(speaking)
+        fits_any = bool(fitting)
+        site = self.site[p]
+        reachable = not self.in_person[p] or site != NO_SITE
+        for t in self.scores[lab]:
+            if fits_any or (speaks_any and not reachable):
+                break
+            reach = self._reach(t)
+            speaks_any = speaks_any or bool(reach.speaks & mine)
+            here = reach.at_site.get(site, 0) if site != NO_SITE else 0
+            fits_any = bool(here & mine) or (not self.in_person[p] and bool(reach.open & mine))
+        if fits_any:
+            return _BUSY, [], False
+        return (_ELSEWHERE, out_of_reach, False) if speaks_any else (_NO_LANGUAGE, [], False)
+
+    def _reach(self, t: int) -> _Reach:
+        """Who the teachers of label `t` can meet, summed up (computed once, when needed)."""
+        reach = self.reach.get(t)
+        if reach is None:
+            reach = self.reach[t] = _Reach()
+            for q in self.teachers_of[t]:
+                mask = self.speaks[q]
+                reach.speaks |= mask
+                if not self.in_person[q]:
+                    reach.open |= mask
+                site = self.site[q]
+                if site != NO_SITE:
+                    reach.at_site[site] = reach.at_site.get(site, 0) | mask
+        return reach
 
     def _stats(self, unmatched: list[Unmatched]) -> dict[str, int | float]:
         kinds = {kind: 0 for kind in ("swap", "cycle", "group", "pair")}
@@ -746,6 +992,16 @@ class _Planner:
             "teachers_used": len(teachers),
             "unmatched": len(unmatched),
         }
+
+
+@dataclass(slots=True)
+class _Reach:
+    """The teachers of one label: languages of all (bitmask), of those who also meet
+    remotely, and of those on each site."""
+
+    speaks: int = 0
+    open: int = 0
+    at_site: dict[int, int] = field(default_factory=dict)
 
 
 class _LabelIds:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.calendar import SessionPlan
 from bot.exchanges import ExchangeView
 from bot.matching import normalize
+from bot.meeting import language_names, place_names
 from bot.messages import t, tn
 from bot.rounds import ProposedExchange, RoundResult
 from bot.text import escape
@@ -88,7 +89,8 @@ def _local_time(tz: str | None, now: datetime) -> str | None:
 
 
 def _about(member: Member, lang: str, now: datetime) -> str:
-    """One line on a person: their bio, languages, local time and how they like to meet."""
+    """One line on a person: their bio, languages, local time, how they like to meet and
+    where they work."""
     details = [escape(member.bio.replace("\n", " ")[:200])] if member.bio else []
     if member.languages:
         details.append(
@@ -101,6 +103,8 @@ def _about(member: Member, lang: str, now: datetime) -> str:
         details.append(
             t("intro.meets", lang, preference=t(f"preference.{member.preference}", lang))
         )
+    if member.site:
+        details.append(t("intro.site", lang, site=escape(member.site)))
     return f"• {mention(member.slack_id)}: " + " · ".join(details) if details else ""
 
 
@@ -473,10 +477,29 @@ def evaluation_modal(exchange_id: int, *, learner: bool, lang: str, teacher: boo
     )
 
 
-def unmatched_text(reason: str, skill: str | None, demand: int, lang: str) -> str:
-    """Why someone got no introduction this round, in their words for the skill."""
+def unmatched_text(
+    reason: str,
+    skill: str | None,
+    demand: int,
+    lang: str,
+    *,
+    languages: Sequence[str] = (),
+    sites: Sequence[str] = (),
+    teachers: int = 0,
+) -> str:
+    """Why someone got no introduction this round, in their words for the skill: the
+    languages they speak (named in `lang`) or where the teachers are, when that is why."""
     others = tn("unmatched.others", demand, lang) if demand else ""
-    return t(f"unmatched.{reason}", lang, skill=escape(skill or ""), others=others)
+    skill_text = escape(skill or "")
+    if reason in ("teachers_elsewhere", "teachers_in_person"):
+        where = (
+            t("unmatched.where.in", lang, sites=place_names([escape(s) for s in sites], lang))
+            if sites
+            else t("unmatched.where.elsewhere", lang)
+        )
+        return tn(f"unmatched.{reason}", max(teachers, 1), lang, skill=skill_text, where=where)
+    spoken = escape(language_names(languages, lang))
+    return t(f"unmatched.{reason}", lang, skill=skill_text, others=others, languages=spoken)
 
 
 def _preview_line(exchange: ProposedExchange, lang: str) -> str:

@@ -42,6 +42,7 @@ FIELD_BLOCKS = {
     "agree": BlockId.JOIN_AGREE,
     "bio": BlockId.PROFILE_BIO,
     "preference": BlockId.PROFILE_PREFERENCE,
+    "site": BlockId.PROFILE_SITE,
 }
 
 

@@ -21,6 +21,7 @@ class BlockId(StrEnum):
     PROFILE_BIO = "profile.bio"
     PROFILE_LANGUAGES = "profile.languages"
     PROFILE_PREFERENCE = "profile.preference"
+    PROFILE_SITE = "profile.site"
     SKILL_KIND = "skill.kind"
     SKILL_LABEL = "skill.label"
     SKILL_LEVEL = "skill.level"

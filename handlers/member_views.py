@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from bot import l10n
 from bot.exchanges import ExchangeView
 from bot.matching import skill_name
-from bot.members import LANGUAGES, LEVELS, Profile
+from bot.members import LANGUAGES, LEVELS, Profile, needs_site, spoken_languages
 from bot.messages import t
 from bot.text import escape
 from handlers.blockkit import (
@@ -22,7 +22,15 @@ from handlers.blockkit import (
     text_object,
 )
 from handlers.ids import ActionId, BlockId, CallbackId
-from storage.models import MeetingPreference, MemberStatus, Skill, SkillKind
+from storage.models import (
+    BIO_MAX,
+    SITE_MAX,
+    MeetingPreference,
+    Member,
+    MemberStatus,
+    Skill,
+    SkillKind,
+)
 
 HOME_LIST_LIMIT = 10
 
@@ -83,9 +91,12 @@ def profile_modal(profile: Profile, lang: str) -> View:
     preference["initial_option"] = next(
         o for o in preference["options"] if o["value"] == member.preference
     )
-    bio: Block = {"type": "plain_text_input", "multiline": True, "max_length": 500}
+    bio: Block = {"type": "plain_text_input", "multiline": True, "max_length": BIO_MAX}
     if member.bio:
         bio["initial_value"] = member.bio
+    site: Block = {"type": "plain_text_input", "max_length": SITE_MAX}
+    if member.site:
+        site["initial_value"] = member.site
     blocks = [
         skills_select(
             BlockId.TEACH_SKILLS, t("profile.teach", lang), hint, profile.teach, optional=True
@@ -98,6 +109,13 @@ def profile_modal(profile: Profile, lang: str) -> View:
             BlockId.PROFILE_LANGUAGES, t("profile.languages", lang), languages, optional=True
         ),
         input_block(BlockId.PROFILE_PREFERENCE, t("profile.preference", lang), preference),
+        input_block(
+            BlockId.PROFILE_SITE,
+            t("profile.site", lang),
+            site,
+            optional=True,
+            hint=t("profile.site_hint", lang),
+        ),
     ]
     return modal(
         CallbackId.PROFILE, t("profile.title", lang), t("profile.submit", lang), blocks, lang=lang
@@ -181,7 +199,28 @@ def _skill_line(skill: Skill, lang: str) -> str:
 
 
 def _missing_lines(profile: Profile, lang: str) -> list[str]:
-    return [t(f"me.incomplete.{kind}", lang) for kind in profile.missing]
+    """What keeps the member from being matched: a list left empty, or an in-person
+    preference without a site."""
+    lines = [t(f"me.incomplete.{kind}", lang) for kind in profile.missing]
+    if needs_site(profile.member):
+        lines.append(t("me.no_site", lang))
+    return lines
+
+
+def _meeting_line(member: Member, key: str, lang: str) -> str:
+    """How the member meets: mode, languages (those Rex assumes when none are ticked), site."""
+    if member.languages:
+        languages = member.languages.upper().replace(",", ", ")
+    else:
+        assumed = ", ".join(code.upper() for code in sorted(spoken_languages(member)))
+        languages = t("me.languages_default", lang, languages=assumed)
+    return t(
+        key,
+        lang,
+        preference=t(f"preference.{member.preference}", lang),
+        languages=languages,
+        site=escape(member.site) if member.site else "–",
+    )
 
 
 def profile_blocks(profile: Profile, lang: str) -> list[Block]:
@@ -191,6 +230,7 @@ def profile_blocks(profile: Profile, lang: str) -> list[Block]:
         skills = profile.of_kind(kind)
         labels = ", ".join(f"*{escape(s.label)}*" for s in skills) or t("me.none", lang)
         lines.append(t(f"me.{kind}", lang, skills=labels))
+    lines.append(_meeting_line(profile.member, "me.meeting", lang))
     lines += _missing_lines(profile, lang)
     if profile.avoided:
         people = ", ".join(mention(p) for p in profile.avoided)
@@ -252,14 +292,7 @@ def home_view(
                 "\n".join([t(f"home.{kind}", lang), *lines_with_more(lines, HOME_LIST_LIMIT, lang)])
             )
         )
-    details = [
-        t(
-            "home.meeting",
-            lang,
-            preference=t(f"preference.{member.preference}", lang),
-            languages=member.languages.upper().replace(",", ", ") or "–",
-        )
-    ]
+    details = [_meeting_line(member, "home.meeting", lang)]
     if member.bio:
         details.append(t("home.about", lang, bio=escape(member.bio)))
     details.append(

@@ -73,6 +73,7 @@ def on_profile_submitted(
             bio=text_value(view, BlockId.PROFILE_BIO),
             languages=selected_values(view, BlockId.PROFILE_LANGUAGES),
             preference=selected_value(view, BlockId.PROFILE_PREFERENCE),
+            site=text_value(view, BlockId.PROFILE_SITE),
             now=rex.clock(),
         )
     except members.FormErrors as exc:

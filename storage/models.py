@@ -15,6 +15,7 @@ NAME_MAX = 120
 COMMENT_MAX = 2000
 BIO_MAX = 500
 NOTE_MAX = 200
+SITE_MAX = 80
 
 
 def utcnow() -> datetime:
@@ -138,6 +139,8 @@ class Member(SQLModel, table=True):
     bio: str | None = Field(default=None, max_length=BIO_MAX)
     languages: str = Field(default="", max_length=64)
     preference: MeetingPreference = Field(default=MeetingPreference.EITHER, sa_type=String(12))
+    # where they work (a city, an office), as typed: in-person exchanges stay on one site
+    site: str | None = Field(default=None, max_length=SITE_MAX)
     tz: str | None = Field(default=None, max_length=64)
     locale: str | None = Field(default=None, max_length=16)
     language: str | None = Field(default=None, max_length=8)  # chosen; else from the locale

@@ -145,6 +145,37 @@ def test_profile_modal_is_prefilled() -> None:
     assert [o["value"] for o in by_id[BlockId.PROFILE_LANGUAGES]["initial_options"]] == ["en", "fr"]
     assert by_id[BlockId.PROFILE_PREFERENCE]["initial_option"]["value"] == "remote"
     assert by_id[BlockId.PROFILE_BIO]["initial_value"] == "Hi <!channel>"  # plain_text: inert
+    assert "initial_value" not in by_id[BlockId.PROFILE_SITE]  # no site yet
+    profile = _profile()
+    profile.member.site = "Saint-Étienne"
+    site = next(
+        b
+        for b in member_views.profile_modal(profile, "fr")["blocks"]
+        if b["block_id"] == BlockId.PROFILE_SITE
+    )
+    assert site["element"]["initial_value"] == "Saint-Étienne" and site["optional"] is True
+    assert site["label"]["text"] == "Où je travaille (facultatif)"
+    assert "même site" in site["hint"]["text"]
+
+
+def test_profile_and_home_show_the_site_and_ask_for_one_when_needed() -> None:
+    profile = _profile()
+    profile.member.site = "<!here> Lyon"
+    profile.member.preference = MeetingPreference.IN_PERSON
+    for shown in (
+        member_views.profile_blocks(profile, "en"),
+        member_views.home_view(profile, "en")["blocks"],
+    ):
+        text = json.dumps(shown, ensure_ascii=False)
+        assert "*Meets:* in person · *Languages:* EN, FR · *Site:* &lt;!here&gt; Lyon" in text
+        assert "no site" not in text
+    profile.member.site = None
+    for shown in (
+        member_views.profile_blocks(profile, "fr"),
+        member_views.home_view(profile, "fr")["blocks"],
+    ):
+        text = json.dumps(shown, ensure_ascii=False)
+        assert "votre profil n’indique pas de site" in text
 
 
 def test_home_tab_stays_under_100_blocks_and_cuts_long_lists() -> None:
@@ -181,6 +212,7 @@ def test_intro_introduces_people_their_wishes_and_a_first_agenda() -> None:
     view.members[1].languages = "fr,en"
     view.members[1].tz = "Europe/Paris"
     view.members[2].preference = MeetingPreference.REMOTE
+    view.members[2].site = "Toulouse *HQ*"
     intro = blocks.intro_blocks(
         view,
         "en",
@@ -190,7 +222,7 @@ def test_intro_introduces_people_their_wishes_and_a_first_agenda() -> None:
     text = "\n".join(b["text"]["text"] for b in intro if b["type"] == "section")
     assert text.startswith("Hello <@U1>, <@U2>! :wave: A swap: each of you teaches the other.")
     assert "• <@U1>: Data analyst &lt;b&gt; · speaks FR, EN · local time 09:00" in text
-    assert "• <@U2>: prefers to meet remotely" in text
+    assert "• <@U2>: prefers to meet remotely · works in Toulouse *\u200bHQ*\u200b" in text
     assert "<@U2> would like to learn: _decorators &amp; generators_" in text
     assert "*A first session, for example:*" in text
     assert len(intro) <= MESSAGE_BLOCK_LIMIT

@@ -49,9 +49,20 @@ def _exchange(sandbox: Sandbox) -> Exchange:
         return session.exec(select(Exchange)).one()
 
 
-def _matched(sandbox: Sandbox, a: str, b: str) -> str:
+def _matched(sandbox: Sandbox, a: str, b: str, *, a_speaks: tuple[str, ...] = ()) -> str:
     sandbox.join(a, ["Python"], ["Photographie"])
     sandbox.join(b, ["photographie"], ["python"])
+    if a_speaks:  # ticked in the profile (else only their Slack locale's language counts)
+        sandbox.driver.command(a, "")
+        sandbox.settle()
+        sandbox.submit(
+            a,
+            {
+                BlockId.TEACH_SKILLS: ["Python"],
+                BlockId.LEARN_SKILLS: ["Photographie"],
+                BlockId.PROFILE_LANGUAGES: list(a_speaks),
+            },
+        )
     sandbox.command("UADMIN", "admin round")
     [call] = [c for c in sandbox.fake.calls_to("conversations.open") if not c.faulted]
     return str(call.response["channel"]["id"])
@@ -83,7 +94,7 @@ def test_french_speakers_go_through_the_loop_in_french(bilingual: Sandbox) -> No
 
 def test_a_mixed_group_dm_is_in_english_with_a_french_line(bilingual: Sandbox) -> None:
     sandbox = bilingual
-    channel = _matched(sandbox, "UFR1", "UEN1")
+    channel = _matched(sandbox, "UFR1", "UEN1", a_speaks=("fr", "en"))
     intro = json.dumps(sandbox.fake.messages(channel)[0]["blocks"], ensure_ascii=False)
     assert "A swap: each of you teaches the other." in intro and "En français" in intro
     assert sandbox.command("UEN1", "language fr") == ["Désormais, je vous écrirai en français."]
@@ -256,7 +267,8 @@ def test_partners_who_disagree_each_get_an_answer_that_fits(
     catch that" but what the first said, in their own language, with both ways on; the
     exchange stays held and the disagreement is counted, never shown with names."""
     sandbox = bilingual
-    _matched(sandbox, first, second)
+    french, english = sorted((first, second), key=lambda user: not user.startswith("UFR"))
+    _matched(sandbox, french, english, a_speaks=("fr", "en"))  # a language in common
     sandbox.clock.advance(days=7, minutes=1)
     delivery.sweep(sandbox.rex)
     [met] = _dm(sandbox, first, yes)

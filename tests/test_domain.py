@@ -188,3 +188,52 @@ def test_schedule_moves_follow_ups_after_the_session(session: Session) -> None:
     followups = repo.pending_work(session, exchange_id=exchange_id, kind=WorkKind.FOLLOWUP)
     assert len(followups) == 2
     assert {w.due_at for w in followups} == {when + timedelta(hours=1)}
+
+
+def test_a_round_reads_who_can_meet_from_the_profiles(session: Session) -> None:
+    """Languages ticked, else the Slack locale's (and Rex's language); mode, site and the
+    timezone's offset at the round's time."""
+    members.join(
+        session,
+        slack_id="UFR",
+        display_name="fr",
+        teach=["Python"],
+        learn=["Excel"],
+        agreed=True,
+        now=NOW,
+        preference="in_person",
+        site=" Toulouse ",
+    )
+    _join(session, "UDE", "Excel", "Python")
+    _join(session, "UEN", "Go", "Rust")
+    for slack_id, locale, tz in (
+        ("UFR", "fr-FR", "Europe/Paris"),
+        ("UDE", "de-DE", "Asia/Tokyo"),
+        ("UEN", None, None),
+    ):
+        member = repo.get_member(session, slack_id=slack_id)
+        assert member is not None
+        member.locale, member.tz = locale, tz
+        session.add(member)
+    members.update_profile(
+        session,
+        slack_id="UEN",
+        teach=["Go"],
+        learn=["Rust"],
+        bio=None,
+        languages=["es", "en"],
+        preference="remote",
+        now=NOW,
+    )
+    session.commit()
+    plan = exchanges.round_input(session, config=CONFIG, now=NOW)
+    got = {c.id: (sorted(c.languages), c.mode, c.site, c.utc_offset) for c in plan.candidates}
+    assert got == {
+        "UFR": (["fr"], "in_person", "Toulouse", 60),
+        "UDE": (["de", "en"], "either", None, 540),  # Rex writes to them in English
+        "UEN": (["en", "es"], "remote", None, None),
+    }
+    # French only and German-or-English: the round leaves them apart, and says why
+    result = exchanges.run_round(session, config=CONFIG, now=NOW)
+    assert result.exchanges == ()
+    assert {u.id: u.reason_code for u in result.unmatched}["UDE"] == "no_shared_language"

@@ -102,6 +102,24 @@ H = {"teacher": "U1", "learner": "U2", "days_ago": 3, "met": True}
         ({"members": [], "history": [{**H, "met": "yes"}]}, "history[0].met: expected true or"),
         ({"members": [], "history": [{**H, "days_ago": -3}]}, "history[0].days_ago: expected"),
         ({"members": [], "history": [{**H, "teacher": 7}]}, "history[0].teacher: expected a"),
+        ({"members": [{**M, "languages": "fr"}]}, "members[0].languages: expected a list"),
+        ({"members": [{**M, "languages": [3]}]}, "members[0].languages[0]: expected a string"),
+        (
+            {"members": [{**M, "languages": ["en", "French"]}]},
+            "members[0].languages[1]: expected a language code such as \"fr\", got 'French'",
+        ),
+        (
+            {"members": [{**M, "mode": "online"}]},
+            'members[0].mode: expected one of "in_person", "remote", "either", got \'online\'',
+        ),
+        ({"members": [{**M, "mode": 1}]}, "members[0].mode: expected one of"),
+        ({"members": [{**M, "site": ["Lyon"]}]}, "members[0].site: expected a string, got a list"),
+        (
+            {"members": [{**M, "timezone": "Paris"}]},
+            "members[0].timezone: expected an IANA timezone such as \"Europe/Paris\", got 'Paris'",
+        ),
+        ({"members": [{**M, "timezone": "../../etc/passwd"}]}, "members[0].timezone: expected"),
+        ({"members": [{**M, "timezone": 2}]}, "members[0].timezone: expected an IANA timezone"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_2(
@@ -152,3 +170,45 @@ def test_a_synthetic_network_runs_end_to_end(tmp_path: Path) -> None:
     assert result["stats"]["members"] == 300 and result["exchanges"]
     kinds = {exchange["kind"] for exchange in result["exchanges"]}
     assert kinds <= {"swap", "cycle", "group", "pair"} and "swap" in kinds
+
+
+def test_who_can_meet_is_read_from_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = {
+        "members": [
+            {"id": "T", "teach": ["Rust"], "learn": ["Figma"], "languages": ["FR", "en-GB"],
+             "mode": "in_person", "site": "Toulouse", "timezone": "Europe/Paris"},
+            {"id": "L1", "teach": ["Figma"], "learn": ["rust"], "languages": ["fr"],
+             "mode": "in_person", "site": "toulouze", "timezone": "Europe/Paris"},
+            {"id": "L2", "teach": ["Excel"], "learn": ["Rust"], "languages": ["en"],
+             "mode": "in_person", "site": "Bordeaux"},
+            {"id": "L3", "teach": ["Excel"], "learn": ["Go"], "languages": ["de"], "site": ""},
+            {"id": "G", "teach": ["Go"], "learn": ["Excel"], "languages": ["en"],
+             "mode": "remote", "site": None, "timezone": None},
+        ]
+    }  # fmt: skip
+    assert run_match(["--input", str(write(tmp_path, document))]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [sorted(x["members"]) for x in result["exchanges"]] == [["L1", "T"]]
+    reasons = {item["id"]: item for item in result["unmatched"]}
+    assert reasons["L2"]["reason_code"] == "teachers_elsewhere"
+    assert reasons["L2"]["sites"] == ["Toulouse"] and reasons["L2"]["teachers"] == 1
+    assert reasons["L2"]["reason"] == (
+        "the only person who teaches Rust works in Toulouse, and you asked to meet in person"
+    )
+    assert reasons["L3"]["reason_code"] == "no_shared_language"
+    assert reasons["L3"]["languages"] == ["de"]
+    assert reasons["L3"]["reason"] == "nobody who speaks German teaches Go yet"
+
+
+def test_help_documents_the_whole_input_format(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_match(["--help"]) == 0
+    help_text = capsys.readouterr().out
+    for field in (
+        '"members"', '"id"', '"teach"', '"learn"', '"avoid"', '"capacity"', '"learner_capacity"',
+        '"open_as_teacher"', '"open_as_learner"', '"waited_days"', '"hours_taught"',
+        '"hours_learned"', '"languages"', '"mode"', '"site"', '"timezone"', '"history"',
+        '"days_ago"', '"met"', '"in_person"', '"remote"', '"either"',
+    ):  # fmt: skip
+        assert field in help_text, field

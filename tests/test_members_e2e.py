@@ -331,3 +331,144 @@ def test_hostile_skills_never_crash_or_reach_slack_unescaped(
         assert answer and "Traceback" not in answer and "Error" not in answer
         assert "<" not in answer and ">" not in answer.replace("&gt;", "")
         assert not any(ord(ch) < 32 and ch != "\n" for ch in answer)
+
+
+# ---- who can meet (issue 13): the site in the profile, and rounds that respect it -------
+
+
+def _profile(
+    sandbox: Sandbox, user_id: str, teach: list[str], learn: list[str], **values: Any
+) -> Any:
+    """Open `/rex` and save the profile with these skills and other fields."""
+    sandbox.driver.command(user_id, "")
+    sandbox.settle()
+    return sandbox.submit(
+        user_id, {BlockId.TEACH_SKILLS: teach, BlockId.LEARN_SKILLS: learn, **values}
+    )
+
+
+def _dm_texts(sandbox: Sandbox, user_id: str) -> list[str]:
+    return [m.get("text", "") for m in sandbox.fake.messages(sandbox.fake.dm_channel(user_id))]
+
+
+def test_the_profile_modal_saves_the_site_and_shows_it_everywhere(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    answer = _profile(
+        sandbox,
+        "UADA",
+        ["Python"],
+        ["Public speaking"],
+        **{BlockId.PROFILE_PREFERENCE: "in_person", BlockId.PROFILE_SITE: "  Saint-Étienne  "},
+    )
+    assert answer.status == 200 and not answer.body
+    assert _member(sandbox, "UADA").site == "Saint-Étienne"
+    sandbox.driver.command("UADA", "")
+    sandbox.settle()
+    view = sandbox.fake.last_view("UADA")
+    assert view is not None
+    [site] = [b for b in view["blocks"] if b.get("block_id") == BlockId.PROFILE_SITE]
+    assert site["element"]["initial_value"] == "Saint-Étienne" and site["optional"] is True
+    assert "*Site:* Saint-Étienne" in _home_text(sandbox, "UADA")
+    [me] = sandbox.command("UADA", "me")
+    assert (
+        "*Meets:* in person · *Languages:* EN (from your Slack settings; tick yours with "
+        "`/rex`) · *Site:* Saint-Étienne" in me
+    )
+    sandbox.command("UADA", "mydata")
+    [stored] = sandbox.fake.files.values()
+    assert stored.data is not None
+    assert json.loads(stored.data)["member"]["site"] == "Saint-Étienne"
+    too_long = _profile(sandbox, "UADA", ["Python"], [], **{BlockId.PROFILE_SITE: "x" * 81})
+    assert too_long.json == {
+        "response_action": "errors",
+        "errors": {BlockId.PROFILE_SITE: "At most 80 characters here."},
+    }
+    _profile(sandbox, "UADA", ["Python"], ["Public speaking"], **{BlockId.PROFILE_SITE: ""})
+    assert _member(sandbox, "UADA").site is None
+
+
+def test_in_person_without_a_site_is_asked_for_one(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    _profile(
+        sandbox,
+        "UBOB",
+        ["public speaking"],
+        ["python"],
+        **{BlockId.PROFILE_PREFERENCE: "in_person"},
+    )
+    hint = "your profile has no site, so I can't introduce you to anyone yet"
+    assert hint in _home_text(sandbox, "UBOB")
+    [me] = sandbox.command("UBOB", "me")
+    assert hint in me
+    sandbox.command("UADMIN", "admin round")
+    assert sandbox.fake.calls_to("conversations.open") == []
+    [notice] = [t for t in _dm_texts(sandbox, "UBOB") if "this round" in t]
+    assert "you'd like to meet in person, but your profile has no site" in notice
+    _profile(
+        sandbox,
+        "UBOB",
+        ["public speaking"],
+        ["python"],
+        **{BlockId.PROFILE_PREFERENCE: "in_person", BlockId.PROFILE_SITE: "Lyon"},
+    )
+    assert hint not in _home_text(sandbox, "UBOB")
+
+
+def test_a_round_keeps_in_person_exchanges_on_one_site(sandbox: Sandbox) -> None:
+    _pair(sandbox)
+    in_person = {BlockId.PROFILE_PREFERENCE: "in_person"}
+    _profile(
+        sandbox,
+        "UADA",
+        ["Python"],
+        ["Public speaking"],
+        **in_person,
+        **{BlockId.PROFILE_SITE: "Toulouse"},
+    )
+    _profile(
+        sandbox,
+        "UBOB",
+        ["public speaking"],
+        ["python"],
+        **in_person,
+        **{BlockId.PROFILE_SITE: "Lyon"},
+    )
+    sandbox.command("UADMIN", "admin round")
+    assert sandbox.fake.calls_to("conversations.open") == []
+    [notice] = [t for t in _dm_texts(sandbox, "UBOB") if "this round" in t]
+    assert "the only person who teaches *python* works in Toulouse, and you asked" in notice
+    _profile(
+        sandbox,
+        "UBOB",
+        ["public speaking"],
+        ["python"],
+        **in_person,
+        **{BlockId.PROFILE_SITE: "toulouze"},
+    )
+    sandbox.clock.advance(days=7)
+    sandbox.command("UADMIN", "admin round")
+    [call] = [c for c in sandbox.fake.calls_to("conversations.open") if not c.faulted]
+    intro = sandbox.fake.messages(call.response["channel"]["id"])[0]
+    assert "works in Toulouse" in json.dumps(intro.get("blocks", []), ensure_ascii=False)
+
+
+def test_people_without_a_language_in_common_are_told_so(sandbox: Sandbox) -> None:
+    sandbox.add_person("UFRA", "Françoise Martin", locale="fr-FR")
+    assert sandbox.join("UFRA", ["Python"], ["Public speaking"]).status == 200
+    assert sandbox.join("UBOB", ["public speaking"], ["python"]).status == 200
+    sandbox.command("UADMIN", "admin round")
+    assert sandbox.fake.calls_to("conversations.open") == []  # French only, English only
+    [notice] = [t for t in _dm_texts(sandbox, "UBOB") if "this round" in t]
+    assert "nobody who speaks English teaches *python* yet" in notice
+    [avis] = [t for t in _dm_texts(sandbox, "UFRA") if "à ce tour" in t]
+    assert "personne qui parle français n’enseigne encore *Public speaking*" in avis
+    _profile(
+        sandbox,
+        "UFRA",
+        ["Python"],
+        ["Public speaking"],
+        **{BlockId.PROFILE_LANGUAGES: ["fr", "en"]},
+    )
+    sandbox.clock.advance(days=7)
+    sandbox.command("UADMIN", "admin round")
+    assert len([c for c in sandbox.fake.calls_to("conversations.open") if not c.faulted]) == 1

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session, SQLModel, select
 
 from bot.matching import key_of
@@ -215,4 +215,36 @@ def test_migrations_upgrade_a_populated_database_and_downgrade(scratch_url: str)
     command.downgrade(config, "base")
     with engine.connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() is None
+    engine.dispose()
+
+
+def test_the_site_migration_keeps_members_and_round_trips_any_text(scratch_url: str) -> None:
+    """0010 adds `member.site` (empty for everyone) and takes it away again."""
+    engine = make_engine(scratch_url)
+    config = alembic_config(engine)
+    command.upgrade(config, "0009")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO member (slack_id, display_name, status, joined_at, charter_agreed_at,"
+                " languages, preference, leaderboard) VALUES ('U1', 'Ada', 'active', "
+                "'2026-01-01', '2026-01-01', 'fr', 'in_person', false)"
+            )
+        )
+    command.upgrade(config, "head")
+    with Session(engine) as session:
+        member = repo.get_member(session, slack_id="U1")
+        assert member is not None and member.site is None
+        member.site = "Saint-Étienne – La Terrasse 🏢"
+        session.add(member)
+        session.commit()
+        session.expire_all()
+        again = repo.get_member(session, slack_id="U1")
+        assert again is not None and again.site == "Saint-Étienne – La Terrasse 🏢"
+    command.downgrade(config, "0009")
+    with engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("member")}
+    assert "site" not in columns and "preference" in columns
+    command.upgrade(config, "head")
+    assert is_current(engine)
     engine.dispose()
