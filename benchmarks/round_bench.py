@@ -7,7 +7,11 @@ the network is generated, written as a `rex match` input file, read back as rows
 timed part is `load_network` + `plan_round`, exactly what `rex match` does. The naive
 baseline is a Python loop of `process.extractOne` per learn entry over every teach entry,
 timed on a sample and extrapolated; it only matches labels (choosing exchanges would come
-on top), so the reported speed-up is a lower bound. Not part of the test suite.
+on top), so the reported speed-up is a lower bound. The floor is rapidfuzz's `cdist` (C++,
+both cores) scoring every distinct teach wording against every distinct learn wording of
+the same network, measured in the same run: what the bare string comparison a round
+needs at least would cost, without reading meaning; `floor_ratio` is the round's wall
+time over it. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from benchmarks.synthetic import generate_network, write_network
@@ -65,6 +70,23 @@ def measure_round(path: Path, seed: int) -> dict[str, Any]:
         "teach_entries": sum(len(m.teach) for m in members if m.learn),
         **result.stats,
         "stages": stages,
+    }
+
+
+def measure_floor(path: Path) -> dict[str, float]:
+    """rapidfuzz `cdist` over the network's distinct teach × learn wordings (see above)."""
+    rows = json.loads(path.read_text(encoding="utf-8"))["members"]
+    complete = [r for r in rows if r.get("teach") and r.get("learn")]
+    teach = sorted({label for r in complete for label in r["teach"]})
+    learn = sorted({label for r in complete for label in r["learn"]})
+    started = time.perf_counter()
+    process.cdist(
+        teach, learn, scorer=fuzz.ratio, score_cutoff=85, dtype=np.uint8, workers=-1
+    )
+    return {
+        "floor_seconds": round(time.perf_counter() - started, 3),
+        "floor_teach_wordings": len(teach),
+        "floor_learn_wordings": len(learn),
     }
 
 
@@ -121,6 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             path = Path(tmp) / f"members-{size}.json"
             write_network(path, size, args.seed)
             rounds.append(_run_child(path, args.seed))
+            rounds[-1].update(measure_floor(path))
+            rounds[-1]["floor_ratio"] = round(
+                rounds[-1]["wall_seconds"] / rounds[-1]["floor_seconds"], 1
+            )
             print(f"measured {size:,} members: {rounds[-1]['wall_seconds']} s", file=sys.stderr)
     baseline = measure_baseline(args.baseline_size, args.seed, args.baseline_sample)
     for row in rounds:
@@ -170,7 +196,8 @@ def _peak_rss_mb() -> float:
 def _table(rounds: list[dict[str, Any]]) -> str:
     header = (
         "| members | labels (teach × learn) | wall s | peak RSS MB | swaps | cycles | groups "
-        "| pairs | learners served / waiting | naive baseline s (extrapolated) | speed-up |"
+        "| pairs | learners served / waiting | naive baseline s (extrapolated) | speed-up "
+        "| cdist floor s (wordings) | × floor |"
     )
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for r in rounds:
@@ -179,7 +206,9 @@ def _table(rounds: list[dict[str, Any]]) -> str:
             f"| {r['members']:,} | {r['teach_labels']:,} × {r['learn_labels']:,} "
             f"| {r['wall_seconds']:.2f} | {r['peak_rss_mb']:,.0f} | {r['swaps']:,} "
             f"| {r['cycles']:,} | {r['groups']:,} | {r['pairs']:,} | {served} "
-            f"| {r['baseline_seconds']:,.0f} | {r['speedup']:,.0f}× |"
+            f"| {r['baseline_seconds']:,.0f} | {r['speedup']:,.0f}× "
+            f"| {r['floor_seconds']:.2f} ({r['floor_teach_wordings']:,} × "
+            f"{r['floor_learn_wordings']:,}) | {r['floor_ratio']:.1f} |"
         )
     return "\n".join(lines)
 
