@@ -80,9 +80,7 @@ def measure_floor(path: Path) -> dict[str, float]:
     teach = sorted({label for r in complete for label in r["teach"]})
     learn = sorted({label for r in complete for label in r["learn"]})
     started = time.perf_counter()
-    process.cdist(
-        teach, learn, scorer=fuzz.ratio, score_cutoff=85, dtype=np.uint8, workers=-1
-    )
+    process.cdist(teach, learn, scorer=fuzz.ratio, score_cutoff=85, dtype=np.uint8, workers=-1)
     return {
         "floor_seconds": round(time.perf_counter() - started, 3),
         "floor_teach_wordings": len(teach),

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.match_cli import network_json
 from bot.meeting import MeetingMode, utc_offset_minutes
 from bot.rounds import Candidate, PastExchange
 
@@ -367,40 +368,6 @@ def _skills_network(n_members: int, seed: int) -> tuple[list[Candidate], list[Pa
                 )
             )
     return members, history
-
-
-def network_json(
-    members: Sequence[Candidate],
-    history: Sequence[PastExchange],
-    timezones: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
-    """The `rex match --input` document for a network (`timezones` by member id)."""
-    zones = timezones or {}
-    return {
-        "members": [
-            {
-                "id": c.id,
-                "teach": list(c.teach),
-                "learn": list(c.learn),
-                "avoid": sorted(c.avoid),
-                "capacity": c.teacher_capacity,
-                "open_as_teacher": c.open_as_teacher,
-                "open_as_learner": c.open_as_learner,
-                "waited_days": c.waited_days,
-                "hours_taught": c.hours_taught,
-                "hours_learned": c.hours_learned,
-                **({"languages": sorted(c.languages)} if c.languages else {}),
-                "mode": c.mode,
-                **({"site": c.site} if c.site is not None else {}),
-                **({"timezone": zones[c.id]} if c.id in zones else {}),
-            }
-            for c in members
-        ],
-        "history": [
-            {"teacher": h.teacher, "learner": h.learner, "days_ago": h.days_ago, "met": h.met}
-            for h in history
-        ],
-    }
 
 
 def write_network(path: Path, n_members: int, seed: int = 0) -> None:

@@ -5,6 +5,7 @@ import logging
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -59,7 +60,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="start the bot (the offline sandbox when no Slack tokens)")
     demo = commands.add_parser("demo", help="play a simulated community against a fake Slack")
-    demo.add_argument("--people", type=int, default=20, help="community size (default 20)")
+    demo.add_argument(
+        "--people", type=int, default=20, help="community size, 4 to 200 (default 20)"
+    )
+    demo.add_argument(
+        "--keep",
+        type=Path,
+        metavar="FILE",
+        help="keep the SQLite database in FILE (new), to try rex export and rex match on it",
+    )
     commands.add_parser("migrate", help="apply database migrations")
     commands.add_parser("match", help="run the matching engine on a JSON file", add_help=False)
     commands.add_parser("export", help="export learning records (CSV or xAPI)", add_help=False)
@@ -92,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             from bot.demo import run_demo
 
-            return run_demo(people=getattr(args, "people", 20))
+            return run_demo(people=getattr(args, "people", 20), keep=getattr(args, "keep", None))
         return run(settings)
     except SettingsError as exc:
         print(f"rex: {exc}", file=sys.stderr)

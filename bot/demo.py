@@ -8,6 +8,7 @@ demo shows Rex as it really answers. Every run plays the same story (one seeded
 `random.Random`); only the dates follow the calendar.
 """
 
+import json
 import logging
 import random
 import re
@@ -19,13 +20,20 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import delivery
+import emoji
+from sqlmodel import Session
+
+from bot import delivery, exchanges
 from bot.fakeslack import Response
 from bot.fakeslack.blocks import message_paragraphs
+from bot.match_cli import network_json
+from bot.rounds import RoundConfig
 from bot.sandbox import ManualClock, Sandbox
+from bot.text import ZERO_WIDTH_SPACE
 from handlers.ids import ActionId, BlockId
 
 SEED = 7
@@ -132,6 +140,10 @@ def counted(n: int, noun: str) -> str:
 # --- rendering Slack mrkdwn as plain text ----------------------------------------------------
 
 _TOKEN = re.compile(r"<([^<>]+)>")
+_BUTTON = re.compile(r"\[ [^\]\n]+ \]")  # a button as message_paragraphs shows it
+_GLUE = "\u2060"  # holds a button's words together while lines are wrapped
+# _italic_ and ~strike~ around words (not inside one, as in snake_case)
+_ITALIC = re.compile(r"(?<!\w)[_~](\S(?:[^\n]*?\S)?)[_~](?!\w)")
 _DATE_FORMATS = {
     "date_long_pretty": "%A, %B {day}",
     "date_long": "%A, %B {day}, %Y",
@@ -158,7 +170,8 @@ def _slack_date(target: str, fallback: str, tz: ZoneInfo | None) -> str:
 
 
 def plain(text: str, names: Mapping[str, str], tz: ZoneInfo | None = None) -> str:
-    """Slack mrkdwn to readable text: mentions by name, dates, bold marks off, entities back."""
+    """Slack mrkdwn as Slack shows it, in plain text: mentions by name, dates, emoji as
+    characters, bold, italic, strike and code marks off, entities back."""
 
     def token(match: re.Match[str]) -> str:
         target, _, label = match.group(1).partition("|")
@@ -172,7 +185,9 @@ def plain(text: str, names: Mapping[str, str], tz: ZoneInfo | None = None) -> st
             return "@" + target[1:]
         return label or target
 
-    text = _TOKEN.sub(token, text).replace("*", "")
+    text = emoji.emojize(_TOKEN.sub(token, text), language="alias")  # :wave: → 👋
+    text = _ITALIC.sub(r"\1", text.replace(ZERO_WIDTH_SPACE, ""))
+    text = text.replace("*", "").replace("`", "")
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
@@ -247,14 +262,18 @@ class Transcript:
                 textwrap.fill(line, self.width, initial_indent=pad, subsequent_indent=rest)
             )
 
+    def verbatim(self, line: str) -> None:
+        """A line never wrapped, so a command can be copied whole."""
+        self.lines.append(line)
+
     def tagged(self, tag: str, lines: Sequence[str]) -> None:
-        """`  tag        first line`, the rest hanging under it."""
+        """`  tag        first line`, the rest hanging under it; a button is never cut."""
         first = f"  {tag:<{TAG_WIDTH - 3}} "
         hang = " " * TAG_WIDTH
         for line in lines:
-            self.lines.append(
-                textwrap.fill(line, self.width, initial_indent=first, subsequent_indent=hang)
-            )
+            kept = _BUTTON.sub(lambda m: m.group(0).replace(" ", _GLUE), line)
+            wrapped = textwrap.fill(kept, self.width, initial_indent=first, subsequent_indent=hang)
+            self.lines.append(wrapped.replace(_GLUE, " "))
             first = hang
 
     def one_row(self, text: str) -> str:
@@ -423,7 +442,9 @@ class Demo:
         self.command(first_fan, "leaderboard on")
         for uid in fans:
             self.sandbox.command(uid, "leaderboard on")
-        self.out.say(f"{len(fans)} others opt in the same way.")
+        if fans:
+            opt = "opts" if len(fans) == 1 else "opt"
+            self.out.say(f"{counted(len(fans), 'other')} {opt} in the same way.")
 
     def command(self, uid: str, text: str) -> None:
         answers = self.sandbox.command(uid, text)
@@ -442,7 +463,14 @@ class Demo:
             self.intros.append(Intro(channel, str(first["ts"]), self.fake.mpim_members(channel)))
         self.stats.intros = len(self.intros)
         print(f"round: {len(self.intros)} introductions in group DMs", file=sys.stderr)
-        self.out.say(f"Each introduction opens a group DM with Rex; {len(self.intros)} of them:")
+        if not self.intros:
+            self.out.say("Nobody could be introduced this round: the digest will say why.")
+        elif len(self.intros) == 1:
+            self.out.say("The introduction opens a group DM with Rex:")
+        else:
+            self.out.say(
+                f"Each introduction opens a group DM with Rex; {len(self.intros)} of them:"
+            )
         for intro in self.intros:
             message = self.fake.find_message(intro.channel, intro.ts) or {}
             greeting, *lessons = self.render(message_paragraphs(message)[0]).split("\n")
@@ -475,8 +503,10 @@ class Demo:
         clock.advance(days=3)
         report = delivery.sweep(self.sandbox.rex)
         self.out.say(
-            f"Friday, Rex's scheduler sweeps what is due: {counted(report.sent, 'message')}, "
-            "the follow-ups for Thursday's sessions and a gentle nudge to the silent ones."
+            f"Friday, Rex's scheduler sweeps what is due: {counted(report.sent, 'message')} "
+            "(follow-ups after the sessions held, a gentle nudge to the silent ones)."
+            if report.sent
+            else "Friday, Rex's scheduler finds nothing due yet."
         )
         self.evaluate_all()
         clock.advance(days=2, hours=23)
@@ -484,6 +514,8 @@ class Demo:
         self.out.say(
             "Next Monday 09:00, a week after the introductions, the sweep sends "
             f"{counted(report.sent, 'follow-up')} to those who never clicked anything."
+            if report.sent
+            else "Next Monday 09:00, everyone has heard from Rex already: nothing more is due."
         )
         print(f"the week played out: {self.stats.evaluations} evaluations", file=sys.stderr)
 
@@ -599,6 +631,24 @@ class Demo:
             yield Moment(float(message["ts"]), "only you", "\n".join(message_paragraphs(message)))
         yield from self.moments[uid]
 
+    def keep(self, path: Path) -> None:
+        """Say how to try `rex export` and `rex match` on the kept database."""
+        members = path.with_name(f"{path.stem}-members.json")
+        with Session(self.sandbox.rex.engine) as session:
+            found = exchanges.round_input(session, config=RoundConfig(), now=self.sandbox.clock())
+        document = network_json(found.candidates, found.history)
+        members.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+        week = self.sandbox.clock().date()
+        since = (week - timedelta(days=14)).isoformat()
+        self.out.say()
+        self.out.say(f"The database is kept in {path}; try the records of the weeks just played:")
+        self.out.verbatim(
+            f"  DATABASE_URL=sqlite:///{path} rex export --format csv --since {since} "
+            f"--until {week.isoformat()}"
+        )
+        self.out.say(f"and a round on the members as they are now ({members}):")
+        self.out.verbatim(f"  rex match --input {members}")
+
     def what_each_saw(self) -> None:
         """Each person's Slack, oldest first: the first person's in full, then one row per
         message, so twenty people still read in a few screens."""
@@ -633,18 +683,28 @@ def quiet_logs() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def run_demo(people: int = 20) -> int:
-    """Play the loop with `people` simulated members and print the transcript on stdout."""
+def run_demo(people: int = 20, keep: Path | None = None) -> int:
+    """Play the loop with `people` simulated members and print the transcript on stdout;
+    `keep` names a SQLite file to leave behind (with a `rex match` input beside it)."""
     if not MIN_PEOPLE <= people <= MAX_PEOPLE:
         print(f"rex demo: --people must be between {MIN_PEOPLE} and {MAX_PEOPLE}", file=sys.stderr)
         return 2
+    if keep is not None and keep.exists():
+        print(f"rex demo: {keep} already exists: remove it or --keep another file", file=sys.stderr)
+        return 2
+    database_url = f"sqlite:///{keep.resolve()}" if keep is not None else None
     started = time.perf_counter()
     rng = random.Random(SEED)
     clock = ManualClock(monday_morning(datetime.now(UTC)))
     print("starting the fake Slack and Rex in HTTP mode…", file=sys.stderr)
     with (
         quiet_logs(),
-        Sandbox(clock=clock, admins=(MANAGER_ID,), digest_channel=DIGEST_CHANNEL) as sandbox,
+        Sandbox(
+            clock=clock,
+            admins=(MANAGER_ID,),
+            digest_channel=DIGEST_CHANNEL,
+            database_url=database_url,
+        ) as sandbox,
     ):
         demo = Demo(sandbox, community(people, rng), rng)
         demo.setup()
@@ -659,6 +719,8 @@ def run_demo(people: int = 20) -> int:
         demo.the_week()
         demo.digest()
         demo.what_each_saw()
+        if keep is not None:
+            demo.keep(keep)
         print(demo.out.text(), end="")  # before shutdown, so a failing teardown hides nothing
         stats = demo.stats
     elapsed = time.perf_counter() - started

@@ -13,7 +13,7 @@ import json
 import math
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -130,6 +130,40 @@ def result_json(result: RoundResult) -> dict[str, Any]:
             for item in result.unmatched
         ],
         "stats": result.stats,
+    }
+
+
+def network_json(
+    members: Sequence[Candidate],
+    history: Sequence[PastExchange],
+    timezones: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The `rex match --input` document for a network (`timezones` by member id)."""
+    zones = timezones or {}
+    return {
+        "members": [
+            {
+                "id": c.id,
+                "teach": list(c.teach),
+                "learn": list(c.learn),
+                "avoid": sorted(c.avoid),
+                "capacity": c.teacher_capacity,
+                "open_as_teacher": c.open_as_teacher,
+                "open_as_learner": c.open_as_learner,
+                "waited_days": c.waited_days,
+                "hours_taught": c.hours_taught,
+                "hours_learned": c.hours_learned,
+                **({"languages": sorted(c.languages)} if c.languages else {}),
+                "mode": c.mode,
+                **({"site": c.site} if c.site is not None else {}),
+                **({"timezone": zones[c.id]} if c.id in zones else {}),
+            }
+            for c in members
+        ],
+        "history": [
+            {"teacher": h.teacher, "learner": h.learner, "days_ago": h.days_ago, "met": h.met}
+            for h in history
+        ],
     }
 
 

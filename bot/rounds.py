@@ -568,7 +568,8 @@ class _Planner:
         unmatched = self._unmatched()
         stats = self._stats(unmatched)
         self.say(
-            f"chose {len(self.exchanges):,} exchanges in {time.perf_counter() - self.started:.1f} s"
+            f"chose {len(self.exchanges):,} exchange{'' if len(self.exchanges) == 1 else 's'}"
+            f" in {time.perf_counter() - self.started:.1f} s"
         )
         return RoundResult(tuple(self.exchanges), tuple(unmatched), stats)
 

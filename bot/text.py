@@ -20,7 +20,7 @@ class InvalidInput(ValueError):
 
 
 _FORMATTING = re.compile(r"([*_~`])")
-_ZERO_WIDTH_SPACE = "\u200b"
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 def escape(text: str) -> str:
@@ -29,7 +29,7 @@ def escape(text: str) -> str:
     formatting mark (`*`, `_`, `~`, a backtick) with a zero-width space, which mrkdwn has
     no escape for: `C*` inside `*…*` then stays as typed instead of breaking the bold."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _FORMATTING.sub(rf"\1{_ZERO_WIDTH_SPACE}", escaped)
+    return _FORMATTING.sub(rf"\1{ZERO_WIDTH_SPACE}", escaped)
 
 
 def _refuse_controls(text: str, key: str) -> str:

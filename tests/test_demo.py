@@ -2,13 +2,16 @@
 
 import contextlib
 import io
+import json
 import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.cli import main
 from bot.demo import (
     COMMUNITY,
     DIGEST,
@@ -137,16 +140,54 @@ def test_no_secret_is_printed(demo: Run) -> None:
         assert "xoxb-" not in text
 
 
+def _shows_raw_mrkdwn(text: str) -> list[str]:
+    """What Slack would have rendered but a plain transcript printed as typed."""
+    patterns = (
+        r"<[@#!][^>]*>",  # mentions, channels, dates
+        r":[a-z_]+:",  # emoji names
+        r"(?<!\w)_[^_\s][^_\n]*_(?!\w)",  # _italic_
+        r"[*`]",  # bold marks, code
+        r"^\s*\]\s*$",  # a button cut in two by the wrapping
+    )
+    return [m.group(0) for p in patterns for m in re.finditer(p, text, re.M)]
+
+
 def test_transcript_is_plain_text(demo: Run) -> None:
-    assert not re.search(r"<[@#!][^>]*>", demo.out)  # no raw mentions, channels or dates
+    assert _shows_raw_mrkdwn(demo.out) == []
     assert "&lt;" not in demo.out and "&amp;" not in demo.out
-    assert "*" not in demo.out
 
 
 def test_small_community_and_bad_sizes() -> None:
     small = _play(people=4)
     assert small.code == 0 and "4 people joined" in small.out
-    assert _play(people=1).code == 2
+    assert _shows_raw_mrkdwn(small.out) == []
+    # the story reads right for one introduction and for nothing left to send
+    assert not re.search(r"\b0 (messages?|follow-ups?|others)\b", small.out)
+    assert "1 of them" not in small.out and "1 others" not in small.out
+    assert _play(people=1).code == 2 and _play(people=201).code == 2
+
+
+def test_keep_leaves_a_database_rex_export_and_rex_match_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kept = tmp_path / "rex-demo.db"
+    assert run_demo(people=6, keep=kept) == 0
+    transcript = capsys.readouterr().out
+    assert f"DATABASE_URL=sqlite:///{kept} rex export" in transcript
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{kept}")
+    assert main(["export", "--format", "csv", *_days(transcript)]) == 0
+    records = capsys.readouterr().out.splitlines()
+    assert records[0].startswith("exchange_id,") and len(records) > 1
+    members = tmp_path / "rex-demo-members.json"
+    assert main(["match", "--input", str(members)]) == 0
+    assert json.loads(capsys.readouterr().out)["exchanges"]
+    assert run_demo(people=6, keep=kept) == 2  # never overwritten
+
+
+def _days(transcript: str) -> list[str]:
+    found = re.search(r"--since (\S+) --until (\S+)", transcript)
+    assert found is not None
+    return ["--since", found.group(1), "--until", found.group(2)]
 
 
 def test_plain_renders_mrkdwn_for_a_reader() -> None:
