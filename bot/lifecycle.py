@@ -39,17 +39,31 @@ def record_dispute(
     session: Session, exchange: Exchange, *, member_id: int | None, now: datetime
 ) -> None:
     """Note that someone disagrees that the exchange's session took place."""
+    _record(session, exchange, DISPUTED, now=now, member_id=member_id)
+    session.flush()
+
+
+def _record(
+    session: Session,
+    exchange: Exchange,
+    to: str,
+    *,
+    now: datetime,
+    member_id: int | None,
+    reason: str | None = None,
+) -> None:
+    """The event of a move (or of a dispute), with its author and time."""
     assert exchange.id is not None
     session.add(
         ExchangeEvent(
             exchange_id=exchange.id,
             from_state=exchange.state,
-            to_state=DISPUTED,
+            to_state=to,
             member_id=member_id,
             at=now,
+            reason=reason,
         )
     )
-    session.flush()
 
 
 class IllegalMove(Exception):
@@ -72,17 +86,7 @@ def move(
     """Move the exchange to `to`, stamping held/closed times and recording the event."""
     if not can_move(exchange, to):
         raise IllegalMove(f"{exchange.state} -> {to}")
-    assert exchange.id is not None
-    session.add(
-        ExchangeEvent(
-            exchange_id=exchange.id,
-            from_state=exchange.state,
-            to_state=to,
-            member_id=member_id,
-            at=now,
-            reason=reason,
-        )
-    )
+    _record(session, exchange, to, now=now, member_id=member_id, reason=reason)
     exchange.state = to
     if to == S.HELD and exchange.held_at is None:
         exchange.held_at = now
