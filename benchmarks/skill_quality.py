@@ -7,9 +7,11 @@ matched, lists the misclassified pairs, and exits 1 when a set misses its bar (p
 first: a wrong introduction wastes two people's time). By default two sets:
 - ../shared/data/skill_pairs.csv next to the repository, the development sample (its
   README gives the labelling rule): precision ≥ 0.95, recall ≥ 0.90;
-- benchmarks/data/heldout_pairs.csv, written by someone who had not seen the vocabulary,
-  before the engine ran on it, from wordings not used to build it: precision ≥ 0.95,
-  recall ≥ 0.85, near misses matched ≤ 5%.
+- benchmarks/data/heldout_pairs.csv and heldout_pairs_2.csv, each written by someone who
+  had not seen the vocabulary, before the engine ran on it, from wordings not used to
+  build it: precision ≥ 0.95, recall ≥ 0.85, near misses matched ≤ 5%. Their first-run
+  figures are in the README; once run, a set guides work on kinds of failure, never on
+  its own pairs.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_PAIRS = REPO.parent / "shared" / "data" / "skill_pairs.csv"
 HELDOUT_PAIRS = REPO / "benchmarks" / "data" / "heldout_pairs.csv"
+HELDOUT_PAIRS_2 = REPO / "benchmarks" / "data" / "heldout_pairs_2.csv"
 MIN_PRECISION = 0.95
 MIN_RECALL = 0.90
 MIN_RECALL_UNSEEN = 0.85
@@ -158,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--pairs", type=Path, action="append", help="labelled pairs CSV (repeatable)"
     )
     args = parser.parse_args(argv)
-    sets = args.pairs or [DEFAULT_PAIRS, HELDOUT_PAIRS]
+    sets = args.pairs or [DEFAULT_PAIRS, HELDOUT_PAIRS, HELDOUT_PAIRS_2]
     missing = [str(p) for p in sets if not p.is_file()]
     if missing:
         print(f"skill_quality: no such file: {', '.join(missing)}", file=sys.stderr)
@@ -167,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     passed = True
     for path in sets:
-        bar = MIN_RECALL_UNSEEN if path == HELDOUT_PAIRS else MIN_RECALL
+        bar = MIN_RECALL_UNSEEN if path in (HELDOUT_PAIRS, HELDOUT_PAIRS_2) else MIN_RECALL
         report = evaluate(read_pairs(path), is_match, bar)
         print(f"== {path.name}\n{render(report)}\n")
         passed &= report.passed

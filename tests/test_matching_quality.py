@@ -13,6 +13,7 @@ import pytest
 
 from benchmarks.skill_quality import (
     HELDOUT_PAIRS,
+    HELDOUT_PAIRS_2,
     MAX_NEAR_MISSES,
     MIN_PRECISION,
     MIN_RECALL,
@@ -24,9 +25,9 @@ from benchmarks.skill_quality import (
 from bot.matching import is_match
 
 PAIRS = Path(__file__).resolve().parents[2] / "shared" / "data" / "skill_pairs.csv"
-# The held-out recall is below its 0.85 target (see the README's matching section): this
-# floor only keeps it from falling back.
-HELDOUT_RECALL_FLOOR = 0.75
+# The held-out recalls are below their 0.85 target (see the README's matching section):
+# these floors only keep them from falling back.
+HELDOUT_RECALL_FLOORS = {HELDOUT_PAIRS: 0.8, HELDOUT_PAIRS_2: 0.7}
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +37,10 @@ def shared() -> Report:
     return evaluate(read_pairs(PAIRS), is_match)
 
 
-@pytest.fixture(scope="module")
-def heldout() -> Report:
-    return evaluate(read_pairs(HELDOUT_PAIRS), is_match)
+@pytest.fixture(scope="module", params=sorted(HELDOUT_RECALL_FLOORS), ids=lambda p: p.stem)
+def heldout(request: pytest.FixtureRequest) -> tuple[Report, float]:
+    path: Path = request.param
+    return evaluate(read_pairs(path), is_match), HELDOUT_RECALL_FLOORS[path]
 
 
 def test_precision_comes_first(shared: Report) -> None:
@@ -49,10 +51,12 @@ def test_recall(shared: Report) -> None:
     assert shared.overall.recall >= MIN_RECALL, render(shared)
 
 
-def test_unseen_wording_precision_and_near_misses(heldout: Report) -> None:
-    assert heldout.overall.precision >= MIN_PRECISION, render(heldout)
-    assert heldout.near_misses <= MAX_NEAR_MISSES, render(heldout)
+def test_unseen_wording_precision_and_near_misses(heldout: tuple[Report, float]) -> None:
+    report, _ = heldout
+    assert report.overall.precision >= MIN_PRECISION, render(report)
+    assert report.near_misses <= MAX_NEAR_MISSES, render(report)
 
 
-def test_unseen_wording_recall_does_not_fall_back(heldout: Report) -> None:
-    assert heldout.overall.recall >= HELDOUT_RECALL_FLOOR, render(heldout)
+def test_unseen_wording_recall_does_not_fall_back(heldout: tuple[Report, float]) -> None:
+    report, floor = heldout
+    assert report.overall.recall >= floor, render(report)

@@ -180,6 +180,25 @@ def test_a_skill_named_by_two_skills_is_those_skills() -> None:
     assert not matches("email writing", "email")  # one of them is not both
 
 
+def test_french_and_spanish_words_are_read_in_english() -> None:
+    """Words ESCO's parallel labels translate, for wordings no label has as such."""
+    english = default_matcher().vocab.english
+    assert english["entrepot"] == "warehouse" and english["liderazgo"] == "leadership"
+    assert matches("soudage à l'arc", "arc welding")
+    assert matches("gestion d'entrepôt", "warehouse management")
+    assert not matches("soudage à l'arc", "welding")
+
+
+def test_forms_of_an_unknown_word_are_one_word() -> None:
+    assert matches("calibrate instruments", "instrument calibration")
+    assert matches("reconcile accounts", "account reconciliation")
+    assert not matches("accounting", "accountability")
+
+
+def test_a_likelier_slip_wins_a_tie() -> None:
+    assert key_of("payrol") == key_of("payroll")  # a doubled letter lost, not "patrol"
+
+
 def test_numeronyms_are_read_letter_by_count() -> None:
     assert matches("i18n", "internationalization") and matches("internationalisation", "i18n")
     assert matches("l10n", "localization")
@@ -230,6 +249,8 @@ def test_the_shipped_keys_are_folded_by_todays_rules() -> None:
     fingerprint = v.folding_fingerprint((DATA / v.WORDS_FILE).read_text(encoding="utf-8"))
     shipped = (DATA / v.ESCO_KEYS_FILE).read_text(encoding="utf-8")
     assert v.write_esco_keys(labels, fingerprint) == shipped
+    words = (DATA / v.ESCO_WORDS_FILE).read_text(encoding="utf-8")
+    assert v.write_esco_words(v.word_translations(labels), fingerprint) == words
 
 
 def test_stale_keys_are_refolded_at_load(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -277,7 +298,12 @@ def test_the_build_is_deterministic(tmp_path: Path) -> None:
         assert main([str(esco), "--output", str(out)]) == 0
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert outputs[0] == outputs[1]
-    assert set(outputs[0]) == {"esco_skills.csv", "esco_parts.csv", "esco_keys.csv"}
+    assert set(outputs[0]) == {
+        "esco_skills.csv",
+        "esco_parts.csv",
+        "esco_keys.csv",
+        "esco_words.csv",
+    }
     parts = outputs[0]["esco_parts.csv"].decode().splitlines()
     assert parts[-1] == "a0000000,b0000000"  # Danish → write Danish
     concepts = read_concepts(esco)

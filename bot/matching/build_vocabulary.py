@@ -12,6 +12,8 @@ product installs and runs without the download:
   acronyms its English description spells out ("building information modelling (BIM)").
 - `esco_parts.csv`: the hierarchy edges where a teacher of the broader concept can teach
   the narrower one, judged by `core_part` (the rule is in its docstring and bot/data/README).
+- `esco_words.csv`: French and Spanish words and the English word ESCO's parallel labels
+  pair them with (see `vocabulary.word_translations`), derived from the keys;
 - `esco_keys.csv`: every name folded as Rex folds members' labels, so loading is fast;
   it depends on `skill_words.toml`, and is refolded without the download when that
   changes (Rex refolds at start, slowly, if it finds it stale; a test checks it is not).
@@ -241,8 +243,10 @@ def write_keys(out: Path) -> None:
     built = v.new_builder()
     words_text = v._shipped(v.WORDS_FILE)
     labels = v.fold_esco(built, v.Vocabulary(built), (out / SKILLS_FILE).read_text("utf-8"))
-    text = v.write_esco_keys(labels, v.folding_fingerprint(words_text))
-    (out / v.ESCO_KEYS_FILE).write_text(text, encoding="utf-8")
+    fingerprint = v.folding_fingerprint(words_text)
+    (out / v.ESCO_KEYS_FILE).write_text(v.write_esco_keys(labels, fingerprint), encoding="utf-8")
+    words = v.write_esco_words(v.word_translations(labels), fingerprint)
+    (out / v.ESCO_WORDS_FILE).write_text(words, encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from bot.matching.lexicon import is_real_word
 from bot.matching.text import prepare, segments, words
-from bot.matching.vocabulary import Vocabulary, numeronym, words_close
+from bot.matching.vocabulary import Vocabulary, numeronym, root, words_close
 
 MATCH_THRESHOLD = 85.0
 # Longest canonical form: it is stored next to each label (twice a label's 80 characters).
@@ -126,11 +126,28 @@ class Matcher:
         if not tokens:
             tokens, note_tokens = note_tokens, []
         concepts, residual = self._scan(tokens)
+        if residual:
+            concepts, residual = self._in_english(tokens, concepts, residual)
         if note_tokens:
             concepts |= self._scan(note_tokens)[0]
         if not concepts and not residual:
             return _EMPTY
         return SkillKey(concepts, residual)
+
+    def _in_english(
+        self, tokens: list[str], concepts: frozenset[str], residual: tuple[str, ...]
+    ) -> tuple[frozenset[str], tuple[str, ...]]:
+        """A label with words the vocabulary does not know, read again with its French or
+        Spanish words in English ("énergies renouvelables" → "renewable energy"), kept
+        when that leaves no more unknown words and no fewer skills."""
+        english = self.vocab.english
+        translated = [english.get(t, t) for t in tokens]
+        if translated == tokens:
+            return concepts, residual
+        found, left = self._scan(translated)
+        if len(left) <= len(residual) and len(found) >= len(concepts):
+            return found, left
+        return concepts, residual
 
     def _whole(self, tokens: list[str]) -> str | None:
         """The skill the whole token list names, possibly after typo repair."""
@@ -375,6 +392,8 @@ class _LearnerIndex:
         self.blocks: dict[tuple[frozenset[str], tuple[str, ...]], int] = {}
         self.loose: dict[tuple[int, str], set[int]] = defaultdict(set)
         self.joined: dict[tuple[frozenset[str], str], list[int]] = defaultdict(list)
+        # (skills, the unknown words' roots in order): other forms of the same words
+        self.rooted: dict[tuple[frozenset[str], tuple[str, ...]], list[int]] = defaultdict(list)
         self.by_broad: dict[str, list[int]] = defaultdict(list)
         self.by_initials: dict[str, list[int]] = defaultdict(list)
         self.by_acronym: dict[str, list[int]] = defaultdict(list)
@@ -405,6 +424,7 @@ class _LearnerIndex:
                     for variant in _deletions(word):
                         self.loose[block, variant].add(g)
                 self.joined[key.concepts, "".join(key.residual)].append(g)
+                self.rooted[_rooted(key)].append(g)
             else:
                 for broad in matcher._broads_for(key.concepts):
                     self.by_broad[broad].append(g)
@@ -427,10 +447,16 @@ class _LearnerIndex:
                     for variant in _deletions(_anchors(option.residual)[0]):
                         found.update(self.loose.get((block, variant), ()))
                 found.update(self.joined.get((option.concepts, "".join(option.residual)), ()))
+                found.update(self.rooted.get(_rooted(option), ()))
             else:
                 for broad in option.concepts & self.parts.keys():
                     found.update(self.by_broad.get(broad, ()))
         return found
+
+
+def _rooted(key: SkillKey) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Unknown words that are forms of each other share their roots (see `same_root`)."""
+    return key.concepts, tuple(sorted(root(w) for w in key.residual))
 
 
 def _block(key: SkillKey) -> tuple[frozenset[str], tuple[str, ...]]:

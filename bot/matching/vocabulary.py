@@ -13,11 +13,12 @@ import hashlib
 import logging
 import re
 import tomllib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -38,6 +39,7 @@ WORDS_FILE = "skill_words.toml"
 ESCO_SKILLS_FILE = "esco_skills.csv"
 ESCO_PARTS_FILE = "esco_parts.csv"
 ESCO_KEYS_FILE = "esco_keys.csv"
+ESCO_WORDS_FILE = "esco_words.csv"
 # Bump when prepare/clean fold text differently: the shipped ESCO keys are then refolded.
 FOLDING_VERSION = 2
 DISPLAY_LANGUAGES = ("en", "fr", "es")
@@ -94,18 +96,39 @@ def is_typo(typed: str, word: str) -> bool:
     return shortest >= 6 and changed[0] in _NEIGHBOURS
 
 
+# Two words with a long common start are one word in another form ("identify" /
+# "identification", "administer" / "administration"): at least ROOT letters in common,
+# and most of the shorter word ("accounting" / "accountability" share only 7 of 10).
+ROOT = 7
+_ROOT_SHARE = 0.75
+
+
+def root(word: str) -> str:
+    """The start two forms of a word share at least: its first ROOT letters."""
+    return word[:ROOT]
+
+
+def same_root(a: str, b: str) -> bool:
+    """Whether `a` and `b` are forms of one word by the rule above."""
+    shorter = min(len(a), len(b))
+    if shorter < ROOT or a[:ROOT] != b[:ROOT]:
+        return False
+    common = next((i for i in range(shorter) if a[i] != b[i]), shorter)
+    return common >= _ROOT_SHARE * shorter
+
+
 def numeronym(word: str) -> str:
     """A long word's numeronym ("internationalization" → "i18n"), else ""."""
     return f"{word[0]}{len(word) - 2}{word[-1]}" if len(word) >= 5 and word.isalpha() else ""
 
 
 def words_close(a: str, b: str) -> bool:
-    """Same word (British or American), or one a typo of the other (neither is known, so
-    either may be typed); two real words are never typos of each other ("carving" /
-    "caving")."""
+    """Same word (British or American, or another form of it: "calibrate" /
+    "calibration"), or one a typo of the other (neither is known, so either may be
+    typed); two real words are never typos of each other ("carving" / "caving")."""
     if a == b or american_spelling(a) == american_spelling(b):
         return True
-    if numeronym(a) == b or numeronym(b) == a:
+    if numeronym(a) == b or numeronym(b) == a or same_root(a, b):
         return True
     if not (is_typo(a, b) or is_typo(b, a)):
         return False
@@ -137,6 +160,7 @@ class _Builder:
         default_factory=lambda: {lang: {} for lang in STEM_LANGUAGES}
     )
     esco: dict[str, str] = field(default_factory=dict)  # ESCO short id → canonical
+    english: dict[str, str] = field(default_factory=dict)  # French/Spanish word → English
 
 
 class Vocabulary:
@@ -177,6 +201,7 @@ class Vocabulary:
         self.task_verbs = frozenset(built.task_verbs)
         self.display = {c: dict(labels) for c, labels in built.display.items()}
         self.ambiguous = dict(built.ambiguous)
+        self.english = dict(built.english)
         self.senses = {AMBIGUOUS + k: v for k, v in built.ambiguous.items()}
         self.stems = {
             lang: {k: c for k, c in found.items() if c is not None}
@@ -322,10 +347,24 @@ class Vocabulary:
         winners = sorted({target for dist, target in close if dist == best})
         if len(winners) == 1:
             return winners[0]
-        # Equally close: the word people use most is the likelier intent ("pyton" is
-        # "python", not "pyston"); a tie stays unrepaired.
-        ranked = sorted(((word_frequency(t), t) for t in winners), reverse=True)
-        return ranked[0][1] if ranked[0][0] > ranked[1][0] else None
+        # Equally close: the likelier slip first (a doubled letter dropped or added,
+        # two letters swapped: "payrol" is "payroll", not "patrol"), then the word people
+        # use most ("pyton" is "python", not "pyston"); a tie stays unrepaired.
+        ranked = sorted(((_slip(word, t), word_frequency(t), t) for t in winners), reverse=True)
+        return ranked[0][2] if ranked[0][:2] > ranked[1][:2] else None
+
+
+def _slip(typed: str, word: str) -> int:
+    """How likely a slip turns `word` into `typed`: 2 for a doubled letter lost or
+    repeated, or two letters swapped; 1 for any other."""
+    longer, shorter = (typed, word) if len(typed) > len(word) else (word, typed)
+    if len(longer) == len(shorter) + 1:
+        at = next((i for i in range(len(shorter)) if longer[i] != shorter[i]), len(shorter))
+        doubled = at > 0 and longer[at] == longer[at - 1]
+        return 2 if doubled and longer[:at] + longer[at + 1 :] == shorter else 1
+    changed = [i for i in range(len(typed)) if typed[i] != word[i]]
+    swapped = len(changed) == 2 and changed[1] == changed[0] + 1
+    return 2 if swapped and typed[changed[0]] == word[changed[1]] else 1
 
 
 def _rows(text: str) -> Iterator[list[str]]:
@@ -418,15 +457,15 @@ def _strip_task_verb(built: _Builder, raw: list[str]) -> list[str] | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class EscoLabel:
-    """One folded name of an ESCO concept, as `esco_keys.csv` stores it."""
+class EscoLabel(NamedTuple):
+    """One folded name of an ESCO concept, as `esco_keys.csv` stores it (a tuple: 71,000
+    of them are read at each start)."""
 
     concept: str
     rank: int  # 0 English preferred, 1 other preferred, 2 alternative, 3 without its verb
     language: str
     key: str  # folded tokens, space-separated
-    stems: str = ""  # their stems in alphabetical order (`stem_key`), for ranks 0-2
+    stems: str = ""  # their stems in alphabetical order (`stem_key`)
 
 
 def fold_esco(built: _Builder, vocab: Vocabulary, text: str) -> list[EscoLabel]:
@@ -435,7 +474,7 @@ def fold_esco(built: _Builder, vocab: Vocabulary, text: str) -> list[EscoLabel]:
     stems = {lang: stem_words(lang) for lang in STEM_LANGUAGES}
 
     def named(concept: str, rank: int, language: str, tokens: list[str]) -> EscoLabel:
-        key = " ".join(sorted(map(stems[language], tokens))) if rank < 3 else ""
+        key = " ".join(sorted(map(stems[language], tokens)))
         return EscoLabel(concept, rank, language, " ".join(tokens), key)
 
     for row in _esco_rows(text):
@@ -487,6 +526,67 @@ def read_esco_keys(text: str, fingerprint: str) -> list[EscoLabel] | None:
     return found
 
 
+# A French or Spanish word is read as the English word it goes with in ESCO when it is
+# each other's best partner across the concepts' labels (Dice coefficient), in two
+# concepts at least: "entrepôt" → "warehouse", "renouvelable" → "renewable".
+_MIN_CONCEPTS = 2
+_MIN_DICE = 0.45
+
+
+def word_translations(labels: Sequence[EscoLabel]) -> dict[str, str]:
+    """French and Spanish words → the English word ESCO's parallel labels pair them with.
+
+    ESCO names each concept in several languages: over 13,000 concepts, a word and its
+    translation keep appearing in the same concepts' labels. Only mutual best partners
+    are kept, and a word that French and Spanish translate differently is left out."""
+    words: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for lb in labels:
+        if lb.rank < 3:
+            words[lb.concept][lb.language].update(lb.key.split(" "))
+    found: dict[str, str | None] = {}
+    for other in DISPLAY_LANGUAGES[1:]:
+        english: Counter[str] = Counter()
+        foreign: Counter[str] = Counter()
+        both: Counter[tuple[str, str]] = Counter()
+        for by_language in words.values():
+            ours, theirs = by_language.get("en"), by_language.get(other)
+            if not ours or not theirs:
+                continue
+            english.update(ours)
+            foreign.update(theirs)
+            both.update((e, f) for e in ours for f in theirs)
+        best_for_foreign: dict[str, tuple[float, str]] = {}
+        best_for_english: dict[str, tuple[float, str]] = {}
+        for (e, f), n in sorted(both.items()):
+            if n < _MIN_CONCEPTS:
+                continue
+            dice = 2 * n / (english[e] + foreign[f])
+            if dice > best_for_foreign.get(f, (0.0, ""))[0]:
+                best_for_foreign[f] = (dice, e)
+            if dice > best_for_english.get(e, (0.0, ""))[0]:
+                best_for_english[e] = (dice, f)
+        for f, (dice, e) in best_for_foreign.items():
+            mutual = dice >= _MIN_DICE and best_for_english[e][1] == f and e != f
+            if mutual and found.setdefault(f, e) != e:
+                found[f] = None  # French and Spanish disagree: neither
+    return {f: e for f, e in sorted(found.items()) if e is not None}
+
+
+def write_esco_words(translations: dict[str, str], fingerprint: str) -> str:
+    """`esco_words.csv`'s text: each word and its English, behind the folding fingerprint."""
+    lines = [f"# fingerprint {fingerprint}", "# derived from esco_skills.csv", "word,english"]
+    lines += [f"{word},{english}" for word, english in sorted(translations.items())]
+    return "\n".join(lines) + "\n"
+
+
+def read_esco_words(text: str, fingerprint: str) -> dict[str, str] | None:
+    """The shipped translations, or None when they were folded by other rules."""
+    first, _, rest = text.partition("\n")
+    if first != f"# fingerprint {fingerprint}":
+        return None
+    return dict(line.split(",", 1) for line in rest.splitlines()[2:])
+
+
 def _add_esco(built: _Builder, rows: list[dict[str, str]], labels: list[EscoLabel]) -> None:
     """ESCO concepts as skills: every label of one concept, in every language, names one
     skill. A concept that shares a name with a curated skill joins it (the curated table
@@ -518,7 +618,7 @@ def _add_esco(built: _Builder, rows: list[dict[str, str]], labels: list[EscoLabe
                 (
                     curated_stems[lb.language][lb.stems]
                     for lb in found
-                    if lb.rank < 2 and lb.stems in curated_stems[lb.language]
+                    if lb.rank != 2 and lb.stems in curated_stems[lb.language]
                 ),
                 None,
             )
@@ -587,6 +687,9 @@ def _add_esco_parts(built: _Builder, text: str) -> None:
 
 def _add_parts(built: _Builder, vocab: Vocabulary, text: str, source: str) -> None:
     """Rows `skill,part,standalone`; `@category` as skill means every skill of it."""
+    by_category: dict[str, list[str]] = defaultdict(list)
+    for canonical, category in built.category.items():
+        by_category[category].append(canonical)
     for row in _rows(text):
         if len(row) != 3 or row[2] not in ("yes", "no"):
             raise ValueError(f"{source}: expected skill,part,yes|no in {row!r}")
@@ -595,7 +698,7 @@ def _add_parts(built: _Builder, vocab: Vocabulary, text: str, source: str) -> No
         if part is None:
             raise ValueError(f"{source}: part {part_name!r} is not in the alias table")
         if skill.startswith("@"):
-            broads = [c for c, cat in built.category.items() if cat == skill[1:]]
+            broads = by_category.get(skill[1:], [])
             if not broads:
                 raise ValueError(f"{source}: no skill has category {skill[1:]!r}")
         else:
@@ -626,10 +729,13 @@ def load_vocabulary(
     skills_text = _shipped(ESCO_SKILLS_FILE)
     fingerprint = folding_fingerprint(_shipped(WORDS_FILE))
     labels = read_esco_keys(_shipped(ESCO_KEYS_FILE), fingerprint)
-    if labels is None:
+    translations = read_esco_words(_shipped(ESCO_WORDS_FILE), fingerprint)
+    if labels is None or translations is None:
         log.warning("esco_keys_stale", extra={"fingerprint": fingerprint})
         labels = fold_esco(built, words_only, skills_text)
+        translations = word_translations(labels)
     _add_esco(built, _esco_rows(skills_text), labels)
+    built.english.update(translations)
     if extra_aliases is not None:
         text = extra_aliases.read_text(encoding="utf-8")
         _add_aliases(built, words_only, text, str(extra_aliases))
