@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot import calendar, charts, digest, exchanges, lifecycle
-from bot.l10n import language_of_member, shared_language
+from bot.l10n import group_languages, language_of_member
 from bot.messages import t
 from bot.runtime import Rex
 from handlers import blocks, digest_view
@@ -167,9 +167,9 @@ def _deliver(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
     return SENDERS[WorkKind(work.kind)](rex, session, work, now)
 
 
-def _group(view: exchanges.ExchangeView) -> str:
-    """The language a group DM's messages are written in."""
-    return shared_language(view.members.values())[0]
+def _group(view: exchanges.ExchangeView) -> tuple[str, ...]:
+    """The languages a group DM's messages are written in: each of its people's."""
+    return group_languages(view.members.values())
 
 
 def _live_exchange(session: Session, work: DueWork) -> exchanges.ExchangeView | None:
@@ -184,15 +184,15 @@ def _send_intro(rex: Rex, session: Session, work: DueWork, now: datetime) -> str
     view = _live_exchange(session, work)
     if view is None:
         return "skipped"
-    lang, french_line = shared_language(view.members.values())
+    langs = _group(view)
     channel = _open(rex, view.slack_ids())
     notes = repo.learner_notes(session, lessons=view.lessons)
     ts = _post(
         rex,
         work,
         channel=channel,
-        text=blocks.intro_fallback(view, lang),
-        blocks=blocks.intro_blocks(view, lang, notes=notes, now=now, french_line=french_line),
+        text=blocks.intro_fallback(view, langs),
+        blocks=blocks.intro_blocks(view, langs, notes=notes, now=now),
     )
     settings = rex.settings
     exchanges.intro_sent(
@@ -252,7 +252,8 @@ def _send_close(rex: Rex, session: Session, work: DueWork, now: datetime) -> str
     if view is None or not exchanges.close_unevaluated(session, view, now=now):
         return "skipped"
     if view.exchange.channel_id:
-        _post(rex, work, channel=view.exchange.channel_id, text=t("closed.text", _group(view)))
+        text = blocks.for_everyone(_group(view), lambda lang: t("closed.text", lang))
+        _post(rex, work, channel=view.exchange.channel_id, text=text)
     log.info("exchange.closed exchange=%s reason=not_evaluated", view.id)
     return "sent"
 
@@ -283,7 +284,10 @@ def _send_expiry(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
         rex,
         work,
         channel=view.exchange.channel_id,
-        text=t("expired.text", _group(view), days=rex.settings.rex_intro_expire_days),
+        text=blocks.for_everyone(
+            _group(view),
+            lambda lang: t("expired.text", lang, days=rex.settings.rex_intro_expire_days),
+        ),
     )
     log.info("intro.expired exchange=%s auto_paused=%d", view.id, len(paused))
     return "sent"
@@ -345,7 +349,7 @@ def _send_invitation(rex: Rex, session: Session, work: DueWork, now: datetime) -
         name=name,
         title=name,
         content=lambda: calendar.build_ics(
-            blocks.session_plan(view, organiser.tz if organiser else None, _group(view)),
+            blocks.session_plan(view, organiser.tz if organiser else None, _group(view)[0]),
             now=now,
         ),
         comment=blocks.invitation_text(view, organiser, _group(view)),

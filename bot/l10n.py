@@ -1,5 +1,6 @@
 """Which language someone reads, and numbers as that language writes them."""
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -25,13 +26,11 @@ def language_of_member(member: Member | None, locale: str | None = None) -> str:
     return from_locale(member.locale if member is not None and member.locale else locale)
 
 
-def shared_language(members: Iterable[Member]) -> tuple[str, bool]:
-    """The language a group DM is written in: the one all its people share; English when
-    they don't, with a line in French for the French speakers (the second value)."""
-    languages = {language_of_member(m) for m in members}
-    if len(languages) == 1:
-        return languages.pop(), False
-    return DEFAULT, "fr" in languages
+def group_languages(members: Iterable[Member]) -> tuple[str, ...]:
+    """The languages a shared conversation is written in: each of its people's, once,
+    the most spoken first (then English, then by code): one when they all share it."""
+    counts = Counter(language_of_member(m) for m in members)
+    return tuple(sorted(counts, key=lambda lang: (-counts[lang], lang != DEFAULT, lang)))
 
 
 def number(value: float, lang: str, pattern: str = "#,##0.##") -> str:

@@ -236,10 +236,6 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
             "Hello {people}! :wave: A small group: {teacher} teaches *{skill}* to all of you."
         ),
         "intro.speaks": "speaks {languages}",
-        "intro.french_line": (
-            "_In French:_ Rex writes to each of you in your own language; "
-            "`/rex language fr` switches yours."
-        ),
         "intro.local_time": "local time {time}",
         "intro.meets": "prefers to meet {preference}",
         "intro.site": "works in {site}",

@@ -280,10 +280,6 @@ FR: Final[dict[str, str]] = {
         "Bonjour {people} ! :wave: Un petit groupe : {teacher} vous enseigne *{skill}* à tous."
     ),
     "intro.speaks": "parle {languages}",
-    "intro.french_line": (
-        "_En français :_ Rex écrit à chacun dans sa langue ; `/rex langue fr` choisit le "
-        "français pour vous."
-    ),
     "intro.local_time": "heure locale {time}",
     "intro.meets": "préfère se voir {preference}",
     "intro.site": "travaille à {site}",

@@ -1,7 +1,7 @@
 """Block Kit for exchanges, rounds, help and the digest: pure functions returning dicts."""
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -110,50 +110,61 @@ def _about(member: Member, lang: str, now: datetime) -> str:
 
 def intro_blocks(
     view: ExchangeView,
-    lang: str,
+    langs: Sequence[str],
     *,
     notes: dict[int, str] | None = None,
     now: datetime | None = None,
-    french_line: bool = False,
 ) -> list[Block]:
-    """The group DM's first message: who teaches what to whom, who they are, what each
-    learner wants exactly (`notes` by learner id), a first agenda, and what to do next."""
+    """The group DM's first message, in each of its people's languages (`langs`, see
+    `l10n.group_languages`): who teaches what to whom, who they are, what each learner
+    wants exactly (`notes` by learner id), a first agenda, and what to do next; then one
+    row of buttons, labelled in every language."""
     value = str(view.id)
-    content = [section("\n".join(_headline(view, lang)))]
     moment = now or datetime.now(UTC)
-    about = [
-        line
-        for i in repo.participant_ids(view.lessons)
-        if (line := _about(view.members[i], lang, moment))
-    ]
-    about += [
-        t("intro.wants", lang, learner=mention(view.members[i].slack_id), note=escape(note))
-        for i, note in (notes or {}).items()
-        if i in view.members
-    ]
-    if about:
-        content.append(section("\n".join(about)))
-    content += [
-        section(t("intro.agenda", lang)),
-        section(t("intro.next", lang)),
-        *([section(t("intro.french_line", "fr"))] if french_line else []),
+    content: list[Block] = []
+    for lang in langs:
+        content.append(section("\n".join(_headline(view, lang))))
+        about = [
+            line
+            for i in repo.participant_ids(view.lessons)
+            if (line := _about(view.members[i], lang, moment))
+        ]
+        about += [
+            t("intro.wants", lang, learner=mention(view.members[i].slack_id), note=escape(note))
+            for i, note in (notes or {}).items()
+            if i in view.members
+        ]
+        if about:
+            content.append(section("\n".join(about)))
+        content += [section(t("intro.agenda", lang)), section(t("intro.next", lang))]
+
+    def label(key: str) -> str:
+        return " / ".join(t(key, lang) for lang in langs)
+
+    content.append(
         {
             "type": "actions",
             "block_id": BlockId.INTRO_ACTIONS,
             "elements": [
-                button(t("button.schedule", lang), ActionId.SCHEDULE, value, "primary"),
-                button(t("button.met", lang), ActionId.MET, value),
-                button(t("button.not_fit", lang), ActionId.NOT_FIT, value, "danger"),
-                button(t("button.report", lang), ActionId.REPORT, value),
+                button(label("button.schedule"), ActionId.SCHEDULE, value, "primary"),
+                button(label("button.met"), ActionId.MET, value),
+                button(label("button.not_fit"), ActionId.NOT_FIT, value, "danger"),
+                button(label("button.report"), ActionId.REPORT, value),
             ],
-        },
-    ]
+        }
+    )
     return content
 
 
-def intro_fallback(view: ExchangeView, lang: str) -> str:
+def for_everyone(langs: Sequence[str], render: Callable[[str], str]) -> str:
+    """A text for a shared conversation: rendered in each of `langs`, one paragraph each."""
+    return "\n\n".join(render(lang) for lang in langs)
+
+
+def intro_fallback(view: ExchangeView, langs: Sequence[str]) -> str:
     """Notification text for the intro (shown where blocks are not)."""
-    return t("intro.many", lang, people=", ".join(mention(s) for s in view.slack_ids()))
+    people = ", ".join(mention(s) for s in view.slack_ids())
+    return for_everyone(langs, lambda lang: t("intro.many", lang, people=people))
 
 
 DURATIONS = (30, 45, 60, 90, 120)
@@ -290,8 +301,8 @@ def _skills(view: ExchangeView) -> str:
     return " / ".join(dict.fromkeys(lesson.teach_label for lesson in view.lessons))
 
 
-def nudge_text(view: ExchangeView, lang: str) -> str:
-    return t("nudge.text", lang, people=_people(view))
+def nudge_text(view: ExchangeView, langs: Sequence[str]) -> str:
+    return for_everyone(langs, lambda lang: t("nudge.text", lang, people=_people(view)))
 
 
 def _place_suffix(view: ExchangeView, lang: str) -> str:
@@ -299,26 +310,34 @@ def _place_suffix(view: ExchangeView, lang: str) -> str:
     return t("schedule.place_suffix", lang, place=escape(where)) if where else ""
 
 
-def reminder_text(view: ExchangeView, lang: str) -> str:
-    assert view.exchange.scheduled_at is not None
-    return t(
-        "reminder.text",
-        lang,
-        when=slack_date(view.exchange.scheduled_at, lang),
-        place=_place_suffix(view, lang),
+def reminder_text(view: ExchangeView, langs: Sequence[str]) -> str:
+    when = view.exchange.scheduled_at
+    assert when is not None
+    return for_everyone(
+        langs,
+        lambda lang: t(
+            "reminder.text",
+            lang,
+            when=slack_date(when, lang),
+            place=_place_suffix(view, lang),
+        ),
     )
 
 
-def invitation_text(view: ExchangeView, organiser: Member | None, lang: str) -> str:
-    assert view.exchange.scheduled_at is not None
+def invitation_text(view: ExchangeView, organiser: Member | None, langs: Sequence[str]) -> str:
+    when = view.exchange.scheduled_at
+    assert when is not None
     who = mention(organiser.slack_id) if organiser else "Rex"
-    return t(
-        "schedule.done_full",
-        lang,
-        who=who,
-        when=slack_date(view.exchange.scheduled_at, lang),
-        minutes=view.exchange.duration_minutes or 60,
-        place=_place_suffix(view, lang),
+    return for_everyone(
+        langs,
+        lambda lang: t(
+            "schedule.done_full",
+            lang,
+            who=who,
+            when=slack_date(when, lang),
+            minutes=view.exchange.duration_minutes or 60,
+            place=_place_suffix(view, lang),
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import calendar, delivery, exchanges
+from bot.l10n import group_languages
 from bot.messages import t
 from bot.text import InvalidInput, clean_text
 from handlers import blocks
@@ -80,9 +81,16 @@ def _answer_in_exchange(
         respond(text=t(again_key, lang), response_type="ephemeral", replace_original=False)
         return False
     channel = _channel_of(body)
-    if channel:
-        client.chat_postMessage(channel=channel, text=t(done_key, lang, who=f"<@{slack_id}>"))
+    view = exchanges.load(session, exchange_id=exchange_id_of(body))
+    if channel and view is not None:
+        client.chat_postMessage(channel=channel, text=_to_everyone(view, done_key, slack_id))
     return True
+
+
+def _to_everyone(view: exchanges.ExchangeView, key: str, slack_id: str) -> str:
+    """What someone did, told to the whole group DM in each of its people's languages."""
+    langs = group_languages(view.members.values())
+    return blocks.for_everyone(langs, lambda lang: t(key, lang, who=f"<@{slack_id}>"))
 
 
 def on_met_clicked(
@@ -136,9 +144,8 @@ def on_not_fit_submitted(
     ack()
     loaded = exchanges.load(session, exchange_id=exchange_id)
     if loaded is not None and loaded.exchange.channel_id:
-        client.chat_postMessage(
-            channel=loaded.exchange.channel_id, text=t("not_fit.done", lang, who=f"<@{slack_id}>")
-        )
+        text = _to_everyone(loaded, "not_fit.done", slack_id)
+        client.chat_postMessage(channel=loaded.exchange.channel_id, text=text)
 
 
 def on_report_submitted(

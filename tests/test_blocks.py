@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from bot.exchanges import ExchangeView
 from bot.members import Profile
+from bot.messages import t
 from handlers import blocks, member_views
 from handlers.blockkit import MESSAGE_BLOCK_LIMIT, VIEW_BLOCK_LIMIT
 from handlers.ids import ActionId, BlockId, CallbackId
@@ -84,7 +85,7 @@ def test_join_modal_has_charter_fields_and_consent() -> None:
 
 
 def test_pair_intro_names_both_and_escapes_labels() -> None:
-    intro = blocks.intro_blocks(_view((1, 2, "<!channel> SQL", "sql & co")), "en")
+    intro = blocks.intro_blocks(_view((1, 2, "<!channel> SQL", "sql & co")), ("en",))
     text = intro[0]["text"]["text"]
     assert "<@U1> can teach *&lt;!channel&gt; SQL*" in text
     assert "<@U2> wants to learn *sql &amp; co*" in text
@@ -99,7 +100,9 @@ def test_pair_intro_names_both_and_escapes_labels() -> None:
 
 
 def test_swap_intro_lists_both_directions() -> None:
-    intro = blocks.intro_blocks(_view((1, 2, "Python", "python"), (2, 1, "Excel", "excel")), "en")
+    intro = blocks.intro_blocks(
+        _view((1, 2, "Python", "python"), (2, 1, "Excel", "excel")), ("en",)
+    )
     text = intro[0]["text"]["text"]
     assert text.count("teaches") == 2 and "<@U2> teaches *Excel* to <@U1>" in text
 
@@ -215,7 +218,7 @@ def test_intro_introduces_people_their_wishes_and_a_first_agenda() -> None:
     view.members[2].site = "Toulouse *HQ*"
     intro = blocks.intro_blocks(
         view,
-        "en",
+        ("en",),
         notes={2: "decorators & generators"},
         now=datetime(2026, 12, 1, 8, 0, tzinfo=UTC),
     )
@@ -228,12 +231,26 @@ def test_intro_introduces_people_their_wishes_and_a_first_agenda() -> None:
     assert len(intro) <= MESSAGE_BLOCK_LIMIT
 
 
+def test_an_intro_for_two_languages_says_everything_in_both() -> None:
+    view = _view((1, 2, "Python", "python"), (2, 1, "Excel", "excel"))
+    view.exchange.kind = "swap"  # type: ignore[assignment]
+    intro = blocks.intro_blocks(view, ("en", "fr"))
+    sections = [b["text"]["text"] for b in intro if b["type"] == "section"]
+    assert sum("A swap" in text for text in sections) == 1
+    assert sum("Un échange croisé" in text for text in sections) == 1
+    [actions] = [b for b in intro if b["type"] == "actions"]  # one row of buttons
+    assert actions["elements"][0]["text"]["text"] == "Schedule / Planifier"
+    assert len(intro) <= MESSAGE_BLOCK_LIMIT
+    both = blocks.for_everyone(("en", "fr"), lambda lang: t("closed.text", lang))
+    assert both == t("closed.text", "en") + "\n\n" + t("closed.text", "fr")
+
+
 def test_group_and_cycle_intros_say_who_teaches() -> None:
     group = _view((1, 2, "Excel", "excel"), (1, 3, "Excel", "Excel"), (1, 4, "Excel", "xls"))
     group.exchange.kind = "group"  # type: ignore[assignment]
-    text = blocks.intro_blocks(group, "en")[0]["text"]["text"]
+    text = blocks.intro_blocks(group, ("en",))[0]["text"]["text"]
     assert "A small group: <@U1> teaches *Excel* to all of you." in text
     cycle = _view((1, 2, "A", "a"), (2, 3, "B", "b"), (3, 1, "C", "c"))
     cycle.exchange.kind = "cycle"  # type: ignore[assignment]
-    text = blocks.intro_blocks(cycle, "fr")[0]["text"]["text"]
+    text = blocks.intro_blocks(cycle, ("fr",))[0]["text"]["text"]
     assert "Un cercle à trois" in text and text.count("enseigne") == 4

@@ -92,11 +92,32 @@ def test_french_speakers_go_through_the_loop_in_french(bilingual: Sandbox) -> No
     assert question["ts"]
 
 
-def test_a_mixed_group_dm_is_in_english_with_a_french_line(bilingual: Sandbox) -> None:
+def test_a_mixed_group_dm_speaks_to_everyone_in_their_language(bilingual: Sandbox) -> None:
+    """An English and a French member read the intro, the notices, the schedule
+    confirmation and the reminder each in their own language; DMs stay in one."""
     sandbox = bilingual
     channel = _matched(sandbox, "UFR1", "UEN1", a_speaks=("fr", "en"))
-    intro = json.dumps(sandbox.fake.messages(channel)[0]["blocks"], ensure_ascii=False)
-    assert "A swap: each of you teaches the other." in intro and "En français" in intro
+    [intro] = sandbox.fake.messages(channel)
+    shown = json.dumps(intro["blocks"], ensure_ascii=False)
+    assert "A swap: each of you teaches the other." in shown and "Un échange croisé" in shown
+    assert "Schedule / Planifier" in shown and "We met / Nous avons échangé" in shown
+    sandbox.click("UEN1", ActionId.SCHEDULE, channel, intro["ts"])
+    sandbox.submit(
+        "UEN1",
+        {
+            BlockId.SCHEDULE_DATE: "2026-12-03",
+            BlockId.SCHEDULE_TIME: "12:00",
+            BlockId.SCHEDULE_DURATION: "60",
+            BlockId.SCHEDULE_PLACE: "",
+        },
+    )
+    sandbox.click("UFR1", ActionId.MET, channel, intro["ts"])
+    delivery.sweep(sandbox.rex)
+    posted = [m["text"] for m in sandbox.fake.messages(channel)[1:]]
+    posted += [f.initial_comment or "" for f in sandbox.fake.files.values()]
+    assert any("scheduled a session" in p and "a planifié une séance" in p for p in posted)
+    met = [p for p in posted if "<@UFR1>" in p and "Merci" in p]
+    assert met and all("Thanks" in p for p in met)
     assert sandbox.command("UEN1", "language fr") == ["Désormais, je vous écrirai en français."]
     assert sandbox.command("UEN1", "aide")[0].startswith("*Rex")
 
