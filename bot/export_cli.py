@@ -18,12 +18,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from bot.records import EXCEL_BOM, learning_records, to_csv, xapi_json
-from bot.settings import SettingsError, load_settings
+from bot.records import EXCEL_BOM, learning_records, public_base, to_csv, xapi_json
+from bot.settings import Settings, SettingsError, load_settings
 from storage.db import is_current, make_engine
 
 EXIT_BAD_INPUT = 2
@@ -40,6 +42,11 @@ def run_export(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--since", required=True, type=_day, help="first day, YYYY-MM-DD")
     parser.add_argument("--until", required=True, type=_day, help="last day (included)")
     parser.add_argument("--output", default="-", help="file to write (default: stdout)")
+    parser.add_argument(
+        "--workspace-url",
+        help="the Slack workspace's URL, for xAPI accounts (default: asked of Slack with "
+        "SLACK_BOT_TOKEN)",
+    )
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help, or a usage error already reported in one line
@@ -53,6 +60,15 @@ def run_export(argv: Sequence[str] | None = None) -> int:
     missing = _missing_database(settings.database_url)
     if missing is not None:
         return _say(f"no database at {missing}: nothing to export", EXIT_BAD_INPUT)
+    workspace = args.workspace_url
+    if args.format == "xapi" and workspace is None:
+        try:
+            workspace = _workspace_url(settings)
+        except (SettingsError, SlackApiError) as error:
+            reason = error.response["error"] if isinstance(error, SlackApiError) else error
+            return _say(
+                f"xAPI needs the workspace's URL: pass --workspace-url ({reason})", EXIT_BAD_INPUT
+            )
     tz = settings.timezone
     since = datetime.combine(args.since, datetime.min.time(), tz)
     until = datetime.combine(args.until + timedelta(days=1), datetime.min.time(), tz)
@@ -71,7 +87,9 @@ def run_export(argv: Sequence[str] | None = None) -> int:
     if args.format == "csv":
         text = to_csv(records, tz=tz, language=settings.rex_language)
     else:
-        text = xapi_json(records)
+        assert workspace is not None
+        home = workspace.rstrip("/")
+        text = xapi_json(records, homepage=home, base=public_base(settings.rex_public_url, home))
     if args.output == "-":
         sys.stdout.write(text)
     else:
@@ -89,6 +107,12 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise SystemExit(_say(message, EXIT_BAD_INPUT))
+
+
+def _workspace_url(settings: Settings) -> str:
+    """The workspace's URL, as Slack's `auth.test` gives it for the bot token."""
+    client = WebClient(token=settings.bot_token(), base_url=settings.slack_api_url)
+    return str(client.auth_test()["url"])
 
 
 def _missing_database(url: str) -> str | None:

@@ -26,8 +26,9 @@ from bot.matching import key_of, skill_name, skill_names
 from storage import repo
 from storage.models import Evaluation, Exchange, Lesson, Member, UtcDateTime
 
-# Where Rex's own IRIs live (skills, extensions); they identify, they need not resolve.
-IRI_BASE = "https://rex.local"
+# Statement ids and registrations are UUIDs in this namespace (and the workspace's URL).
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://rex.local")
+
 # `bot.privacy.forget` leaves this placeholder in place of an erased member's Slack id.
 FORGOTTEN_PREFIX = "forgotten-"
 # "attended": the learner was present at a session with an instructor, for a duration.
@@ -35,9 +36,6 @@ FORGOTTEN_PREFIX = "forgotten-"
 # "experienced" is for content merely viewed; neither is what an hour with a peer is.
 VERB_ID = "http://adlnet.gov/expapi/verbs/attended"
 ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/lesson"
-SESSION_IRI = f"{IRI_BASE}/xapi/session"
-LEARNER_WORDING_IRI = f"{IRI_BASE}/xapi/learner-wording"
-_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, IRI_BASE)
 # Before a CSV file's first byte: Excel then reads it as UTF-8, accented names and all.
 EXCEL_BOM = "\ufeff"
 
@@ -147,10 +145,18 @@ def to_csv(records: Sequence[LearningRecord], *, tz: tzinfo = UTC, language: str
     return out.getvalue()
 
 
-def to_xapi(
-    records: Sequence[LearningRecord], *, homepage: str = "https://slack.com"
-) -> list[dict[str, Any]]:
+def public_base(public_url: str | None, workspace_url: str) -> str:
+    """Where Rex's IRIs (activities, extensions) live: REX_PUBLIC_URL, else a path under
+    the workspace's own URL ("https://acme.slack.com/rex"). They identify; they need not
+    resolve."""
+    return (public_url or f"{workspace_url.rstrip('/')}/rex").rstrip("/")
+
+
+def to_xapi(records: Sequence[LearningRecord], *, homepage: str, base: str) -> list[dict[str, Any]]:
     """xAPI 1.0.3 statements, one per record with a learner (an erased one has no actor).
+
+    `homepage` is the workspace's URL (from `auth.test`): people's accounts live there;
+    `base` is where Rex's IRIs live (see `public_base`).
 
     - `id` is a UUID derived from the homepage, exchange, session and learner, so an LRS
       receiving a re-export ignores statements it already has (it answers 409 Conflict
@@ -168,12 +174,15 @@ def to_xapi(
         if r.learner_slack_id is None:
             continue
         if r.skill not in iris:
-            iris[r.skill] = f"{IRI_BASE}/skills/{quote(key_of(r.skill), safe='')}"
+            iris[r.skill] = f"{base}/skills/{quote(key_of(r.skill), safe='')}"
         result = {"duration": iso_duration(r.hours), "completion": True}
         context: dict[str, Any] = {
             "registration": str(uuid.uuid5(_NAMESPACE, f"{homepage}|{r.exchange_id}")),
             "platform": "Rex",
-            "extensions": {SESSION_IRI: r.session_number, LEARNER_WORDING_IRI: r.learner_wording},
+            "extensions": {
+                f"{base}/xapi/session": r.session_number,
+                f"{base}/xapi/learner-wording": r.learner_wording,
+            },
         }
         if r.teacher_slack_id is not None:
             context["instructor"] = _agent(homepage, r.teacher_slack_id)
@@ -196,10 +205,11 @@ def to_xapi(
     return statements
 
 
-def xapi_json(records: Sequence[LearningRecord], *, homepage: str = "https://slack.com") -> str:
+def xapi_json(records: Sequence[LearningRecord], *, homepage: str, base: str) -> str:
     """The statements as one JSON list, a statement a line: what an LRS's POST takes,
     and still readable with grep."""
-    lines = (json.dumps(s, ensure_ascii=False) for s in to_xapi(records, homepage=homepage))
+    statements = to_xapi(records, homepage=homepage, base=base)
+    lines = (json.dumps(s, ensure_ascii=False) for s in statements)
     return "[\n" + ",\n".join(lines) + "\n]\n"
 
 

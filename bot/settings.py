@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     rex_pacing_factor: float = Field(default=1.0, gt=0, le=100_000)
     # a folder with the community managers' own skill_aliases.csv and/or skill_parts.csv
     rex_vocabulary_dir: Path | None = None
+    # where the learning records' IRIs live; else under the workspace's URL
+    rex_public_url: str | None = None
 
     @field_validator("rex_admins", mode="before")
     @classmethod
@@ -68,6 +70,13 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             hint = "use an IANA name such as Europe/Paris"
             raise ValueError(f"unknown timezone {value!r} ({hint})") from exc
+        return value
+
+    @field_validator("rex_public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError(f"{value!r} is not an http(s):// URL")
         return value
 
     @field_validator("rex_vocabulary_dir")

@@ -301,7 +301,9 @@ def _export(
             rows, tz=zone, language=rex.settings.rex_language
         )
     else:
-        content = records.xapi_json(rows)
+        workspace = str(client.auth_test()["url"]).rstrip("/")
+        base = records.public_base(rex.settings.rex_public_url, workspace)
+        content = records.xapi_json(rows, homepage=workspace, base=base)
     channel = client.conversations_open(users=command["user_id"])["channel"]["id"]
     name = f"rex-learning-records-{since}-{until}.{'csv' if form == 'csv' else 'json'}"
     client.files_upload_v2(channel=channel, filename=name, title=name, content=content)

@@ -26,6 +26,7 @@ from bot.records import (
     attestation,
     iso_duration,
     learning_records,
+    public_base,
     to_csv,
     to_xapi,
     xapi_json,
@@ -41,6 +42,8 @@ from storage.models import (
     Member,
 )
 
+HOME = "https://acme.slack.com"
+BASE = public_base(None, HOME)  # https://acme.slack.com/rex
 SINCE = datetime(2026, 12, 1, tzinfo=UTC)
 UNTIL = datetime(2026, 12, 16, tzinfo=UTC)  # `--until 2026-12-15`: the 15th included
 SECRET = "SECRET-COMMENT"
@@ -281,12 +284,12 @@ def test_erased_members_keep_their_hours_but_not_their_names(session: Session) -
         "",
         "UBOB",
     )
-    statements = to_xapi(records)
+    statements = to_xapi(records, homepage=HOME, base=BASE)
     assert len(statements) == 8 - 3  # Eve's lesson and Dan's two Excel sessions
     for statement in statements:
         check_statement(statement)
     assert "instructor" not in statements[-1]["context"]
-    text = to_csv(records) + xapi_json(records)
+    text = to_csv(records) + xapi_json(records, homepage=HOME, base=BASE)
     assert "forgotten" not in text and "Dan" not in text and "Eve" not in text
 
 
@@ -397,7 +400,7 @@ def check_statement(s: dict[str, Any]) -> None:
 def test_xapi_statements_are_valid_and_say_what_happened(session: Session) -> None:
     seed(session)
     records = learning_records(session, since=SINCE, until=UNTIL)
-    text = xapi_json(records, homepage="https://acme.slack.com")
+    text = xapi_json(records, homepage="https://acme.slack.com", base=BASE)
     statements = json.loads(text)
     assert isinstance(statements, list) and len(statements) == 7 and SECRET not in text
     for statement in statements:
@@ -413,7 +416,7 @@ def test_xapi_statements_are_valid_and_say_what_happened(session: Session) -> No
         "verb": {"id": "http://adlnet.gov/expapi/verbs/attended", "display": {"en-US": "attended"}},
         "object": {
             "objectType": "Activity",
-            "id": "https://rex.local/skills/python",
+            "id": "https://acme.slack.com/rex/skills/python",
             "definition": {
                 "name": {"en": "Python", "fr": "Python", "es": "Python"},
                 "type": "http://adlnet.gov/expapi/activities/lesson",
@@ -424,8 +427,8 @@ def test_xapi_statements_are_valid_and_say_what_happened(session: Session) -> No
             "registration": bob_python["context"]["registration"],
             "platform": "Rex",
             "extensions": {
-                "https://rex.local/xapi/session": 1,
-                "https://rex.local/xapi/learner-wording": "python scripting",
+                "https://acme.slack.com/rex/xapi/session": 1,
+                "https://acme.slack.com/rex/xapi/learner-wording": "python scripting",
             },
             "instructor": {
                 "objectType": "Agent",
@@ -438,8 +441,8 @@ def test_xapi_statements_are_valid_and_say_what_happened(session: Session) -> No
     assert ada["context"]["registration"] == bob_python["context"]["registration"]
     teacher_only = statements[5]  # E2's second session: only the teacher evaluated
     assert teacher_only["result"] == {"duration": "PT1H", "completion": True}
-    assert teacher_only["context"]["extensions"]["https://rex.local/xapi/session"] == 2
-    assert statements[2]["object"]["id"] == "https://rex.local/skills/excel"
+    assert teacher_only["context"]["extensions"][f"{BASE}/xapi/session"] == 2
+    assert statements[2]["object"]["id"] == f"{BASE}/skills/excel"
     # what a learner thought stays private: no score, success or goal, in any statement
     assert all(set(s["result"]) == {"duration", "completion"} for s in statements)
 
@@ -447,9 +450,10 @@ def test_xapi_statements_are_valid_and_say_what_happened(session: Session) -> No
 def test_statement_ids_are_stable_across_exports(session: Session) -> None:
     seed(session)
     records = learning_records(session, since=SINCE, until=UNTIL)
-    first, again = to_xapi(records), to_xapi(learning_records(session, since=SINCE, until=UNTIL))
+    first = to_xapi(records, homepage=HOME, base=BASE)
+    again = to_xapi(learning_records(session, since=SINCE, until=UNTIL), homepage=HOME, base=BASE)
     assert [s["id"] for s in first] == [s["id"] for s in again]
-    elsewhere = to_xapi(records, homepage="https://other.slack.com")
+    elsewhere = to_xapi(records, homepage="https://other.slack.com", base=BASE)
     assert not {s["id"] for s in first} & {s["id"] for s in elsewhere}
 
 
@@ -530,11 +534,31 @@ def test_export_without_a_database_creates_nothing(
 def test_export_xapi_to_stdout(
     export_db: dict[str, int], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_export(["--format", "xapi", *WINDOW]) == 0
+    assert run_export(["--format", "xapi", *WINDOW, "--workspace-url", HOME]) == 0
     statements = json.loads(capsys.readouterr().out)
     assert len(statements) == 7
     for statement in statements:
         check_statement(statement)
+
+
+def test_export_xapi_names_the_workspace_and_rex_public_url(
+    export_db: dict[str, int], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REX_PUBLIC_URL", "https://learning.example.org/rex/")
+    assert run_export(["--format", "xapi", *WINDOW, "--workspace-url", HOME + "/"]) == 0
+    statements = json.loads(capsys.readouterr().out)
+    assert {s["actor"]["account"]["homePage"] for s in statements} == {HOME}
+    assert all(
+        s["object"]["id"].startswith("https://learning.example.org/rex/skills/") for s in statements
+    )
+
+
+def test_export_xapi_without_the_workspace_is_one_line(
+    export_db: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_export(["--format", "xapi", *WINDOW]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "--workspace-url" in err
 
 
 def test_export_days_are_in_the_network_timezone(
@@ -593,7 +617,7 @@ def _valid_statement() -> dict[str, Any]:
         learner_wording="python",
         hours=1.5,
     )
-    [statement] = to_xapi([record])
+    [statement] = to_xapi([record], homepage=HOME, base=BASE)
     return statement
 
 
@@ -625,7 +649,7 @@ def _set(path: str, value: object) -> Callable[[dict[str, Any]], None]:
         _set("result.completion", "yes"),
         _set("result.score", {"scaled": 0.75, "raw": 4, "min": 1, "max": 5}),
         _set("result.success", True),
-        _set("result.extensions", {"https://rex.local/xapi/goal-met": "yes"}),
+        _set("result.extensions", {f"{BASE}/xapi/goal-met": "yes"}),
         _set("context.registration", "exchange-1"),
         _set("timestamp", "2026-12-03T10:00:00"),
     ],

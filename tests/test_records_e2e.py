@@ -63,6 +63,9 @@ def test_admin_export_sends_the_records_as_a_file(sandbox: Sandbox) -> None:
     )
     assert len(statements) == 2 and {s["verb"]["id"] for s in statements}
     assert all(set(s["result"]) == {"duration", "completion"} for s in statements)
+    workspace = f"https://{sandbox.fake.team_domain}.slack.com"  # as auth.test says
+    assert {s["actor"]["account"]["homePage"] for s in statements} == {workspace}
+    assert all(s["object"]["id"].startswith(f"{workspace}/rex/skills/") for s in statements)
     assert sandbox.command("UADMIN", "admin export csv 2026-13-01") == [
         "Dates as YYYY-MM-DD: `/rex admin export csv 2026-11-01 2026-11-30`"
     ]
