@@ -64,7 +64,7 @@ def run_export(argv: Sequence[str] | None = None) -> int:
     if args.format == "xapi" and workspace is None:
         try:
             workspace = _workspace_url(settings)
-        except (SettingsError, SlackApiError) as error:
+        except (SettingsError, SlackApiError, OSError) as error:
             reason = error.response["error"] if isinstance(error, SlackApiError) else error
             return _say(
                 f"xAPI needs the workspace's URL: pass --workspace-url ({reason})", EXIT_BAD_INPUT
