@@ -8,15 +8,16 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
 
+from bot.messages import DEFAULT_LANGUAGE as DEFAULT
+from bot.messages import LANGUAGES as LANGUAGES  # the languages Rex writes in
 from storage.models import Member
-
-LANGUAGES = ("en", "fr")
-DEFAULT = "en"
 
 
 def from_locale(locale: str | None) -> str:
-    """Slack's locale ("fr-FR", "en-US"): French for any fr-*, English otherwise."""
-    return "fr" if (locale or "").lower().startswith("fr") else DEFAULT
+    """Slack's locale ("fr-FR", "es-ES", "en-US"): its language when Rex writes in it (a
+    catalogue exists for it), else English."""
+    language = (locale or "").lower()[:2]
+    return language if language in LANGUAGES else DEFAULT
 
 
 def language_of_member(member: Member | None, locale: str | None = None) -> str:

@@ -11,6 +11,7 @@ from bot import lifecycle
 from bot.l10n import language_of_member
 from bot.matching import key_of
 from bot.meeting import language_code
+from bot.messages import N_
 from bot.text import InvalidInput, clean_label, clean_text
 from storage import repo
 from storage.models import (
@@ -180,11 +181,11 @@ def join(
     teach_labels = _labels(teach, "teach", errors)
     learn_labels = _labels(learn, "learn", errors)
     if not teach_labels and "teach" not in errors.errors:
-        errors.add("teach", "error.need_teach")
+        errors.add("teach", N_("error.need_teach"))
     if not learn_labels and "learn" not in errors.errors:
-        errors.add("learn", "error.need_learn")
+        errors.add("learn", N_("error.need_learn"))
     if not agreed:
-        errors.add("agree", "error.charter")
+        errors.add("agree", N_("error.charter"))
     clean_bio, chosen, meeting = _details(errors, bio, languages, preference)
     clean_site = _site(errors, site)
     errors.raise_if_any()

@@ -3,6 +3,7 @@
 import re
 import unicodedata
 
+from bot.messages import N_
 from storage.models import LABEL_MAX
 
 _SPACE = re.compile(r"\s+")
@@ -46,7 +47,7 @@ def _refuse_controls(text: str, key: str) -> str:
 
 def clean_text(raw: str, *, max_length: int) -> str:
     """Free text (a bio, a note): trimmed, line breaks kept, bounded; may be empty."""
-    text = _refuse_controls(raw, "error.text_control").strip()
+    text = _refuse_controls(raw, N_("error.text_control")).strip()
     if len(text) > max_length:
         raise InvalidInput("error.text_too_long", max=max_length)
     return text
@@ -54,7 +55,7 @@ def clean_text(raw: str, *, max_length: int) -> str:
 
 def clean_label(raw: str) -> str:
     """One skill label: trimmed, spaces folded, no control characters, bounded length."""
-    text = _SPACE.sub(" ", _refuse_controls(raw, "error.label_control")).strip()
+    text = _SPACE.sub(" ", _refuse_controls(raw, N_("error.label_control"))).strip()
     if not text:
         raise InvalidInput("error.label_empty")
     if len(text) > LABEL_MAX:

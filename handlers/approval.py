@@ -6,7 +6,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot import delivery, exchanges
-from bot.messages import t
+from bot.messages import N_, t
 from handlers.context import exchange_id_of, language_of, rex_of, session_of, user_id_of
 from handlers.ids import ActionId
 
@@ -66,8 +66,8 @@ def _decide(decision: Decision, answer_key: str) -> Callable[..., None]:
     return handle
 
 
-on_approve = _decide(exchanges.approve, "approval.approved")
-on_reject = _decide(exchanges.reject, "approval.rejected")
+on_approve = _decide(exchanges.approve, N_("approval.approved"))
+on_reject = _decide(exchanges.reject, N_("approval.rejected"))
 
 
 def on_swap_out(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:

@@ -4,14 +4,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from bot.calendar import SessionPlan
 from bot.exchanges import ExchangeView
 from bot.matching import normalize
 from bot.meeting import language_names, place_names
-from bot.messages import t, tn
+from bot.messages import N_, t, tn
 from bot.rounds import ProposedExchange, RoundResult
 from bot.text import escape
 from handlers.blockkit import (
@@ -29,6 +29,36 @@ from handlers.blockkit import (
 from handlers.ids import ActionId, BlockId, CallbackId
 from storage import repo
 from storage.models import ExchangeKind, Lesson, MeetingPreference, Member
+
+# Keys chosen by a value: each a literal, so the extractor finds them all.
+PREFERENCES: Final = {
+    MeetingPreference.IN_PERSON: N_("preference.in_person"),
+    MeetingPreference.REMOTE: N_("preference.remote"),
+    MeetingPreference.EITHER: N_("preference.either"),
+}
+SATISFACTION: Final = {
+    5: N_("eval.satisfaction.5"),
+    4: N_("eval.satisfaction.4"),
+    3: N_("eval.satisfaction.3"),
+    2: N_("eval.satisfaction.2"),
+    1: N_("eval.satisfaction.1"),
+}
+GOALS: Final = {
+    "yes": N_("eval.goal.yes"),
+    "partly": N_("eval.goal.partly"),
+    "no": N_("eval.goal.no"),
+}
+UNMATCHED: Final = {
+    "nobody_teaches": N_("unmatched.nobody_teaches"),
+    "teachers_busy": N_("unmatched.teachers_busy"),
+    "only_avoided_or_recent": N_("unmatched.only_avoided_or_recent"),
+    "nothing_to_teach": N_("unmatched.nothing_to_teach"),
+    "nothing_to_learn": N_("unmatched.nothing_to_learn"),
+    "no_shared_language": N_("unmatched.no_shared_language"),
+    "no_site": N_("unmatched.no_site"),
+    "teachers_elsewhere": N_("unmatched.teachers_elsewhere"),
+    "teachers_in_person": N_("unmatched.teachers_in_person"),
+}
 
 
 def help_blocks(lang: str, *, is_admin: bool, prefix: str | None = None) -> list[Block]:
@@ -76,7 +106,7 @@ def _headline(view: ExchangeView, lang: str) -> list[str]:
             skill=escape(first.teach_label),
         )
     else:
-        key = {ExchangeKind.SWAP: "intro.swap", ExchangeKind.CYCLE: "intro.cycle"}
+        key = {ExchangeKind.SWAP: N_("intro.swap"), ExchangeKind.CYCLE: N_("intro.cycle")}
         head = t(key.get(ExchangeKind(view.exchange.kind), "intro.many"), lang, people=everyone)
     return [head, *(_lesson_line(view, lesson, lang) for lesson in view.lessons)]
 
@@ -100,9 +130,7 @@ def _about(member: Member, lang: str, now: datetime) -> str:
     if local:
         details.append(t("intro.local_time", lang, time=local))
     if member.preference != MeetingPreference.EITHER:
-        details.append(
-            t("intro.meets", lang, preference=t(f"preference.{member.preference}", lang))
-        )
+        details.append(t("intro.meets", lang, preference=t(PREFERENCES[member.preference], lang)))
     if member.site:
         details.append(t("intro.site", lang, site=escape(member.site)))
     return f"• {mention(member.slack_id)}: " + " · ".join(details) if details else ""
@@ -146,10 +174,10 @@ def intro_blocks(
             "type": "actions",
             "block_id": BlockId.INTRO_ACTIONS,
             "elements": [
-                button(label("button.schedule"), ActionId.SCHEDULE, value, "primary"),
-                button(label("button.met"), ActionId.MET, value),
-                button(label("button.not_fit"), ActionId.NOT_FIT, value, "danger"),
-                button(label("button.report"), ActionId.REPORT, value),
+                button(label(N_("button.schedule")), ActionId.SCHEDULE, value, "primary"),
+                button(label(N_("button.met")), ActionId.MET, value),
+                button(label(N_("button.not_fit")), ActionId.NOT_FIT, value, "danger"),
+                button(label(N_("button.report")), ActionId.REPORT, value),
             ],
         }
     )
@@ -243,26 +271,44 @@ def schedule_modal(
     )
 
 
+@dataclass(frozen=True)
+class _ReasonTexts:
+    """The keys of a modal that asks for one text about an exchange."""
+
+    title: str
+    submit: str
+    label: str
+    hint: str
+
+
+_NOT_FIT = _ReasonTexts(
+    N_("not_fit.title"), N_("not_fit.submit"), N_("not_fit.reason"), N_("not_fit.reason_hint")
+)
+_REPORT = _ReasonTexts(
+    N_("report.title"), N_("report.submit"), N_("report.text"), N_("report.hint")
+)
+
+
 def _reason_modal(
     callback_id: CallbackId,
     exchange_id: int,
     lang: str,
     *,
-    prefix: str,
+    texts: _ReasonTexts,
     block_id: BlockId,
     optional: bool,
 ) -> View:
     field = input_block(
         block_id,
-        t(f"{prefix}.{'reason' if optional else 'text'}", lang),
+        t(texts.label, lang),
         {"type": "plain_text_input", "multiline": True, "max_length": 2000},
         optional=optional,
-        hint=t(f"{prefix}.{'reason_hint' if optional else 'hint'}", lang),
+        hint=t(texts.hint, lang),
     )
     return modal(
         callback_id,
-        t(f"{prefix}.title", lang),
-        t(f"{prefix}.submit", lang),
+        t(texts.title, lang),
+        t(texts.submit, lang),
         [field],
         private_metadata=str(exchange_id),
         lang=lang,
@@ -275,7 +321,7 @@ def not_fit_modal(exchange_id: int, lang: str) -> View:
         CallbackId.NOT_FIT,
         exchange_id,
         lang,
-        prefix="not_fit",
+        texts=_NOT_FIT,
         block_id=BlockId.NOT_FIT_REASON,
         optional=True,
     )
@@ -287,7 +333,7 @@ def report_modal(exchange_id: int, lang: str) -> View:
         CallbackId.REPORT,
         exchange_id,
         lang,
-        prefix="report",
+        texts=_REPORT,
         block_id=BlockId.REPORT_TEXT,
         optional=False,
     )
@@ -411,7 +457,7 @@ def followup_blocks(
         if member is not None and member.id in (lesson.teacher_id, lesson.learner_id)
     ]
     text = t(
-        "followup.reminder" if reminder else "followup.text",
+        N_("followup.reminder") if reminder else N_("followup.text"),
         lang,
         skill=escape(" / ".join(dict.fromkeys(skills))),
         others=", ".join(mention(s) for s in others),
@@ -435,8 +481,8 @@ def evaluation_modal(exchange_id: int, *, learner: bool, lang: str, teacher: boo
     """What happens to the answers first; then satisfaction; the goal for a learner,
     usefulness for a teacher (both in a swap); hours; whether to meet again; a private
     comment."""
-    satisfaction = [(str(n), t(f"eval.satisfaction.{n}", lang)) for n in range(5, 0, -1)]
-    answers = options([(g, t(f"eval.goal.{g}", lang)) for g in ("yes", "partly", "no")])
+    satisfaction = [(str(n), t(key, lang)) for n, key in SATISFACTION.items()]
+    answers = options([(g, t(key, lang)) for g, key in GOALS.items()])
     blocks = [
         section(t("eval.privacy", lang)),
         input_block(
@@ -516,9 +562,10 @@ def unmatched_text(
             if sites
             else t("unmatched.where.elsewhere", lang)
         )
-        return tn(f"unmatched.{reason}", max(teachers, 1), lang, skill=skill_text, where=where)
+        count = max(teachers, 1)
+        return tn(UNMATCHED[reason], count, lang, skill=skill_text, where=where)
     spoken = escape(language_names(languages, lang))
-    return t(f"unmatched.{reason}", lang, skill=skill_text, others=others, languages=spoken)
+    return t(UNMATCHED[reason], lang, skill=skill_text, others=others, languages=spoken)
 
 
 def _preview_line(exchange: ProposedExchange, lang: str) -> str:

@@ -4,7 +4,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot import delivery, digest, l10n, members, privacy, records
 from bot.exchanges import APPROVAL_SETTING, preview_round, run_round
-from bot.messages import t, tn
+from bot.messages import N_, t, tn
 from bot.replies import closest_command, resolve_command
 from bot.runtime import Rex
 from bot.text import InvalidInput, escape
@@ -26,6 +26,18 @@ from storage.models import MemberStatus, SkillKind
 Subcommand = Callable[[str, dict[str, Any], BoltContext, WebClient, Respond], None]
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+# Keys chosen by a value: each a literal, so the extractor finds them all.
+SKILL_USAGE: Final = {
+    SkillKind.TEACH: N_("skill.usage.teach"),
+    SkillKind.LEARN: N_("skill.usage.learn"),
+}
+SKILL_ADDED: Final = {
+    SkillKind.TEACH: N_("skill.added.teach"),
+    SkillKind.LEARN: N_("skill.added.learn"),
+}
+APPROVAL: Final = {"on": N_("approval.on"), "off": N_("approval.off")}
 
 
 def register(app: App) -> None:
@@ -147,7 +159,7 @@ def _add_skill(kind: SkillKind) -> Subcommand:
     def add(text: str, command: dict[str, Any], context: BoltContext, rex: Rex) -> str:
         lang = language_of(context)
         if not text:
-            return t(f"skill.usage.{kind}", lang)
+            return t(SKILL_USAGE[kind], lang)
         label, added = members.add_skill(
             session_of(context),
             slack_id=command["user_id"],
@@ -156,7 +168,7 @@ def _add_skill(kind: SkillKind) -> Subcommand:
             now=rex.clock(),
         )
         rex.remember_labels([label])
-        key = f"skill.added.{kind}" if added else "skill.known"
+        key = SKILL_ADDED[kind] if added else N_("skill.known")
         return t(key, lang, skill=escape(label))
 
     return _changing(add)
@@ -228,14 +240,16 @@ def _avoid(text: str, command: dict[str, Any], context: BoltContext, rex: Rex) -
         return f"{usage}\n{t('avoid.list', lang, people=listed)}" if listed else usage
     other = found.group(1)
     added = members.avoid(session_of(context), slack_id=command["user_id"], other=other)
-    return t("avoid.added" if added else "avoid.known", lang, who=mention(other))
+    return t(N_("avoid.added") if added else N_("avoid.known"), lang, who=mention(other))
 
 
 def _language(text: str, command: dict[str, Any], context: BoltContext, rex: Rex) -> str:
-    """`/rex language fr|en`: the member's choice, over their Slack locale."""
+    """`/rex language fr`: the member's choice among Rex's languages, over their Slack
+    locale."""
     choice = text.strip().lower()[:2]
     if choice not in l10n.LANGUAGES:
-        return t("language.usage", language_of(context))
+        choices = ", ".join(f"`{code}`" for code in l10n.LANGUAGES)
+        return t("language.usage", language_of(context), languages=choices)
     members.set_language(session_of(context), slack_id=command["user_id"], language=choice)
     context["lang"] = choice
     return t("language.set", choice)
@@ -400,7 +414,7 @@ def _admin(
         session = session_of(context)
         repo.put_setting(session, key=APPROVAL_SETTING, value=choice, now=rex.clock())
         session.commit()
-        _say(respond, t(f"approval.{choice}", lang, channel=channel or ""))
+        _say(respond, t(APPROVAL[choice], lang, channel=channel or ""))
     elif action == "pause":
         found = MENTION.search(text)
         if found is None:
@@ -435,7 +449,7 @@ def _leaderboard(text: str, command: dict[str, Any], context: BoltContext, rex: 
         return t("leaderboard.usage", lang)
     visible = choice in ("on", "oui")
     members.set_leaderboard(session_of(context), slack_id=command["user_id"], visible=visible)
-    return t("leaderboard.on" if visible else "leaderboard.off", lang)
+    return t(N_("leaderboard.on") if visible else N_("leaderboard.off"), lang)
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot import conversation, l10n
 from bot.l10n import group_languages
-from bot.messages import t
+from bot.messages import N_, t
 from bot.replies import Command, Expecting, Hours, Rating, Unknown, command_word, parse_reply
 from bot.text import InvalidInput
 from handlers import blocks
@@ -67,7 +67,7 @@ def _reply_to_answer(answer: conversation.Answer, say: _Say, lang: str) -> None:
         say(text=text, blocks=[section(text), {"type": "actions", "elements": choices}])
     elif answer.outcome == conversation.Outcome.RESCHEDULE and view is not None:
         content = _answer(
-            view.id, t("dm.reschedule", lang), ActionId.SCHEDULE, "button.schedule", lang
+            view.id, t("dm.reschedule", lang), ActionId.SCHEDULE, N_("button.schedule"), lang
         )
         say(text=t("dm.reschedule", lang), blocks=content)
     elif answer.outcome == conversation.Outcome.CLOSED:
@@ -124,7 +124,10 @@ def on_direct_message(event: dict[str, Any], context: BoltContext, client: WebCl
             return
         session.commit()
         text = _typed_text(typed, lang)
-        say(text=text, blocks=_answer(pending.id, text, ActionId.EVALUATE, "button.correct", lang))
+        say(
+            text=text,
+            blocks=_answer(pending.id, text, ActionId.EVALUATE, N_("button.correct"), lang),
+        )
     else:
         say(text=t("dm.no_question", lang))
 

@@ -9,7 +9,7 @@ from bot import l10n
 from bot.charts import ChartLabels
 from bot.digest import MIN_RATERS, WEEKS, Digest, Period, Ranked, SkillCount, TrendFigure
 from bot.matching import skill_name
-from bot.messages import t
+from bot.messages import N_, t
 from bot.text import escape
 from handlers.blockkit import Block, section, text_object
 
@@ -35,7 +35,7 @@ def digest_blocks(digest: Digest, lang: str) -> list[Block]:
     title = digest_title(digest.period, lang)
     content: list[Block] = [{"type": "header", "text": text_object(title[:150])}]
     market = digest.market
-    orphans = _skills_line("digest.orphans", market.orphans, market.orphan_total, lang)
+    orphans = _skills_line(N_("digest.orphans"), market.orphans, market.orphan_total, lang)
     if digest.current.quiet:
         content.append(section(t("digest.quiet", lang, active=digest.current.active)))
         if orphans:
@@ -46,13 +46,13 @@ def digest_blocks(digest: Digest, lang: str) -> list[Block]:
         {"type": "divider"},
     ]
     lines = [
-        _skills_line("digest.offered", market.offered, 0, lang),
-        _skills_line("digest.requested", market.requested, 0, lang),
+        _skills_line(N_("digest.offered"), market.offered, 0, lang),
+        _skills_line(N_("digest.requested"), market.requested, 0, lang),
         orphans,
-        _skills_line("digest.idle", market.idle, market.idle_total, lang),
+        _skills_line(N_("digest.idle"), market.idle, market.idle_total, lang),
         _skill_quality(digest, lang),
-        _people_line("digest.leaderboard", digest.leaderboard.teachers, lang),
-        _people_line("digest.learners", digest.leaderboard.learners, lang),
+        _people_line(N_("digest.leaderboard"), digest.leaderboard.teachers, lang),
+        _people_line(N_("digest.learners"), digest.leaderboard.learners, lang),
     ]
     content += [section(line) for line in lines if line]
     content.append(
@@ -150,7 +150,7 @@ def _points(digest: Digest, figure: TrendFigure, lang: str) -> str:
     points = round(abs(delta or 0) * 100)
     if not points:
         return ""
-    return f" {_arrow(delta)}{t('digest.points', lang, points=points)}"
+    return " " + _arrow(delta) + t("digest.points", lang, points=points)
 
 
 def _shown(text: str) -> str:

@@ -6,7 +6,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import exchanges, l10n
-from bot.messages import t
+from bot.messages import N_, t
 from bot.text import InvalidInput
 from handlers import blocks
 from handlers.context import (
@@ -126,7 +126,7 @@ def on_evaluation_submitted(
         return
     session.commit()
     ack()
-    key = "eval.thanks" if fresh else "eval.already"
+    key = N_("eval.thanks") if fresh else N_("eval.already")
     client.chat_postMessage(channel=slack_id, text=t(key, lang, hours=l10n.number(hours, lang)))
     loaded = exchanges.load(session, exchange_id=int(view["private_metadata"]))
     if fresh and another and loaded is not None and loaded.exchange.channel_id:

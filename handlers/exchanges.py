@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot import calendar, delivery, exchanges
 from bot.l10n import group_languages
-from bot.messages import t
+from bot.messages import N_, t
 from bot.text import InvalidInput, clean_text
 from handlers import blocks
 from handlers.context import (
@@ -101,7 +101,7 @@ def on_met_clicked(
     def met(session: Session, exchange_id: int, slack_id: str, now: datetime) -> bool:
         return exchanges.mark_met(session, exchange_id=exchange_id, slack_id=slack_id, now=now)
 
-    if _answer_in_exchange(body, context, client, respond, met, "met.done", "met.already"):
+    if _answer_in_exchange(body, context, client, respond, met, N_("met.done"), N_("met.already")):
         delivery.wake(rex_of(context))
 
 
@@ -144,7 +144,7 @@ def on_not_fit_submitted(
     ack()
     loaded = exchanges.load(session, exchange_id=exchange_id)
     if loaded is not None and loaded.exchange.channel_id:
-        text = _to_everyone(loaded, "not_fit.done", slack_id)
+        text = _to_everyone(loaded, N_("not_fit.done"), slack_id)
         client.chat_postMessage(channel=loaded.exchange.channel_id, text=text)
 
 

@@ -1,12 +1,13 @@
 """Block Kit for members: the join and profile modals, skills, pausing, the App Home tab."""
 
 from collections.abc import Sequence
+from typing import Final
 
 from bot import l10n
 from bot.exchanges import ExchangeView
 from bot.matching import skill_name
 from bot.members import LANGUAGES, LEVELS, Profile, needs_site, spoken_languages
-from bot.messages import t
+from bot.messages import N_, t
 from bot.text import escape
 from handlers.blockkit import (
     VIEW_BLOCK_LIMIT,
@@ -21,10 +22,12 @@ from handlers.blockkit import (
     section,
     text_object,
 )
+from handlers.blocks import PREFERENCES
 from handlers.ids import ActionId, BlockId, CallbackId
 from storage.models import (
     BIO_MAX,
     SITE_MAX,
+    ExchangeState,
     MeetingPreference,
     Member,
     MemberStatus,
@@ -33,6 +36,38 @@ from storage.models import (
 )
 
 HOME_LIST_LIMIT = 10
+
+
+# Keys chosen by a value: each a literal, so the extractor finds them all.
+SKILL_KINDS: Final = {
+    SkillKind.TEACH: N_("skill.kind.teach"),
+    SkillKind.LEARN: N_("skill.kind.learn"),
+}
+LEVEL_NAMES: Final = {
+    "basics": N_("level.basics"),
+    "intermediate": N_("level.intermediate"),
+    "expert": N_("level.expert"),
+    "beginner": N_("level.beginner"),
+    "some": N_("level.some"),
+}
+STATUSES: Final = {
+    MemberStatus.ACTIVE: N_("status.active"),
+    MemberStatus.PAUSED: N_("status.paused"),
+    MemberStatus.LEFT: N_("status.left"),
+}
+INCOMPLETE: Final = {
+    SkillKind.TEACH: N_("me.incomplete.teach"),
+    SkillKind.LEARN: N_("me.incomplete.learn"),
+}
+ME_SKILLS: Final = {SkillKind.TEACH: N_("me.teach"), SkillKind.LEARN: N_("me.learn")}
+HOME_SKILLS: Final = {SkillKind.TEACH: N_("home.teach"), SkillKind.LEARN: N_("home.learn")}
+STATES: Final = {
+    ExchangeState.PROPOSED: N_("state.proposed"),
+    ExchangeState.SCHEDULED: N_("state.scheduled"),
+    ExchangeState.HELD: N_("state.held"),
+    ExchangeState.DECLINED: N_("state.declined"),
+    ExchangeState.CANCELLED: N_("state.cancelled"),
+}
 
 
 def _skill_option(label: str) -> Block:
@@ -76,7 +111,7 @@ def _language_options() -> list[Block]:
 
 
 def _preference_options(lang: str) -> list[Block]:
-    return options([(p.value, t(f"preference.{p.value}", lang)) for p in MeetingPreference])
+    return options([(p.value, t(PREFERENCES[p], lang)) for p in MeetingPreference])
 
 
 def profile_modal(profile: Profile, lang: str) -> View:
@@ -123,9 +158,9 @@ def profile_modal(profile: Profile, lang: str) -> View:
 
 
 def add_skill_modal(lang: str) -> View:
-    kinds = options([(k.value, t(f"skill.kind.{k.value}", lang)) for k in SkillKind])
+    kinds = options([(k.value, t(SKILL_KINDS[k], lang)) for k in SkillKind])
     levels = options(
-        [(level, t(f"level.{level}", lang)) for kind in SkillKind for level in LEVELS[kind]]
+        [(level, t(LEVEL_NAMES[level], lang)) for kind in SkillKind for level in LEVELS[kind]]
     )
     blocks = [
         input_block(
@@ -186,13 +221,13 @@ def status_text(profile: Profile, lang: str) -> str:
         return t("status.paused_until", lang, date=l10n.day(member.paused_until, lang, member.tz))
     if member.status == MemberStatus.ACTIVE and not profile.complete:
         return t("status.incomplete", lang)
-    return t(f"status.{member.status}", lang)
+    return t(STATUSES[MemberStatus(member.status)], lang)
 
 
 def _skill_line(skill: Skill, lang: str) -> str:
     parts = [f"• *{escape(skill.label)}*"]
     if skill.level:
-        parts.append(f"({t(f'level.{skill.level}', lang)})")
+        parts.append(f"({t(LEVEL_NAMES[skill.level], lang)})")
     if skill.note:
         parts.append(f"– {escape(skill.note)}")
     return " ".join(parts)
@@ -201,7 +236,7 @@ def _skill_line(skill: Skill, lang: str) -> str:
 def _missing_lines(profile: Profile, lang: str) -> list[str]:
     """What keeps the member from being matched: a list left empty, or an in-person
     preference without a site."""
-    lines = [t(f"me.incomplete.{kind}", lang) for kind in profile.missing]
+    lines = [t(INCOMPLETE[kind], lang) for kind in profile.missing]
     if needs_site(profile.member):
         lines.append(t("me.no_site", lang))
     return lines
@@ -217,7 +252,7 @@ def _meeting_line(member: Member, key: str, lang: str) -> str:
     return t(
         key,
         lang,
-        preference=t(f"preference.{member.preference}", lang),
+        preference=t(PREFERENCES[member.preference], lang),
         languages=languages,
         site=escape(member.site) if member.site else "–",
     )
@@ -229,8 +264,8 @@ def profile_blocks(profile: Profile, lang: str) -> list[Block]:
     for kind in SkillKind:
         skills = profile.of_kind(kind)
         labels = ", ".join(f"*{escape(s.label)}*" for s in skills) or t("me.none", lang)
-        lines.append(t(f"me.{kind}", lang, skills=labels))
-    lines.append(_meeting_line(profile.member, "me.meeting", lang))
+        lines.append(t(ME_SKILLS[kind], lang, skills=labels))
+    lines.append(_meeting_line(profile.member, N_("me.meeting"), lang))
     lines += _missing_lines(profile, lang)
     if profile.avoided:
         people = ", ".join(mention(p) for p in profile.avoided)
@@ -251,7 +286,7 @@ def _exchange_line(view: ExchangeView, member_id: int, lang: str) -> str:
         lang,
         skills=f"*{skills}*",
         people=", ".join(mention(o) for o in others) or "–",
-        state=t(f"state.{view.exchange.state}", lang),
+        state=t(STATES[ExchangeState(view.exchange.state)], lang),
         date=l10n.day(view.exchange.created_at, lang),
     )
 
@@ -289,10 +324,12 @@ def home_view(
         lines = [_skill_line(s, lang) for s in profile.of_kind(kind)] or [t("home.none", lang)]
         blocks.append(
             section(
-                "\n".join([t(f"home.{kind}", lang), *lines_with_more(lines, HOME_LIST_LIMIT, lang)])
+                "\n".join(
+                    [t(HOME_SKILLS[kind], lang), *lines_with_more(lines, HOME_LIST_LIMIT, lang)]
+                )
             )
         )
-    details = [_meeting_line(member, "home.meeting", lang)]
+    details = [_meeting_line(member, N_("home.meeting"), lang)]
     if member.bio:
         details.append(t("home.about", lang, bio=escape(member.bio)))
     details.append(

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot import delivery, members, privacy
 from bot.exchanges import run_round
-from bot.messages import t, tn
+from bot.messages import N_, t, tn
 from bot.suggest import options_for
 from bot.text import InvalidInput
 from handlers.commands import resume_time, session_member_tz
@@ -116,7 +116,7 @@ def on_skill_submitted(
         block = {
             "error.level": BlockId.SKILL_LEVEL,
             "error.text_too_long": BlockId.SKILL_NOTE,
-            "error.text_control": BlockId.SKILL_NOTE,
+            N_("error.text_control"): BlockId.SKILL_NOTE,
         }.get(exc.key, BlockId.SKILL_LABEL)
         ack(form_errors({block: said(exc.key, lang, exc.params)}))
         return

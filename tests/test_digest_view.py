@@ -25,10 +25,10 @@ from bot.digest import (
     Week,
 )
 from bot.fakeslack.blocks import message_paragraphs
-from bot.messages import MESSAGES
 from bot.text import escape
 from handlers.blockkit import MESSAGE_BLOCK_LIMIT
 from handlers.digest_view import chart_labels, digest_blocks, digest_title, worth_charting
+from tests.catalogue import CATALOGUES
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 PERIOD = Period.weeks_to(NOW.date(), weeks=1, tz=UTC)  # Monday Nov 23 to Sunday Nov 29
@@ -281,7 +281,7 @@ def test_title_and_chart_words_come_from_the_catalogue() -> None:
     honolulu = Period.weeks_to(NOW.date(), weeks=4, tz=ZoneInfo("Pacific/Honolulu"))
     assert digest_title(honolulu, "en") == "Rex digest: Nov 2, 2026 to Nov 29, 2026"
     labels = dataclasses.asdict(chart_labels(BUSY, "fr"))
-    french = MESSAGES["fr"]
+    french = CATALOGUES["fr"]
     assert labels["sessions"] == french["chart.sessions"]
     assert labels["too_few"] == french["chart.too_few"].format(k=3)
     assert labels["weeks"][-1] == "23 nov."  # the last week charted is the period's

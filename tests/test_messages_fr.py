@@ -5,10 +5,10 @@ from string import Formatter
 
 import pytest
 
-from bot.messages import MESSAGES
-from bot.messages_fr import FR
+from tests.catalogue import flat
 
-ENGLISH = MESSAGES["en"]
+ENGLISH = flat("en")
+FR = flat("fr")
 
 # Texts that are rightly the same in both languages.
 SAME_AS_ENGLISH = {
