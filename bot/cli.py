@@ -2,12 +2,16 @@
 
 import argparse
 import logging
+import os
+import signal
 import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bot.settings import Settings, SettingsError, load_settings
+from storage.db import SecondProcess
 
 
 def configure_logging(level: int = logging.INFO) -> None:
@@ -15,50 +19,73 @@ def configure_logging(level: int = logging.INFO) -> None:
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
-    for noisy in ("slack_bolt", "slack_sdk", "apscheduler", "waitress", "alembic"):
+    for noisy in ("slack_bolt", "slack_sdk", "waitress", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # "skipped: maximum number of running instances reached" is a busy sweep, not news
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
 
 
-def _has_any_token(settings: Settings) -> bool:
-    return any((settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret))
+SHUTDOWN_SECONDS = 8.0  # of the 10 s a container platform gives between SIGTERM and SIGKILL
 
 
 def run(settings: Settings) -> int:
-    """Start Rex for real: Socket Mode with an app token, otherwise HTTP on PORT."""
+    """Start Rex for real: Socket Mode with an app token, otherwise HTTP on PORT. SIGTERM
+    (or Ctrl-C) stops taking work, finishes or hands back what it holds, and exits."""
     from bot.app import create_app
     from bot.jobs import build_scheduler
     from bot.runtime import build_runtime
     from bot.server import HttpServer
-    from storage.db import migrate
+    from bot.startup import check_channels, check_slack, open_database
+    from storage.db import hold_single_process
 
     settings.check()
-    rex = build_runtime(settings)
-    migrate(rex.engine)
+    single = hold_single_process(settings.database_url)
+    rex = build_runtime(settings, engine=open_database(settings.database_url))
+    check_slack(rex)
+    check_channels(rex)
     app = create_app(settings, rex=rex)
     # the type-ahead index takes a second or two on a large network: build it before anyone types
     threading.Thread(target=rex.suggester, name="rex-suggest-index", daemon=True).start()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
     scheduler = build_scheduler(rex)
     scheduler.start()
     log = logging.getLogger("rex")
-    try:
-        if settings.socket_mode:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+    socket_mode: Any = None
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            log.info("rex.start mode=socket")
-            SocketModeHandler(app, settings.app_token()).start()  # type: ignore[no-untyped-call]
-        else:
-            server = HttpServer(app, rex, port=settings.port)
-            log.info("rex.start mode=http url=%s", server.url)
-            server.serve_forever()
-    finally:
-        scheduler.shutdown(wait=False)
+        socket_mode = SocketModeHandler(app, settings.app_token())
+        socket_mode.connect()
+        log.info("rex.start mode=socket worker=%s", rex.worker_id)
+    server = HttpServer(app, rex, port=settings.port, slack=not settings.socket_mode).start()
+    if not settings.socket_mode:
+        log.info("rex.start mode=http url=%s worker=%s", server.url, rex.worker_id)
+    stop.wait()
+    log.info("rex.stopping worker=%s", rex.worker_id)
+    rex.stopping.set()
+    if socket_mode is not None:
+        socket_mode.close()
+    server.stop()
+    drained = threading.Thread(target=scheduler.shutdown, name="rex-drain")  # waits for jobs
+    drained.start()
+    drained.join(SHUTDOWN_SECONDS)
+    if drained.is_alive():
+        log.warning("rex.stopped_unclean worker=%s: what it held is taken over after its lease")
+        logging.shutdown()
+        os._exit(0)
+    rex.engine.dispose()
+    if single is not None:
+        single.close()
+    log.info("rex.stopped worker=%s", rex.worker_id)
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rex", description="Rex, the knowledge exchange bot")
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="start the bot (the offline sandbox when no Slack tokens)")
+    commands.add_parser("run", help="start the bot (needs Slack tokens; `rex demo` needs none)")
     demo = commands.add_parser("demo", help="play a simulated community against a fake Slack")
     demo.add_argument(
         "--people", type=int, default=20, help="community size, 4 to 200 (default 20)"
@@ -87,23 +114,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         if args.command == "migrate":
-            from storage.db import make_engine, migrate
+            from bot.startup import open_database
 
-            migrate(make_engine(settings.database_url))
+            open_database(settings.database_url).dispose()
             print("database is up to date", file=sys.stderr)
             return 0
-        if args.command == "demo" or (
-            args.command in (None, "run") and not _has_any_token(settings)
-        ):
-            if args.command != "demo":
-                print(
-                    "no Slack tokens set: starting the offline sandbox (rex demo)", file=sys.stderr
-                )
+        if args.command == "demo":
             from bot.demo import run_demo
 
-            return run_demo(people=getattr(args, "people", 20), keep=getattr(args, "keep", None))
+            return run_demo(people=args.people, keep=args.keep)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return 2
         return run(settings)
-    except SettingsError as exc:
+    except (SettingsError, SecondProcess) as exc:
         print(f"rex: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -14,7 +14,8 @@ from sqlmodel import Session
 from bot import calendar, charts, digest, exchanges, lifecycle
 from bot.l10n import group_languages, language_of_member
 from bot.messages import t
-from bot.runtime import Rex
+from bot.pacing import Stopping
+from bot.runtime import TOKEN_ERRORS, Rex
 from handlers import blocks, digest_view
 from storage import repo
 from storage.db import unit_of_work
@@ -23,25 +24,24 @@ from storage.models import DueWork, ExchangeState, MemberStatus, WorkKind
 log = logging.getLogger("rex.delivery")
 
 BATCH = 100
+CLAIM = 10
 METADATA_EVENT = "rex_delivery"
 HISTORY_LOOKBACK = 100
-# Slack errors that no retry will fix: the row is given up and logged.
+# Slack errors that no retry will fix: the row is given up and logged. (A bot that is not
+# in a channel is retried: once invited, it delivers; see `NOT_IN_CHANNEL`.)
 PERMANENT_ERRORS = frozenset(
     {
         "user_not_found",
         "users_not_found",
-        "account_inactive",
         "user_disabled",
         "channel_not_found",
         "is_archived",
         "cannot_dm_bot",
         "too_many_users",
-        "not_in_channel",
         "invalid_blocks",
-        "invalid_auth",
-        "not_authed",
     }
 )
+NOT_IN_CHANNEL = "not_in_channel"
 
 
 @dataclass(frozen=True)
@@ -50,56 +50,46 @@ class SweepReport:
     skipped: int = 0
     retried: int = 0
     failed: int = 0
+    claimed: int = 0
 
 
 def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
+def _error_of(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error", "unknown"))
+    return type(exc).__name__
+
+
 def sweep(rex: Rex, *, limit: int = BATCH) -> SweepReport:
-    """Send every due row once; failures go back with a backoff, permanent ones are dropped."""
-    now = rex.clock()
-    with unit_of_work(rex.sessions) as session:
-        claimed = repo.claim_due_work(
-            session, now=now, worker=rex.worker_id, limit=limit, lease=rex.delivery_lease
-        )
-    counts = {"sent": 0, "skipped": 0, "retried": 0, "failed": 0}
-    for work in claimed:
-        assert work.id is not None
-        try:
-            with unit_of_work(rex.sessions) as session:
-                outcome = _deliver(rex, session, work, now)
-                repo.finish_work(session, work_id=work.id, now=now)
-            counts[outcome] += 1
-        except Exception as exc:  # a network error must not strand the rest of the batch
-            error = (
-                str(exc.response.get("error", "unknown"))
-                if isinstance(exc, SlackApiError)
-                else type(exc).__name__
+    """Send up to `limit` due rows, each once; failures go back with a backoff, permanent
+    ones are dropped.
+
+    Rows are claimed CLAIM at a time, so replicas share a backlog and a crash strands only
+    a few (until their lease runs out). Nothing is taken while the process is stopping or
+    while Slack refuses the bot token; rows claimed but not started then are handed back."""
+    counts = {"sent": 0, "skipped": 0, "retried": 0, "failed": 0, "claimed": 0}
+    if rex.stopping.is_set() or not rex.slack.usable():
+        return SweepReport()
+    going = True
+    while going and counts["claimed"] < limit:
+        now = rex.clock()
+        with unit_of_work(rex.sessions) as session:
+            claimed = repo.claim_due_work(
+                session,
+                now=now,
+                worker=rex.worker_id,
+                limit=min(CLAIM, limit - counts["claimed"]),
+                lease=rex.delivery_lease,
             )
-            permanent = error in PERMANENT_ERRORS
-            with unit_of_work(rex.sessions) as session:
-                if permanent:
-                    repo.finish_work(session, work_id=work.id, now=now, error=error)
-                    if work.kind == WorkKind.INTRO and work.exchange_id is not None:
-                        exchanges.undeliverable(
-                            session, exchange_id=work.exchange_id, now=now, error=error
-                        )
-                else:
-                    # from the time of failure: a long paced batch outlives its start time
-                    retry_at = rex.clock() + _backoff(work.attempts)
-                    repo.retry_work(session, work_id=work.id, due_at=retry_at, error=error)
-            counts["failed" if permanent else "retried"] += 1
-            log.warning(
-                "delivery.%s work=%s kind=%s exchange=%s error=%s",
-                "failed" if permanent else "retry",
-                work.id,
-                work.kind,
-                work.exchange_id,
-                error,
-            )
+        if not claimed:
+            break
+        counts["claimed"] += len(claimed)
+        going = _send_claimed(rex, claimed, now, counts)
     report = SweepReport(**counts)
-    if claimed:
+    if report.claimed:
         log.info(
             "delivery.sweep worker=%s sent=%d skipped=%d retried=%d failed=%d",
             rex.worker_id,
@@ -109,6 +99,76 @@ def sweep(rex: Rex, *, limit: int = BATCH) -> SweepReport:
             report.failed,
         )
     return report
+
+
+def _send_claimed(rex: Rex, claimed: list[DueWork], now: datetime, counts: dict[str, int]) -> bool:
+    """Send claimed rows in order; False when the process stops or the token stopped
+    working (what is left is handed back)."""
+    for index, work in enumerate(claimed):
+        assert work.id is not None
+        if rex.stopping.is_set() or not rex.slack.ok:
+            _hand_back(rex, claimed[index:])
+            return False
+        try:
+            with unit_of_work(rex.sessions) as session:
+                outcome = _deliver(rex, session, work, now)
+                repo.finish_work(session, work_id=work.id, now=now)
+            counts[outcome] += 1
+        except Stopping:
+            # cut short before a call: what it sent already is found again by the retry
+            _retry(rex, work, due_at=now, error="stopping")
+            _hand_back(rex, claimed[index + 1 :])
+            return False
+        except Exception as exc:  # a network error must not strand the rest of the batch
+            error = _error_of(exc)
+            if error in TOKEN_ERRORS and not rex.slack.verify():
+                _retry(rex, work, due_at=now, error=error)  # not the row's fault: no backoff
+                _hand_back(rex, claimed[index + 1 :])
+                return False
+            counts[_failed(rex, work, error, now)] += 1
+    return True
+
+
+def _failed(rex: Rex, work: DueWork, error: str, now: datetime) -> str:
+    """Give a failed row up (a permanent error) or put it back with a backoff."""
+    assert work.id is not None
+    permanent = error in PERMANENT_ERRORS or (
+        error in TOKEN_ERRORS  # the token works: `account_inactive` was a member's account
+    )
+    if permanent:
+        with unit_of_work(rex.sessions) as session:
+            repo.finish_work(session, work_id=work.id, now=now, error=error)
+            if work.kind == WorkKind.INTRO and work.exchange_id is not None:
+                exchanges.undeliverable(session, exchange_id=work.exchange_id, now=now, error=error)
+    else:
+        # from the time of failure: a long paced batch outlives its start time
+        _retry(rex, work, due_at=rex.clock() + _backoff(work.attempts), error=error)
+    log.warning(
+        "delivery.%s work=%s kind=%s exchange=%s error=%s%s",
+        "failed" if permanent else "retry",
+        work.id,
+        work.kind,
+        work.exchange_id,
+        error,
+        " hint=invite Rex to the channel with /invite @Rex" if error == NOT_IN_CHANNEL else "",
+    )
+    return "failed" if permanent else "retried"
+
+
+def _retry(rex: Rex, work: DueWork, *, due_at: datetime, error: str) -> None:
+    assert work.id is not None
+    with unit_of_work(rex.sessions) as session:
+        repo.retry_work(session, work_id=work.id, due_at=due_at, error=error)
+
+
+def _hand_back(rex: Rex, works: Sequence[DueWork]) -> None:
+    """Rows claimed and never started go back to the pool for any process to take now."""
+    if works:
+        with unit_of_work(rex.sessions) as session:
+            repo.release_claims(
+                session, worker=rex.worker_id, ids=[w.id for w in works if w.id is not None]
+            )
+        log.info("delivery.handed_back worker=%s rows=%d", rex.worker_id, len(works))
 
 
 def _metadata(work: DueWork) -> dict[str, Any]:
@@ -529,12 +589,20 @@ def wake(rex: Rex) -> None:
         sweep(rex)
 
 
-def queue_digest(rex: Rex, session: Session, *, weeks: int = 1) -> None:
+def queue_digest(
+    rex: Rex, session: Session, *, weeks: int = 1, scheduled_at: datetime | None = None
+) -> bool:
     """Owe the digest channel the figures of the last `weeks` whole weeks: a row like any
     message, so a crash or a second replica never loses or doubles it, and a retry
-    reports the same weeks."""
+    reports the same weeks. A scheduled digest (`scheduled_at`, its due time) is owed once
+    per period and channel however often the schedule fires; False when it already was."""
     now = rex.clock()
-    until = digest.last_monday(now, rex.settings.timezone)
+    until = digest.last_monday(scheduled_at or now, rex.settings.timezone)
     owed = {"until": until.isoformat(), "weeks": weeks}
-    session.add(DueWork(kind=WorkKind.DIGEST, due_at=now, payload=json.dumps(owed)))
-    session.flush()
+    work = DueWork(kind=WorkKind.DIGEST, due_at=now, payload=json.dumps(owed))
+    if scheduled_at is None:
+        session.add(work)
+        session.flush()
+        return True
+    work.once_key = f"digest:{rex.settings.rex_digest_channel}:{until.isoformat()}:{weeks}"
+    return repo.queue_once(session, work=work)

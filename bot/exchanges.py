@@ -200,6 +200,8 @@ def preview_round(session: Session, *, config: RoundConfig, now: datetime) -> Ro
 
 
 APPROVAL_SETTING = "approval"
+# The scheduled round's job row (bot.jobs) is also the lock every round takes.
+ROUND_LOCK = "round"
 
 
 def approval_required(session: Session) -> bool:
@@ -220,7 +222,10 @@ def run_round(
 
     With `only`, a member's "find me a match now": the round is planned for everyone (so
     every constraint and load is honoured) but only that member's part of it is kept.
+    Rounds never run at once (in this process or another): each waits for the one before
+    to commit, then plans with its exchanges counted.
     """
+    repo.lock_job(session, name=ROUND_LOCK)
     plan = round_input(session, config=config, now=now)
     # pairs a manager just swapped out count as if they had met: not proposed again now
     blocked = [PastExchange(teacher=a, learner=b, days_ago=0, met=True) for a, b in not_again]

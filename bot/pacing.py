@@ -18,6 +18,10 @@ of each tier, since Slack publishes tiers as "N+ per minute" and tolerates short
 - files.completeUploadExternal: 20 per minute, Tier 2's floor; invitations are few.
 - views.publish: Tier 4, 100+ per minute.
 - any other method: 50 per minute, Tier 3's floor; give Tier 2 methods (20+) their own limit.
+
+Slack counts per workspace, not per process: with several replicas (PostgreSQL), a
+`SharedPacer` keeps each method's bucket in the database, so all of them draw on one budget
+(a channel's 1 per second stays in each process: two replicas rarely write to one channel).
 """
 
 import logging
@@ -28,6 +32,11 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
+
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from storage import repo
 
 log = logging.getLogger("rex.pacing")
 
@@ -140,13 +149,31 @@ class Pacer:
         to all of them."""
         with self._lock:
             now = self._clock()
-            buckets = [self._method(method)]
+            in_channel = None
             if channel is not None and method in PER_CHANNEL_METHODS:
-                buckets.append(self._channel(channel, now))
-            slot = max(now, *(bucket.earliest() for bucket in buckets))
-            for bucket in buckets:
-                bucket.take(slot)
+                in_channel = self._channel(channel, now)
+            earliest = max(now, in_channel.earliest()) if in_channel is not None else now
+            slot = self._take(method, earliest, now)
+            if in_channel is not None:
+                in_channel.take(slot)
             return now, slot
+
+    def _take(self, method: str, earliest: float, now: float) -> float:
+        """The slot `method`'s bucket gives a call that may not go before `earliest`."""
+        bucket = self._method(method)
+        slot = max(earliest, bucket.earliest())
+        bucket.take(slot)
+        return slot
+
+    def _blocked_after(self, method: str, slot: float) -> bool:
+        """Whether a 429 blocked `method` past `slot` in the meantime."""
+        with self._lock:
+            return self._method(method).blocked_until > slot
+
+    def _block(self, method: str, retry_after: float) -> None:
+        with self._lock:
+            bucket = self._method(method)
+            bucket.blocked_until = max(bucket.blocked_until, self._clock() + retry_after)
 
     def delay_for(self, method: str, channel: str | None = None) -> float:
         """Seconds to wait before calling `method` (in `channel`, for chat.postMessage); the
@@ -160,32 +187,105 @@ class Pacer:
         take a new slot after the penalty rather than call during it."""
         while True:
             now, slot = self._reserve(method, channel)
-            if slot > now:
-                self._sleep(slot - now)
-            with self._lock:
-                if self._method(method).blocked_until <= slot:
-                    return
+            if slot <= now:
+                return
+            self._sleep(slot - now)
+            if not self._blocked_after(method, slot):
+                return
 
     def penalise(self, method: str, retry_after: float) -> None:
         """After a 429 on `method`: no call to it goes before now + `retry_after` seconds
         (negative or NaN values count as 0). Calls resume paced, a burst at most at once."""
         retry_after = max(0.0, retry_after)
-        with self._lock:
-            bucket = self._method(method)
-            bucket.blocked_until = max(bucket.blocked_until, self._clock() + retry_after)
+        self._block(method, retry_after)
         log.warning("pacing.penalised method=%s retry_after=%.1f", method, retry_after)
 
 
-def scaled_pacer(factor: float) -> Pacer:
-    """A pacer whose every limit is `factor` times Slack's defaults: above 1 for workspaces
-    with higher limits or for a local fake Slack, below 1 to be gentler."""
+class SharedPacer(Pacer):
+    """A pacer whose per-method buckets live in the database (PostgreSQL), in its clock, so
+    every replica of a deployment paces against one budget, and a 429 one of them meets
+    holds the others off too.
+
+    A shared bucket is a plain GCRA: calls `interval` apart after a burst of `burst`. So that
+    no 60-second window (plus `WINDOW_MARGIN` for arrival jitter) ever holds more than
+    `per_minute` calls, its interval is (60 + margin) / (per_minute - burst + 1): 47 calls a
+    minute in steady state for conversations.open's 50, about 94% of the floor."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        limits: Mapping[str, Limit] | None = None,
+        *,
+        default: Limit = DEFAULT_LIMIT,
+        per_channel: Limit = CHANNEL_LIMIT,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(limits, default=default, per_channel=per_channel, clock=clock, sleep=sleep)
+        self._sessions = sessions
+
+    def _shape(self, method: str) -> tuple[float, float]:
+        """(interval, burst tolerance) of `method`'s shared bucket."""
+        limit = self._limits.get(method, self._default)
+        interval = (WINDOW + WINDOW_MARGIN) / (limit.per_minute - limit.burst + 1)
+        return interval, (limit.burst - 1) * interval
+
+    def _take(self, method: str, earliest: float, now: float) -> float:
+        interval, tolerance = self._shape(method)
+        with self._sessions.begin() as session:
+            delay = repo.reserve_pace(
+                session,
+                key=method,
+                interval=interval,
+                tolerance=tolerance,
+                min_delay=earliest - now,
+            )
+        return now + max(0.0, delay)
+
+    def _blocked_after(self, method: str, slot: float) -> bool:
+        with self._sessions.begin() as session:
+            return repo.pace_blocked_for(session, key=method) > 0
+
+    def _block(self, method: str, retry_after: float) -> None:
+        with self._sessions.begin() as session:
+            repo.block_pace(session, key=method, seconds=retry_after)
+
+
+def scaled_limits(factor: float) -> tuple[dict[str, Limit], Limit, Limit]:
+    """Every limit `factor` times Slack's defaults: (per method, default, per channel)."""
 
     def scale(limit: Limit) -> Limit:
         per_minute = max(1, round(limit.per_minute * factor))
         return Limit(per_minute, burst=min(per_minute, max(1, round(limit.burst * factor))))
 
-    return Pacer(
-        {method: scale(limit) for method, limit in DEFAULT_LIMITS.items()},
-        default=scale(DEFAULT_LIMIT),
-        per_channel=scale(CHANNEL_LIMIT),
-    )
+    methods = {method: scale(limit) for method, limit in DEFAULT_LIMITS.items()}
+    return methods, scale(DEFAULT_LIMIT), scale(CHANNEL_LIMIT)
+
+
+def scaled_pacer(
+    factor: float,
+    sessions: sessionmaker[Session] | None = None,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Pacer:
+    """A pacer whose every limit is `factor` times Slack's defaults: above 1 for workspaces
+    with higher limits or for a local fake Slack, below 1 to be gentler. With `sessions`,
+    shared through that (PostgreSQL) database by every process using it."""
+    methods, default, per_channel = scaled_limits(factor)
+    if sessions is not None:
+        return SharedPacer(sessions, methods, default=default, per_channel=per_channel, sleep=sleep)
+    return Pacer(methods, default=default, per_channel=per_channel, sleep=sleep)
+
+
+class Stopping(Exception):
+    """The process is shutting down: the paced call was not made."""
+
+
+def interruptible_sleep(stop: threading.Event) -> Callable[[float], None]:
+    """A sleep that a shutdown cuts short by raising `Stopping` (the call is not made)."""
+
+    def sleep(seconds: float) -> None:
+        if stop.wait(seconds):
+            raise Stopping
+
+    return sleep

@@ -2,8 +2,10 @@
 
 import logging
 import os
+import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,12 +24,12 @@ from sqlmodel import Session
 
 from bot.l10n import from_locale, language_of_member
 from bot.matching import use_extra_vocabulary
-from bot.pacing import Pacer, scaled_pacer
+from bot.pacing import Pacer, interruptible_sleep, scaled_pacer
 from bot.rounds import RoundConfig
 from bot.settings import Settings, SettingsError
 from bot.suggest import SkillSuggester
 from storage import repo
-from storage.db import make_engine, session_factory
+from storage.db import make_engine, ping, session_factory
 from storage.models import utcnow
 
 log = logging.getLogger("rex")
@@ -74,17 +76,88 @@ def slack_client(settings: Settings, pacer: Pacer | None = None) -> WebClient:
     )
 
 
+# Errors that say the bot token itself no longer works (revoked, app uninstalled, a wrong
+# token): nothing can be sent until it works again. `account_inactive` is ambiguous (a
+# deactivated member, or the bot's own account): auth.test tells which.
+TOKEN_ERRORS = frozenset(
+    {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"}
+)
+TOKEN_PROBE_SECONDS = 10.0
+
+
+def new_worker_id() -> str:
+    """This process's name in claims: host and pid, plus a random part, because a restarted
+    container has the same host name and pid (1) as the one that died."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+class SlackHealth:
+    """Whether Slack takes the bot token. While it does not (revoked, app uninstalled),
+    nothing is sent and no scheduled job runs; `usable` asks auth.test again now and then,
+    so sending resumes by itself when the token works again."""
+
+    def __init__(self, probe: Callable[[], str | None]) -> None:
+        self._probe = probe
+        self._lock = threading.Lock()
+        self.reason: str | None = None
+        self._probed_at = -float("inf")
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None
+
+    def broken(self, reason: str) -> None:
+        with self._lock:
+            first, self.reason = self.reason is None, reason
+            self._probed_at = time.monotonic()
+        if first:
+            log.error(
+                "slack.token_unusable reason=%s: sending stops until Slack takes the token again",
+                reason,
+            )
+
+    def restored(self) -> None:
+        with self._lock:
+            was, self.reason = self.reason, None
+        if was is not None:
+            log.warning("slack.token_works_again after=%s: sending resumes", was)
+
+    def verify(self) -> bool:
+        """Ask Slack now whether the token works (after a token error, say)."""
+        error = self._probe()
+        if error is None:
+            self.restored()
+        elif error in TOKEN_ERRORS:
+            self.broken(error)
+        return self.ok
+
+    def usable(self) -> bool:
+        """True when the token works; while it does not, auth.test is asked again at most
+        every TOKEN_PROBE_SECONDS."""
+        if self.ok:
+            return True
+        with self._lock:
+            due = time.monotonic() - self._probed_at >= TOKEN_PROBE_SECONDS
+            if due:
+                self._probed_at = time.monotonic()
+        return self.verify() if due else False
+
+
 @dataclass
 class Rex:
     settings: Settings
     engine: Engine
     client: WebClient
     clock: Callable[[], datetime] = utcnow
-    worker_id: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    worker_id: str = field(default_factory=new_worker_id)
     wake_sweeper: Callable[[], None] | None = None
     pacer: Pacer = field(default_factory=Pacer)
+    # set on SIGTERM: no new work is taken, what is held is finished or handed back
+    stopping: threading.Event = field(default_factory=threading.Event)
+    scheduler_alive: Callable[[], bool] | None = None
 
     def __post_init__(self) -> None:
+        self.slack = SlackHealth(self._auth_error)
         self.sessions: sessionmaker[Session] = session_factory(self.engine)
         self._suggester: SkillSuggester | None = None
         self._suggester_lock = threading.Lock()
@@ -119,6 +192,28 @@ class Rex:
             if self._locales[slack_id]
             else (self.settings.rex_language)
         )
+
+    def health(self) -> list[str]:
+        """What is wrong right now, for /healthz: nothing when all is well."""
+        problems = []
+        if not ping(self.engine):
+            problems.append("database unavailable")
+        if self.scheduler_alive is not None and not self.scheduler_alive():
+            problems.append("scheduler stopped")
+        if not self.slack.ok:
+            problems.append(f"slack token refused ({self.slack.reason})")
+        return problems
+
+    def _auth_error(self) -> str | None:
+        """auth.test's error for the bot token, None when it works (or Slack is unreachable:
+        that says nothing about the token)."""
+        try:
+            self.client.auth_test()
+        except SlackApiError as exc:
+            return str(exc.response.get("error", "unknown"))
+        except OSError as exc:
+            log.warning("slack.unreachable error=%s", type(exc).__name__)
+        return None
 
     def remember_labels(self, labels: Iterable[str]) -> None:
         if self._suggester is not None:
@@ -164,7 +259,15 @@ def build_runtime(
     clock: Callable[[], datetime] = utcnow,
     pacer: Pacer | None = None,
 ) -> Rex:
-    pacer = pacer or scaled_pacer(settings.rex_pacing_factor)
+    """Rex's runtime. On PostgreSQL (replicas) the pacing is shared through the database;
+    on SQLite (one process) it stays in memory."""
+    engine = engine or make_engine(settings.database_url)
+    stopping = threading.Event()
+    if pacer is None:
+        shared = session_factory(engine) if engine.dialect.name == "postgresql" else None
+        pacer = scaled_pacer(
+            settings.rex_pacing_factor, shared, sleep=interruptible_sleep(stopping)
+        )
     if settings.rex_vocabulary_dir is not None:
         try:
             use_extra_vocabulary(settings.rex_vocabulary_dir)
@@ -172,8 +275,9 @@ def build_runtime(
             raise SettingsError(f"REX_VOCABULARY_DIR: {exc}") from exc
     return Rex(
         settings=settings,
-        engine=engine or make_engine(settings.database_url),
+        engine=engine,
         client=client or slack_client(settings, pacer),
         clock=clock,
         pacer=pacer,
+        stopping=stopping,
     )

@@ -1,4 +1,5 @@
-"""HTTP mode: Bolt's endpoint and a health check behind waitress, a production WSGI server."""
+"""HTTP: Bolt's endpoint (HTTP mode) and the health check behind waitress, a production WSGI
+server. In Socket Mode the same server answers the health check only."""
 
 import contextlib
 import threading
@@ -11,26 +12,26 @@ from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
 
 from bot.runtime import Rex
-from storage.db import ping
 
 EVENTS_PATH = "/slack/events"
 StartResponse = Callable[..., Any]
 Wsgi = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
-def wsgi_app(app: App, rex: Rex) -> Wsgi:
-    """`POST /slack/events` for Slack, `GET /healthz` (200 only when the database answers)."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+def wsgi_app(app: App, rex: Rex, *, slack: bool = True) -> Wsgi:
+    """`POST /slack/events` for Slack (unless `slack` is off: Socket Mode), `GET /healthz`:
+    200 "ok", or 503 and what is wrong (the database, the scheduler, the Slack token)."""
+    events = SlackRequestHandler(app, path=EVENTS_PATH) if slack else None
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if path == EVENTS_PATH:
-            return slack(environ, start_response)
+        if path == EVENTS_PATH and events is not None:
+            return events(environ, start_response)
         if path == "/healthz":
-            healthy = ping(rex.engine)
-            status = "200 OK" if healthy else "503 Service Unavailable"
+            problems = rex.health()
+            status = "503 Service Unavailable" if problems else "200 OK"
             start_response(status, [("Content-Type", "text/plain")])
-            return [b"ok" if healthy else b"database unavailable"]
+            return ["; ".join(problems).encode() if problems else b"ok"]
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found"]
 
@@ -38,21 +39,25 @@ def wsgi_app(app: App, rex: Rex) -> Wsgi:
 
 
 class HttpServer:
-    """Waitress on a port (0 picks a free one), in the foreground or a background thread."""
+    """Waitress on a port (0 picks a free one), in a background thread."""
 
-    def __init__(self, app: App, rex: Rex, *, host: str = "0.0.0.0", port: int = 3000) -> None:
+    def __init__(
+        self, app: App, rex: Rex, *, host: str = "0.0.0.0", port: int = 3000, slack: bool = True
+    ) -> None:
         self._map: dict[int, Any] = {}
         server = create_server(
-            wsgi_app(app, rex), map=self._map, host=host, port=port, threads=8, ident="rex"
+            wsgi_app(app, rex, slack=slack),
+            map=self._map,
+            host=host,
+            port=port,
+            threads=8,
+            ident="rex",
         )
         assert isinstance(server, BaseWSGIServer)
         self._server = server
         host, port = server.effective_host, server.effective_port  # type: ignore[attr-defined]
         self.url = f"http://{host}:{port}"
         self._thread: threading.Thread | None = None
-
-    def serve_forever(self) -> None:
-        self._server.run()
 
     def start(self) -> "HttpServer":
         self._thread = threading.Thread(target=self._run, name="rex-http", daemon=True)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.crontab import cron_trigger
 
 SLACK_API_URL = "https://slack.com/api/"
 
@@ -19,7 +22,10 @@ class SettingsError(Exception):
 class Settings(BaseSettings):
     """Every knob Rex has. Nothing else in the code reads `os.environ`."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    # a blank variable (`SLACK_APP_TOKEN=` as .env.example has it) counts as unset
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, env_ignore_empty=True
+    )
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -43,12 +49,44 @@ class Settings(BaseSettings):
     rex_round_cron: str = "0 8 * * mon"
     rex_digest_cron: str = "0 9 * * mon"
     rex_sweep_seconds: int = Field(default=30, ge=1, le=3600)
-    rex_delivery_lease_seconds: int = Field(default=600, ge=1, le=86400)
+    rex_delivery_lease_seconds: int = Field(default=30, ge=1, le=86400)
     rex_pacing_factor: float = Field(default=1.0, gt=0, le=100_000)
     # a folder with the community managers' own skill_aliases.csv and/or skill_parts.csv
     rex_vocabulary_dir: Path | None = None
     # where the learning records' IRIs live; else under the workspace's URL
     rex_public_url: str | None = None
+    rex_retention_days: int = Field(default=90, ge=1, le=3650)
+    rex_log_format: Literal["text", "json"] = "text"
+
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "rex_digest_channel",
+        "rex_managers_channel",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("rex_round_cron", "rex_digest_cron")
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        cron_trigger(value, UTC)
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
+            raise ValueError(
+                f"{value.split(':', 1)[0]!r} is not a database Rex speaks: use "
+                "sqlite:///rex.db or postgresql://user:password@host:5432/rex"
+            )
+        return value
 
     @field_validator("rex_admins", mode="before")
     @classmethod
@@ -60,6 +98,8 @@ class Settings(BaseSettings):
     @field_validator("slack_api_url")
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError(f"{value!r} is not an http(s):// URL")
         return value if value.endswith("/") else value + "/"
 
     @field_validator("rex_timezone")
@@ -98,7 +138,10 @@ class Settings(BaseSettings):
         """The bot token, checked: a missing or swapped token is a one-line error."""
         token = _secret(self.slack_bot_token)
         if not token:
-            raise SettingsError("SLACK_BOT_TOKEN is not set: set it to your app's xoxb- bot token")
+            raise SettingsError(
+                "SLACK_BOT_TOKEN is not set: set it to your app's xoxb- bot token "
+                "(`rex demo` plays the offline sandbox without one)"
+            )
         if token.startswith("xapp-"):
             raise SettingsError(
                 "SLACK_BOT_TOKEN holds an app-level token (xapp-...): put the xoxb- bot token "

@@ -1,9 +1,10 @@
 """Engines, sessions and schema migrations for SQLite and PostgreSQL."""
 
+import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from alembic import command
 from alembic.config import Config
@@ -88,3 +89,26 @@ def ping(engine: Engine) -> bool:
     except Exception:
         return False
     return True
+
+
+class SecondProcess(Exception):
+    """Another Rex process already uses this SQLite database."""
+
+
+def hold_single_process(url: str) -> IO[str] | None:
+    """SQLite is for one Rex process: hold a lock file beside the database for as long as
+    the process lives (the system drops it when the process dies, even killed), and refuse
+    with `SecondProcess` when another process holds it. None for other databases."""
+    if not url.startswith("sqlite") or url in ("sqlite://", "sqlite:///:memory:"):
+        return None
+    path = Path(url.split(":///", 1)[1] if ":///" in url else "rex.db")
+    lock = (path.parent / f"{path.name}.lock").open("a")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise SecondProcess(
+            f"another Rex process already runs on {path}: SQLite is for one process; for "
+            "replicas use PostgreSQL (DATABASE_URL=postgresql://user:password@host/rex)"
+        ) from None
+    return lock

@@ -266,6 +266,8 @@ class DueWork(SQLModel, table=True):
     done_at: datetime | None = timestamp(index=True)
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=200)
+    # a message owed once per key however often it is queued (a period's scheduled digest)
+    once_key: str | None = Field(default=None, max_length=120, unique=True)
 
 
 class ExchangeEvent(SQLModel, table=True):
@@ -319,3 +321,32 @@ class SeenEvent(SQLModel, table=True):
 
     event_id: str = Field(primary_key=True, max_length=64)
     seen_at: datetime = timestamp(default_factory=utcnow)
+
+
+# --- operations: replicas share the schedule and Slack's budget -----------------------------
+
+
+class Job(SQLModel, table=True):
+    """A scheduled job (the round, the digest, the retention sweep): when it is next due.
+
+    Every process's scheduler looks at it; the one that moves `due_at` on (a compare-and-set
+    under a row lock) runs that due time, so a job runs once per due time however many
+    replicas there are. The row doubles as the job's lock: a round holds it while it runs."""
+
+    name: str = Field(primary_key=True, max_length=32)
+    cron: str | None = Field(default=None, max_length=100)
+    due_at: datetime | None = timestamp()
+    last_run_at: datetime | None = timestamp()
+    last_worker: str | None = Field(default=None, max_length=64)
+
+
+class PaceBucket(SQLModel, table=True):
+    """One Slack Web API method's pacing, shared by every replica (PostgreSQL): a GCRA
+    token bucket in the database's own clock (epoch seconds), see `bot.pacing`."""
+
+    __tablename__ = "pace_bucket"
+
+    key: str = Field(primary_key=True, max_length=64)
+    tat: float = 0.0  # the theoretical arrival time of the next call
+    slot: float = 0.0  # the instant given to the last call
+    blocked_until: float = 0.0  # after a 429: nobody calls before this

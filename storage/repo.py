@@ -1,12 +1,14 @@
 """Repository functions: keyword-only, given a session, returning typed rows. They never
 open or commit sessions; the caller owns the unit of work."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, update
-from sqlmodel import Session, col, select
+from sqlalchemy import Insert, delete, func, or_, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, col, select
 
 from storage.models import (
     OPEN_STATES,
@@ -14,9 +16,11 @@ from storage.models import (
     DueWork,
     Evaluation,
     Exchange,
+    Job,
     Lesson,
     Member,
     MemberStatus,
+    PaceBucket,
     SeenEvent,
     Setting,
     Skill,
@@ -380,3 +384,160 @@ def evaluations_between(
         )
     ).all()
     return [(s, g, h) for s, g, h in rows]
+
+
+# --- operations: jobs, leases, shared pacing, retention ---------------------------------------
+
+
+def _insert(session: Session, model: type[SQLModel]) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT (both backends speak it)."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+def lock_job(session: Session, *, name: str) -> None:
+    """Hold job `name`'s row until the transaction ends: whoever else takes it (another
+    thread or replica) waits until then. An upsert, so the row need not exist yet."""
+    statement: Insert = _insert(session, Job).values(name=name)
+    session.execute(
+        statement.on_conflict_do_update(index_elements=["name"], set_={"name": name})  # type: ignore[attr-defined]
+    )
+
+
+def claim_job(
+    session: Session,
+    *,
+    name: str,
+    cron: str,
+    now: datetime,
+    worker: str,
+    next_due: Callable[[datetime], datetime],
+) -> datetime | None:
+    """Take job `name`'s due time if it has come: returns it (the caller runs the job in
+    this same transaction, holding the row), else None.
+
+    A replica that finds the row locked skips it (another one is running it); the due time
+    moves on with a compare-and-set, so of two threads that read it only one wins. A new
+    job, or one whose crontab changed, is first due at its next time from `now`."""
+    row = session.exec(
+        select(Job).where(Job.name == name).with_for_update(skip_locked=True)
+    ).first()
+    if row is None:
+        if session.exec(select(Job.name).where(Job.name == name)).first() is not None:
+            return None  # another process holds it (inserting would wait for it)
+        statement: Insert = _insert(session, Job).values(name=name, cron=cron, due_at=next_due(now))
+        session.execute(statement.on_conflict_do_nothing(index_elements=["name"]))  # type: ignore[attr-defined]
+        return None
+    if row.cron != cron or row.due_at is None:
+        row.cron, row.due_at = cron, next_due(now)
+        session.add(row)
+        session.flush()
+        return None
+    due = row.due_at
+    if due > now:
+        return None
+    moved = session.execute(
+        update(Job)
+        .where(col(Job.name) == name, col(Job.due_at) == due)
+        .values(due_at=next_due(now), last_run_at=now, last_worker=worker)
+        .execution_options(synchronize_session=False)
+    )
+    return due if moved.rowcount == 1 else None  # type: ignore[attr-defined]
+
+
+def queue_once(session: Session, *, work: DueWork) -> bool:
+    """Add `work` unless a row with its `once_key` exists already; False then."""
+    values = {c.name: getattr(work, c.name) for c in DueWork.__table__.columns if c.name != "id"}  # type: ignore[attr-defined]
+    statement: Insert = _insert(session, DueWork).values(**values)
+    done = session.execute(
+        statement.on_conflict_do_nothing(index_elements=["once_key"])  # type: ignore[attr-defined]
+    )
+    return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
+def renew_claims(session: Session, *, worker: str, now: datetime) -> int:
+    """Keep this worker's claims alive: a lease runs from the last renewal."""
+    renewed = session.execute(
+        update(DueWork)
+        .where(col(DueWork.claimed_by) == worker, col(DueWork.done_at).is_(None))
+        .values(claimed_at=now)
+    )
+    return int(renewed.rowcount)  # type: ignore[attr-defined]
+
+
+def release_claims(session: Session, *, worker: str, ids: Iterable[int]) -> int:
+    """Hand back rows this worker claimed but never started (the attempt did not happen)."""
+    wanted = list(ids)
+    if not wanted:
+        return 0
+    released = session.execute(
+        update(DueWork)
+        .where(
+            col(DueWork.id).in_(wanted),
+            col(DueWork.claimed_by) == worker,
+            col(DueWork.done_at).is_(None),
+        )
+        .values(claimed_by=None, claimed_at=None, attempts=DueWork.attempts - 1)
+    )
+    return int(released.rowcount)  # type: ignore[attr-defined]
+
+
+# The pacing bucket, in the database's clock (epoch seconds): one statement reserves a slot,
+# so the row lock is held for microseconds. GCRA: the slot is the earliest of the bucket's
+# theoretical arrival time less its burst tolerance, a 429's block, and what the caller asks.
+_RESERVE_PACE = text(
+    """
+    WITH clock AS (SELECT extract(epoch FROM clock_timestamp())::float8 AS now)
+    UPDATE pace_bucket SET
+        slot = GREATEST(tat - :tolerance, blocked_until, clock.now + :min_delay),
+        tat = GREATEST(tat, blocked_until, clock.now + :min_delay) + :interval
+    FROM clock
+    WHERE key = :key
+    RETURNING slot - clock.now
+    """
+)
+
+
+def reserve_pace(
+    session: Session, *, key: str, interval: float, tolerance: float, min_delay: float
+) -> float:
+    """Seconds from now until this call may go, its slot taken in bucket `key`."""
+    params = {"key": key, "interval": interval, "tolerance": tolerance, "min_delay": min_delay}
+    delay = session.execute(_RESERVE_PACE, params).scalar()
+    if delay is None:
+        statement: Insert = _insert(session, PaceBucket).values(key=key)
+        session.execute(statement.on_conflict_do_nothing(index_elements=["key"]))  # type: ignore[attr-defined]
+        delay = session.execute(_RESERVE_PACE, params).scalar_one()
+    return float(delay)
+
+
+def pace_blocked_for(session: Session, *, key: str) -> float:
+    """Seconds left of a 429's block on bucket `key` (0 or less: none)."""
+    left = session.execute(
+        text(
+            "SELECT blocked_until - extract(epoch FROM clock_timestamp())::float8 "
+            "FROM pace_bucket WHERE key = :key"
+        ),
+        {"key": key},
+    ).scalar()
+    return float(left or 0.0)
+
+
+def block_pace(session: Session, *, key: str, seconds: float) -> None:
+    """After a 429: no call of bucket `key` before `seconds` from now, in any replica."""
+    statement: Insert = _insert(session, PaceBucket).values(key=key)
+    session.execute(statement.on_conflict_do_nothing(index_elements=["key"]))  # type: ignore[attr-defined]
+    session.execute(
+        text(
+            "UPDATE pace_bucket SET blocked_until = GREATEST(blocked_until, "
+            "extract(epoch FROM clock_timestamp())::float8 + :seconds) WHERE key = :key"
+        ),
+        {"key": key, "seconds": seconds},
+    )
+
+
+def prune(session: Session, *, before: datetime) -> tuple[int, int]:
+    """Forget Slack event ids seen, and messages done, before `before`: (events, messages)."""
+    events = session.execute(delete(SeenEvent).where(col(SeenEvent.seen_at) < before))
+    work = session.execute(delete(DueWork).where(col(DueWork.done_at) < before))
+    return int(events.rowcount), int(work.rowcount)  # type: ignore[attr-defined]

@@ -1,10 +1,5 @@
 """Delivery loses nothing and doubles nothing: retries, crashes, restarts, two processes."""
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -19,7 +14,9 @@ from bot import delivery, exchanges
 from bot.fakeslack import FakeSlack
 from bot.sandbox import Sandbox
 from storage.db import make_engine, migrate
-from storage.models import DueWork, Exchange, Lesson, Member, WorkKind, utcnow
+from storage.models import DueWork, Exchange, WorkKind
+from tests.conftest import wipe
+from tests.processes import RexProcess, seed_due_work, wait_for
 
 
 def _pair(sandbox: Sandbox) -> None:
@@ -81,46 +78,6 @@ def test_server_errors_beyond_retries_come_back_later_once(sandbox: Sandbox) -> 
 # --- real processes -----------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _seed(engine: Engine, fake: FakeSlack, count: int, kind: WorkKind) -> list[str]:
-    """`count` pair exchanges with an intro (or each participant's follow-up) due now."""
-    now = utcnow()
-    people: list[str] = []
-    with Session(engine) as session:
-        for i in range(count):
-            a, b = f"UT{i:05d}", f"UL{i:05d}"
-            for user in (a, b):
-                fake.add_user(user, user.lower())
-            teacher, learner = Member(slack_id=a), Member(slack_id=b)
-            exchange = Exchange(created_at=now)
-            session.add_all([teacher, learner, exchange])
-            session.flush()
-            assert teacher.id and learner.id and exchange.id
-            session.add(
-                Lesson(
-                    exchange_id=exchange.id,
-                    teacher_id=teacher.id,
-                    learner_id=learner.id,
-                    teach_label="Go",
-                    learn_label="go",
-                )
-            )
-            if kind == WorkKind.INTRO:
-                session.add(DueWork(kind=kind, exchange_id=exchange.id, due_at=now))
-            else:
-                session.add(
-                    DueWork(kind=kind, exchange_id=exchange.id, member_id=teacher.id, due_at=now)
-                )
-            people += [a, b]
-        session.commit()
-    return people
-
-
 def _pending(engine: Engine, kind: WorkKind) -> int:
     with Session(engine) as session:
         return session.exec(
@@ -130,87 +87,86 @@ def _pending(engine: Engine, kind: WorkKind) -> int:
         ).one()
 
 
-class Bot:
-    """`rex run` in its own process, sweeping due work every second."""
-
-    def __init__(self, fake: FakeSlack, database_url: str, tmp_path: Path) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REX_"))}
-        env.update(
-            SLACK_BOT_TOKEN=fake.bot_token,
-            SLACK_SIGNING_SECRET="secret",
-            SLACK_API_URL=fake.api_url,
-            DATABASE_URL=database_url,
-            PORT=str(_free_port()),
-            REX_SWEEP_SECONDS="1",
-            REX_DELIVERY_LEASE_SECONDS="3",
-            REX_PACING_FACTOR="1000",
-            REX_ROUND_CRON="0 0 1 1 *",
-            REX_DIGEST_CRON="0 0 1 1 *",
-        )
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=tmp_path,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-def _wait(condition: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
 @pytest.fixture
 def fake() -> Iterator[FakeSlack]:
     with FakeSlack() as running:
         yield running
 
 
-def test_sigkill_in_the_middle_of_500_intros_loses_and_doubles_none(
-    fake: FakeSlack, tmp_path: Path
-) -> None:
-    url = f"sqlite:///{tmp_path / 'rex.db'}"
-    engine = make_engine(url)
-    migrate(engine)
-    _seed(engine, fake, 500, WorkKind.INTRO)
-    first = Bot(fake, url, tmp_path)
-    try:
-        _wait(lambda: len(fake.calls_to("chat.postMessage")) >= 150, 60, "150 intros")
-        first.kill()
-    finally:
-        first.stop()
-    posted_before_restart = len(fake.calls_to("chat.postMessage"))
-    assert 150 <= posted_before_restart < 500
-    second = Bot(fake, url, tmp_path)
-    try:
-        _wait(lambda: _pending(engine, WorkKind.INTRO) == 0, 90, "every intro delivered")
-    finally:
-        second.stop()
-    channels = sorted(
+def _intro_channels(fake: FakeSlack) -> list[str]:
+    return sorted(
         {
             c.response["channel"]["id"]
             for c in fake.calls_to("conversations.open")
             if c.response.get("ok")
         }
     )
-    sent = _sent_ids(fake, channels)
+
+
+def _held(engine: Engine) -> int:
+    """Rows still claimed and not done."""
+    with Session(engine) as session:
+        return session.exec(
+            select(func.count())
+            .select_from(DueWork)
+            .where(col(DueWork.done_at).is_(None), col(DueWork.claimed_by).is_not(None))
+        ).one()
+
+
+def test_sigkill_mid_drain_with_the_default_lease_loses_and_doubles_none(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    """The lease is the default one: a killed process's rows are taken over within it."""
+    url = f"sqlite:///{tmp_path / 'rex.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    seed_due_work(engine, fake, 500, WorkKind.INTRO)
+    first = RexProcess(fake, url, tmp_path)
+    try:
+        wait_for(lambda: len(fake.calls_to("chat.postMessage")) >= 150, 60, "150 intros")
+        first.kill()
+    finally:
+        first.stop()
+    assert 150 <= len(fake.calls_to("chat.postMessage")) < 500
+    assert _held(engine) > 0  # what the dead process held waits for its lease
+    second = RexProcess(fake, url, tmp_path)
+    restarted = time.monotonic()
+    try:
+        wait_for(lambda: _pending(engine, WorkKind.INTRO) == 0, 60, "every intro delivered")
+    finally:
+        second.stop()
+    assert time.monotonic() - restarted < 60
+    sent = _sent_ids(fake, _intro_channels(fake))
     assert len(sent) == 500 and set(sent.values()) == {1}
+    engine.dispose()
+
+
+def test_sigterm_mid_drain_hands_back_what_it_held_and_exits_within_10_s(
+    fake: FakeSlack, postgres_url: str, tmp_path: Path
+) -> None:
+    engine = make_engine(postgres_url)
+    migrate(engine)
+    wipe(engine)
+    seed_due_work(engine, fake, 500, WorkKind.INTRO)
+    first = RexProcess(fake, postgres_url, tmp_path, REX_PACING_FACTOR="100")
+    try:
+        wait_for(lambda: len(fake.calls_to("chat.postMessage")) >= 100, 60, "100 intros")
+        assert first.terminate() < 10
+        assert first.process.returncode == 0
+    finally:
+        first.stop()
+    assert len(fake.calls_to("chat.postMessage")) < 500
+    assert _held(engine) == 0  # handed back: nobody waits for a lease
+    second = RexProcess(fake, postgres_url, tmp_path)
+    restarted = time.monotonic()
+    try:
+        wait_for(lambda: _pending(engine, WorkKind.INTRO) == 0, 60, "every intro delivered")
+    finally:
+        second.stop()
+    assert time.monotonic() - restarted < 60
+    sent = _sent_ids(fake, _intro_channels(fake))
+    assert len(sent) == 500 and set(sent.values()) == {1}
+    wipe(engine)
     engine.dispose()
 
 
@@ -219,13 +175,11 @@ def test_two_processes_on_one_postgresql_send_1000_follow_ups_once(
 ) -> None:
     engine = make_engine(postgres_url)
     migrate(engine)
-    from tests.conftest import wipe
-
     wipe(engine)
-    people = _seed(engine, fake, 1000, WorkKind.FOLLOWUP)
-    bots = [Bot(fake, postgres_url, tmp_path), Bot(fake, postgres_url, tmp_path)]
+    people = seed_due_work(engine, fake, 1000, WorkKind.FOLLOWUP)
+    bots = [RexProcess(fake, postgres_url, tmp_path), RexProcess(fake, postgres_url, tmp_path)]
     try:
-        _wait(lambda: _pending(engine, WorkKind.FOLLOWUP) == 0, 120, "1000 follow-ups delivered")
+        wait_for(lambda: _pending(engine, WorkKind.FOLLOWUP) == 0, 120, "1000 follow-ups")
     finally:
         for bot in bots:
             bot.stop()

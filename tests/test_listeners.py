@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.fakeslack import FakeSlack
-from bot.jobs import DIGEST_JOB, ROUND_JOB, SWEEP_JOB, build_scheduler
+from bot.jobs import DIGEST_JOB, LEASE_JOB, RETENTION_JOB, ROUND_JOB, SWEEP_JOB, build_scheduler
 from bot.runtime import Rex, build_runtime
 from bot.settings import load_settings
 from handlers import commands, home, join
@@ -112,6 +112,7 @@ def test_home_tab_is_published_for_a_stranger_too(
 def test_scheduler_jobs_have_stable_ids_and_primitive_arguments(rex: Rex) -> None:
     scheduler = build_scheduler(rex, key="test")
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {SWEEP_JOB, ROUND_JOB, DIGEST_JOB}
-    assert all(job.args == ("test",) for job in jobs.values())
+    assert set(jobs) == {SWEEP_JOB, LEASE_JOB, ROUND_JOB, DIGEST_JOB, RETENTION_JOB}
+    assert all(job.args[0] == "test" for job in jobs.values())
+    assert all(isinstance(arg, str) for job in jobs.values() for arg in job.args)
     assert "day_of_week='mon'" in str(jobs[ROUND_JOB].trigger)

@@ -1,12 +1,15 @@
 """Alembic environment: runs on the engine Rex hands over (or DATABASE_URL via Settings)."""
 
 from alembic import context
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
+# Replicas starting at once each run `rex migrate`: the first to take this lock upgrades,
+# the others wait for it, then find the schema current.
+MIGRATION_LOCK = 73_011_967
 
 
 def _engine() -> Engine:
@@ -29,6 +32,10 @@ def run_migrations_online() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                )
             context.run_migrations()
         connection.commit()
 

@@ -1,0 +1,333 @@
+"""Replicas are safe by construction: each scheduled job runs once per due time whatever the
+number of processes, rounds never run at once, a digest is owed once per period, and Slack's
+pace is one budget for the whole deployment (PostgreSQL); SQLite refuses a second process."""
+
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy import Engine, func, update
+from sqlmodel import Session, col, select
+
+from bot.exchanges import ROUND_LOCK, run_round
+from bot.fakeslack import FakeSlack
+from bot.jobs import run_scheduled
+from bot.pacing import Limit, SharedPacer
+from bot.rounds import RoundConfig
+from bot.runtime import Rex, build_runtime
+from bot.sandbox import ManualClock
+from bot.settings import load_settings
+from storage import repo
+from storage.db import make_engine, migrate, session_factory
+from storage.models import (
+    DueWork,
+    Exchange,
+    Job,
+    Lesson,
+    Member,
+    MemberStatus,
+    Round,
+    WorkKind,
+    utcnow,
+)
+from tests.conftest import wipe
+from tests.processes import RexProcess, clean_env, seed_due_work, wait_for
+from tests.test_digest import add_member
+
+T0 = datetime(2026, 12, 7, 7, 59, 30, tzinfo=UTC)  # a Monday
+SWAPS = [
+    ("Python", "Excel"),
+    ("SQL", "Figma"),
+    ("Git", "Spanish"),
+    ("Kubernetes", "Photography"),
+    ("Negotiation", "Copywriting"),
+]
+
+
+def _replica(engine: Engine, clock: ManualClock, **settings: str) -> Rex:
+    """A runtime as one process would have it (its own worker id), with no Slack calls."""
+    values = {
+        "slack_bot_token": "xoxb-test",
+        "slack_signing_secret": "s",
+        "rex_digest_channel": "CDIGEST",
+        "rex_round_cron": "* * * * *",
+        "rex_digest_cron": "* * * * *",
+        **settings,
+    }
+    return build_runtime(
+        load_settings(_env_file=None, **values),
+        WebClient(token="xoxb-test", base_url="http://127.0.0.1:9/"),
+        engine=engine,
+        clock=clock,
+    )
+
+
+def _count(engine: Engine, model: type[DueWork] | type[Round] | type[Exchange]) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+def _seed_swaps(engine: Engine) -> list[str]:
+    with Session(engine) as session:
+        people = []
+        for i, (one, other) in enumerate(SWAPS):
+            add_member(session, f"a{i}", teach=[one], learn=[other])
+            add_member(session, f"b{i}", teach=[other], learn=[one])
+            people += [f"UA{i}", f"UB{i}"]
+        session.commit()
+    return people
+
+
+def test_a_job_runs_once_per_due_time_however_many_replicas(engine: Engine) -> None:
+    clock = ManualClock(T0)
+    replicas = [_replica(engine, clock) for _ in range(3)]
+    assert not any(run_scheduled(r, "digest") for r in replicas)  # first sight: due at 08:00
+    clock.advance(seconds=31)
+    assert [run_scheduled(r, "digest") for r in replicas].count(True) == 1
+    assert not any(run_scheduled(r, "digest") for r in replicas)
+    clock.advance(minutes=1)  # the next due time, in the same week: the digest is owed already
+    assert [run_scheduled(r, "digest") for r in replicas].count(True) == 1
+    assert _count(engine, DueWork) == 1
+    with Session(engine) as session:
+        job = session.get(Job, "digest")
+        assert job is not None and job.due_at == datetime(2026, 12, 7, 8, 2, tzinfo=UTC)
+
+
+def test_a_changed_crontab_is_next_due_at_its_own_next_time(engine: Engine) -> None:
+    clock = ManualClock(T0)
+    run_scheduled(_replica(engine, clock), "round")
+    clock.advance(minutes=5)
+    hourly = _replica(engine, clock, rex_round_cron="0 * * * *")
+    assert not run_scheduled(hourly, "round")  # the old time does not count for the new line
+    with Session(engine) as session:
+        job = session.get(Job, "round")
+        assert job is not None and job.due_at == datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+
+
+def test_a_job_held_by_one_replica_is_skipped_by_the_others(postgres_url: str) -> None:
+    engine = make_engine(postgres_url)
+    migrate(engine)
+    wipe(engine)
+    sessions = session_factory(engine)
+    due = T0 + timedelta(seconds=30)
+
+    def claim(session: Session, now: datetime) -> datetime | None:
+        return repo.claim_job(
+            session, name="digest", cron="* * * * *", now=now, worker="w", next_due=lambda t: due
+        )
+
+    with sessions() as setup:
+        assert claim(setup, T0) is None
+        setup.commit()
+    with sessions() as first, sessions() as second:
+        assert claim(first, due) == due  # holds the row until it commits
+        assert claim(second, due) is None
+        first.commit()
+    engine.dispose()
+
+
+def test_rounds_wait_for_each_other_and_introduce_nobody_twice(postgres_url: str) -> None:
+    engine = make_engine(postgres_url)
+    migrate(engine)
+    wipe(engine)
+    _seed_swaps(engine)
+    sessions = session_factory(engine)
+    config = RoundConfig(teacher_capacity=2, learner_capacity=1, cooldown_days=90)
+    finished = threading.Event()
+
+    def second_round() -> None:
+        with sessions() as session:
+            run_round(session, config=config, now=T0)
+            session.commit()
+        finished.set()
+
+    with sessions() as first:
+        repo.lock_job(first, name=ROUND_LOCK)  # a round is running
+        other = threading.Thread(target=second_round)
+        other.start()
+        assert not finished.wait(0.5), "a second round ran while the first one held the lock"
+        result = run_round(first, config=config, now=T0)
+        first.commit()
+    other.join(10)
+    assert finished.is_set() and len(result.exchanges) == len(SWAPS)
+    with Session(engine) as session:
+        pairs = session.exec(select(Lesson.teacher_id, Lesson.learner_id)).all()
+    assert len(pairs) == 2 * len(SWAPS) and len(set(pairs)) == len(pairs)
+    wipe(engine)
+    engine.dispose()
+
+
+def test_the_pace_is_one_budget_for_every_process(postgres_url: str) -> None:
+    """Two processes' pacers (two engines) on one database space their calls as one."""
+    engines = [make_engine(postgres_url) for _ in range(2)]
+    migrate(engines[0])
+    wipe(engines[0])
+    limit = Limit(3000, burst=1)  # a call every 61/3000 s
+    pacers = [SharedPacer(session_factory(e), {"chat.postMessage": limit}) for e in engines]
+    calls: list[float] = []
+    lock = threading.Lock()
+
+    def send(pacer: SharedPacer) -> None:
+        for _ in range(40):
+            pacer.wait("chat.postMessage", None)
+            with lock:
+                calls.append(time.monotonic())
+
+    threads = [threading.Thread(target=send, args=(p,)) for p in pacers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    interval = 61 / 3000
+    assert len(calls) == 80
+    assert max(calls) - min(calls) >= 79 * interval * 0.9  # one budget, not two
+    pacers[0].penalise("chat.postMessage", 0.5)  # a 429 seen by one holds the other off
+    started = time.monotonic()
+    pacers[1].wait("chat.postMessage", None)
+    assert time.monotonic() - started >= 0.4
+    for engine in engines:
+        engine.dispose()
+
+
+# --- real processes -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack() as running:
+        running.add_channel("CDIGEST", "rex-digest", members=[running.bot_user_id])
+        yield running
+
+
+def test_a_second_process_on_one_sqlite_database_is_refused_in_one_line(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'rex.db'}"
+    first = RexProcess(fake, url, tmp_path).wait_healthy()
+    try:
+        env = clean_env(
+            SLACK_BOT_TOKEN=fake.bot_token,
+            SLACK_SIGNING_SECRET="s",
+            SLACK_API_URL=fake.api_url,
+            DATABASE_URL=url,
+        )
+        second = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        first.stop()
+    assert second.returncode == 2
+    assert second.stderr.strip().splitlines() == [
+        f"rex: another Rex process already runs on {tmp_path / 'rex.db'}: SQLite is for one "
+        "process; for replicas use PostgreSQL (DATABASE_URL=postgresql://user:password@host/rex)"
+    ]
+
+
+def _calls_in_window(times: list[float], seconds: float) -> int:
+    """The most calls any `seconds`-long window holds."""
+    times, most, start = sorted(times), 0, 0
+    for end, at in enumerate(times):
+        while at - times[start] >= seconds:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
+def test_two_replicas_with_crons_every_ten_seconds(
+    fake: FakeSlack, postgres_url: str, tmp_path: Path
+) -> None:
+    """Every cron fires every 10 s (the seconds field tests may use) in two `rex run` on one
+    PostgreSQL: one round per due time, one digest for the period, no pair introduced
+    twice, and both replicas' posts paced as one."""
+    engine = make_engine(postgres_url)
+    migrate(engine)
+    wipe(engine)
+    for user in _seed_swaps(engine):
+        fake.add_user(user, user.lower())
+    seed_due_work(engine, fake, 60, WorkKind.FOLLOWUP)
+    with Session(engine) as session:  # only owed a follow-up: not in the rounds
+        session.execute(
+            update(Member)
+            .where(col(Member.slack_id).startswith("UT") | col(Member.slack_id).startswith("UL"))
+            .values(status=MemberStatus.PAUSED)
+        )
+        session.commit()
+    every_ten = "*/10 * * * * *"
+    settings = {
+        "REX_ROUND_CRON": every_ten,
+        "REX_DIGEST_CRON": every_ten,
+        "REX_DIGEST_CHANNEL": "CDIGEST",
+        "REX_PACING_FACTOR": "2",
+    }
+    replicas = [
+        RexProcess(fake, postgres_url, tmp_path, log=tmp_path / f"rex{i}.log", **settings)
+        for i in range(2)
+    ]
+    try:
+        for replica in replicas:
+            replica.wait_healthy()
+        started = time.monotonic()
+        wait_for(lambda: time.monotonic() - started > 25, 40, "three due times")
+        wait_for(lambda: _pending(engine) == 0, 30, "every message")
+    finally:
+        for replica in replicas:
+            replica.stop()
+    with Session(engine) as session:
+        rounds = session.exec(select(Round.planned_at)).all()
+        pairs = session.exec(
+            select(Lesson.teacher_id, Lesson.learner_id)
+            .join(Exchange, col(Exchange.id) == Lesson.exchange_id)
+            .where(col(Exchange.round_id).is_not(None))
+        ).all()
+        digests = session.exec(select(DueWork).where(DueWork.kind == WorkKind.DIGEST)).all()
+        workers = set(session.exec(select(DueWork.claimed_by)).all())
+    slots = Counter(at.replace(second=at.second // 10 * 10, microsecond=0) for at in rounds)
+    assert len(rounds) >= 2 and set(slots.values()) == {1}  # once per due time
+    assert len(pairs) == 2 * len(SWAPS) and len(set(pairs)) == len(pairs)
+    assert len(digests) == 1
+    [digest] = [m for m in fake.messages("CDIGEST") if "metadata" in m]
+    assert digest["metadata"]["event_payload"] == {"work_id": digests[0].id}
+    assert len(workers - {None}) == 2  # both replicas sent
+    posts = [c.at for c in fake.calls_to("chat.postMessage") if c.status == 200]
+    interval, burst = 61 / (600 - 10 + 1), 10
+    assert len(posts) == 60 + len(SWAPS) + 1
+    assert _calls_in_window(posts, 3.0) <= burst + 3.0 / interval + 1
+    assert not [c for c in fake.calls if c.status == 429]
+    wipe(engine)
+    engine.dispose()
+
+
+def _pending(engine: Engine) -> int:
+    """Rows due by now and not sent (a follow-up's reminder, days ahead, is not due)."""
+    with Session(engine) as session:
+        return session.exec(
+            select(func.count())
+            .select_from(DueWork)
+            .where(col(DueWork.done_at).is_(None), col(DueWork.due_at) <= utcnow())
+        ).one()
+
+
+def test_a_round_takes_its_lock_on_either_backend(engine: Engine) -> None:
+    """On either backend a round takes its lock and plans as before."""
+    _seed_swaps(engine)
+    with Session(engine) as session:
+        result = run_round(
+            session, config=RoundConfig(learner_capacity=1, cooldown_days=90), now=T0
+        )
+        session.commit()
+    assert len(result.exchanges) == len(SWAPS)
+    assert _count(engine, Exchange) == len(SWAPS)
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Member)).one() == 2 * len(SWAPS)
