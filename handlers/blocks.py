@@ -434,14 +434,12 @@ def auto_paused_blocks(count: int, lang: str) -> list[Block]:
     ]
 
 
-DATE_FORMATS = {"en": "{date_long_pretty} at {time}", "fr": "{date_long_pretty} à {time}"}
-
-
 def slack_date(when: datetime, lang: str = "en") -> str:
     """A date Slack shows in each reader's own timezone."""
     stamp = int(when.timestamp())
     fallback = when.strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{stamp}^{DATE_FORMATS.get(lang, DATE_FORMATS['en'])}|{fallback}>"
+    tokens = t("date.slack", lang)
+    return f"<!date^{stamp}^{tokens}|{fallback}>"
 
 
 def followup_blocks(

@@ -307,3 +307,16 @@ def test_partners_who_disagree_each_get_an_answer_that_fits(
     # the second can still evaluate by typing, and saying it did happen is understood
     [confirmed] = _dm(sandbox, second, "yes" if lang == "en" else "oui")
     assert confirmed["text"] == t("dm.met", lang)
+
+
+def test_a_third_language_is_only_a_po_file(bilingual: Sandbox) -> None:
+    """Spanish (bot/i18n/locales/es) reaches a member whose Slack speaks it, and can be
+    chosen; what only managers read stays in English."""
+    sandbox = bilingual
+    sandbox.add_person("UES1", "Lucía Gómez", locale="es-ES")
+    sandbox.join("UES1", ["Python"], ["Excel"])
+    welcome = sandbox.fake.messages(sandbox.fake.dm_channel("UES1"))[0]["text"]
+    assert welcome.startswith("¡Le damos la bienvenida a Rex")
+    sandbox.join("UEN1", ["Excel"], ["Python"])
+    assert sandbox.command("UEN1", "language es") == ["A partir de ahora le escribiré en español."]
+    assert "`es`" in sandbox.command("UEN1", "language xx")[0]
