@@ -131,6 +131,12 @@ def test_task_phrasing_meets_the_skill(task: str, skill: str) -> None:
     assert matches(task, skill) and matches(skill, task)
 
 
+def test_a_trailing_task_word_is_the_leading_one() -> None:
+    assert matches("sales report writing", "write sales reports")
+    assert matches("creative writing", "creative writing")
+    assert not matches("creative writing", "creative")  # a known skill keeps its word
+
+
 def test_task_verbs_that_change_the_task_stay_apart() -> None:
     assert not matches("install solar panels", "design solar panels")
     assert not matches("repair bicycles", "sell bicycles")

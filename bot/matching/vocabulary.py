@@ -295,7 +295,20 @@ class Vocabulary:
 
     def strip_fillers(self, raw: list[str]) -> list[str]:
         """Drop leading fillers ("how to", "les bases de"), unless they start a known skill
-        ("giving feedback", "learning management system") or nothing would be left."""
+        ("giving feedback", "learning management system") or nothing would be left; and a
+        trailing one word long ("press release writing" is "write press releases"), unless
+        the label ends in a known skill with it ("creative writing")."""
+        raw = self._strip_leading(raw)
+        if len(raw) < 2 or (raw[-1],) not in self.fillers.get(raw[-1], ()):
+            return raw
+        tokens = self.clean(raw)
+        top = min(len(tokens), self.max_words)
+        if any(self.lookup(tokens[-size:]) for size in range(2, top + 1)):
+            return raw
+        rest = raw[:-1]
+        return rest if any(self.meaningful(t) for t in self.clean(rest)) else raw
+
+    def _strip_leading(self, raw: list[str]) -> list[str]:
         for filler in self.fillers.get(raw[0], ()) if raw else ():
             n = len(filler)
             if tuple(raw[:n]) != filler or len(raw) <= n:
@@ -307,7 +320,7 @@ class Vocabulary:
             top = min(len(tokens), self.max_words)
             if any(self.lookup(tokens[:size]) for size in range(2, top + 1)):
                 return raw
-            return self.strip_fillers(rest)
+            return self._strip_leading(rest)
         return raw
 
     def _correct(self, word: str) -> str | None:
