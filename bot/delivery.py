@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import calendar, charts, digest, exchanges, lifecycle
+from bot import accounts, calendar, charts, digest, exchanges, lifecycle
 from bot.l10n import language_of_member, shared_language
 from bot.messages import t
 from bot.pacing import Stopping
@@ -42,6 +42,9 @@ PERMANENT_ERRORS = frozenset(
     }
 )
 NOT_IN_CHANNEL = "not_in_channel"
+# An intro that meets these has a deactivated account among its people (`account_inactive`
+# once auth.test has shown the bot's own token works).
+ACCOUNT_GONE = frozenset({"user_disabled", "account_inactive"})
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,8 @@ def _failed(rex: Rex, work: DueWork, error: str, now: datetime) -> str:
             repo.finish_work(session, work_id=work.id, now=now, error=error)
             if work.kind == WorkKind.INTRO and work.exchange_id is not None:
                 exchanges.undeliverable(session, exchange_id=work.exchange_id, now=now, error=error)
+                if error in ACCOUNT_GONE:
+                    _deactivate_gone(rex, session, work.exchange_id, now)
     else:
         # from the time of failure: a long paced batch outlives its start time
         _retry(rex, work, due_at=rex.clock() + _backoff(work.attempts), error=error)
@@ -153,6 +158,21 @@ def _failed(rex: Rex, work: DueWork, error: str, now: datetime) -> str:
         " hint=invite Rex to the channel with /invite @Rex" if error == NOT_IN_CHANNEL else "",
     )
     return "failed" if permanent else "retried"
+
+
+def _deactivate_gone(rex: Rex, session: Session, exchange_id: int, now: datetime) -> None:
+    """Slack does not say whose account stopped an intro: users.info tells, and they leave
+    the pool as if Slack had said so (`user_change` with `deleted`)."""
+    view = exchanges.load(session, exchange_id=exchange_id)
+    for member in view.members.values() if view else ():
+        rex.pacer.wait("users.info")
+        try:
+            gone = bool(rex.client.users_info(user=member.slack_id)["user"].get("deleted"))
+        except SlackApiError as exc:
+            gone = exc.response.get("error") == "user_not_found"
+        if gone:
+            closed = accounts.deactivated(session, slack_id=member.slack_id, now=now)
+            log.info("member.deactivated member=%s closed=%d via=intro", member.id, len(closed))
 
 
 def _retry(rex: Rex, work: DueWork, *, due_at: datetime, error: str) -> None:
@@ -557,6 +577,48 @@ def _share_chart(rex: Rex, work: DueWork, channel: str, report: digest.Digest, l
     )
 
 
+def _send_withdrawn(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
+    """Someone's Slack account went: their exchange is closed, kindly, for the others."""
+    view = exchanges.load(session, exchange_id=work.exchange_id or -1)
+    if view is None or not view.exchange.channel_id:
+        return "skipped"
+    _post(rex, work, channel=view.exchange.channel_id, text=t("withdrawn.text", _group(view)))
+    log.info("exchange.withdrawn exchange=%s", view.id)
+    return "sent"
+
+
+def _send_uninvite(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
+    """The calendar cancellation (METHOD:CANCEL, the invitation's UID, a higher SEQUENCE)
+    of a session that will not happen, when its invitation went out."""
+    view = exchanges.load(session, exchange_id=work.exchange_id or -1)
+    sequence = json.loads(work.payload or "{}").get("sequence")
+    if (
+        view is None
+        or view.exchange.scheduled_at is None
+        or not view.exchange.channel_id
+        or sequence != view.exchange.invitation_sequence
+        or not repo.sent_work(session, exchange_id=view.id, kind=WorkKind.INVITATION)
+    ):
+        return "skipped"
+    organiser = next(
+        (view.members[i] for i in repo.participant_ids(view.lessons) if i in view.members), None
+    )
+    lang = _group(view)
+    _upload(
+        rex,
+        work,
+        channel=view.exchange.channel_id,
+        name=f"rex-session-{view.id}-v{sequence}-cancelled.ics",
+        title=t("uninvite.title", lang),
+        content=lambda: calendar.cancel_ics(
+            blocks.session_plan(view, organiser.tz if organiser else None, lang), now=now
+        ),
+        comment=t("uninvite.text", lang),
+    )
+    log.info("invitation.cancelled exchange=%s sequence=%s", view.id, sequence)
+    return "sent"
+
+
 SENDERS: dict[WorkKind, Sender] = {
     WorkKind.DIGEST: _send_digest,
     WorkKind.APPROVAL: _send_approval,
@@ -571,6 +633,8 @@ SENDERS: dict[WorkKind, Sender] = {
     WorkKind.REMINDER: _send_reminder,
     WorkKind.INVITATION: _send_invitation,
     WorkKind.REPORT: _send_report,
+    WorkKind.WITHDRAWN: _send_withdrawn,
+    WorkKind.UNINVITE: _send_uninvite,
 }
 
 

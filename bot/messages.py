@@ -479,6 +479,19 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
 }
 
+# --- operations: Slack's account lifecycle, calendar cancellations ---------------------------
+MESSAGES["en"].update(
+    {
+        "withdrawn.text": (
+            "One of you is no longer on Slack, so Rex closes this introduction. Thank you all: "
+            "the others are back in the pool and will be introduced again at the next round."
+        ),
+        "uninvite.title": "Session cancelled",
+        "uninvite.text": (
+            "This session will not take place: here is the cancellation for your calendar."
+        ),
+    }
+)
 
 MESSAGES["fr"] = FR
 

@@ -535,3 +535,16 @@ FR: Final[dict[str, str]] = {
     "button.resume": "Reprendre",
     "button.match_now": "Me mettre en relation",
 }
+
+# --- operations: Slack's account lifecycle, calendar cancellations ---------------------------
+FR.update(
+    {
+        "withdrawn.text": (
+            "L’une des personnes de cette mise en relation n’est plus sur Slack : Rex la "
+            "clôt donc. Merci à toutes et à tous : les autres reviennent dans le vivier "
+            "pour le prochain tour."
+        ),
+        "uninvite.title": "Séance annulée",
+        "uninvite.text": "Cette séance n’aura pas lieu : voici l’annulation pour votre agenda.",
+    }
+)

@@ -99,6 +99,7 @@ class SlackHealth:
         self._probe = probe
         self._lock = threading.Lock()
         self.reason: str | None = None
+        self.probe_seconds = TOKEN_PROBE_SECONDS
         self._probed_at = -float("inf")
 
     @property
@@ -132,11 +133,11 @@ class SlackHealth:
 
     def usable(self) -> bool:
         """True when the token works; while it does not, auth.test is asked again at most
-        every TOKEN_PROBE_SECONDS."""
+        every `probe_seconds`."""
         if self.ok:
             return True
         with self._lock:
-            due = time.monotonic() - self._probed_at >= TOKEN_PROBE_SECONDS
+            due = time.monotonic() - self._probed_at >= self.probe_seconds
             if due:
                 self._probed_at = time.monotonic()
         return self.verify() if due else False
@@ -213,6 +214,11 @@ class Rex:
         except OSError as exc:
             log.warning("slack.unreachable error=%s", type(exc).__name__)
         return None
+
+    def remember_locale(self, slack_id: str, locale: object) -> None:
+        """A locale Slack told (a new account): no users.info call for it later."""
+        if isinstance(locale, str) and locale:
+            self._locales[slack_id] = locale
 
     def remember_labels(self, labels: Iterable[str]) -> None:
         if self._suggester is not None:

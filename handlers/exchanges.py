@@ -138,6 +138,7 @@ def on_not_fit_submitted(
         client.chat_postMessage(
             channel=loaded.exchange.channel_id, text=t("not_fit.done", lang, who=f"<@{slack_id}>")
         )
+    delivery.wake(rex_of(context))  # a session it called off: the calendar cancellation
 
 
 def on_report_submitted(

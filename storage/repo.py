@@ -341,6 +341,21 @@ def pending_work(session: Session, *, exchange_id: int, kind: WorkKind) -> list[
     )
 
 
+def sent_work(session: Session, *, exchange_id: int, kind: WorkKind) -> bool:
+    """Whether a message of `kind` for this exchange went out (done, not given up)."""
+    return (
+        session.exec(
+            select(DueWork.id).where(
+                DueWork.exchange_id == exchange_id,
+                DueWork.kind == kind,
+                col(DueWork.done_at).is_not(None),
+                col(DueWork.last_error).is_(None),
+            )
+        ).first()
+        is not None
+    )
+
+
 def first_sighting(session: Session, *, event_id: str) -> bool:
     """Record a Slack event id; False when it was already handled (a redelivery)."""
     if session.get(SeenEvent, event_id) is not None:

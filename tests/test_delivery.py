@@ -128,7 +128,7 @@ def test_sigkill_mid_drain_with_the_default_lease_loses_and_doubles_none(
     finally:
         first.stop()
     assert 150 <= len(fake.calls_to("chat.postMessage")) < 500
-    assert _held(engine) > 0  # what the dead process held waits for its lease
+    # what the dead process held (unless it died between two claims) waits for its lease
     second = RexProcess(fake, url, tmp_path)
     restarted = time.monotonic()
     try:
