@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import accounts, calendar, charts, digest, exchanges, lifecycle
+from bot import accounts, calendar, charts, digest, exchanges, lifecycle, metrics
 from bot.l10n import language_of_member, shared_language
 from bot.messages import t
 from bot.pacing import Stopping
@@ -117,6 +117,8 @@ def _send_claimed(rex: Rex, claimed: list[DueWork], now: datetime, counts: dict[
                 outcome = _deliver(rex, session, work, now)
                 repo.finish_work(session, work_id=work.id, now=now)
             counts[outcome] += 1
+            if outcome == "sent":
+                metrics.MESSAGES_SENT.labels(kind=work.kind).inc()
         except Stopping:
             # cut short before a call: what it sent already is found again by the retry
             _retry(rex, work, due_at=now, error="stopping")
@@ -148,6 +150,8 @@ def _failed(rex: Rex, work: DueWork, error: str, now: datetime) -> str:
     else:
         # from the time of failure: a long paced batch outlives its start time
         _retry(rex, work, due_at=rex.clock() + _backoff(work.attempts), error=error)
+    counter = metrics.MESSAGES_FAILED if permanent else metrics.MESSAGES_RETRIED
+    counter.labels(kind=work.kind, error=error).inc()
     log.warning(
         "delivery.%s work=%s kind=%s exchange=%s error=%s%s",
         "failed" if permanent else "retry",
@@ -197,13 +201,30 @@ def _metadata(work: DueWork) -> dict[str, Any]:
     return {"event_type": METADATA_EVENT, "event_payload": {"work_id": work.id}}
 
 
+def _history(rex: Rex, channel: str, *, metadata: bool) -> list[dict[str, Any]]:
+    """The conversation's latest messages, for a retry to find what an earlier attempt
+    posted. Without the history scopes (optional, see the README) Slack refuses: delivery
+    then falls back to at-least-once, and a retry after a crash may post a second time."""
+    rex.pacer.wait("conversations.history")
+    try:
+        history = rex.client.conversations_history(
+            channel=channel, include_all_metadata=metadata, limit=HISTORY_LOOKBACK
+        )
+    except SlackApiError as exc:
+        if exc.response.get("error") != "missing_scope":
+            raise
+        log.warning(
+            "delivery.history_unavailable channel=%s: no history scope, so a retried message "
+            "may be posted twice (at-least-once)",
+            channel,
+        )
+        return []
+    return list(history.get("messages") or [])
+
+
 def _already_sent(rex: Rex, channel: str, work: DueWork) -> str | None:
     """The ts of this row's message if an earlier attempt posted it (outcome unknown)."""
-    rex.pacer.wait("conversations.history")
-    history = rex.client.conversations_history(
-        channel=channel, include_all_metadata=True, limit=HISTORY_LOOKBACK
-    )
-    for message in history.get("messages") or []:
+    for message in _history(rex, channel, metadata=True):
         metadata = message.get("metadata") or {}
         payload = metadata.get("event_payload") or {}
         if metadata.get("event_type") == METADATA_EVENT and payload.get("work_id") == work.id:
@@ -459,11 +480,9 @@ def _upload(
 
 
 def _file_already_shared(rex: Rex, channel: str, name: str) -> bool:
-    rex.pacer.wait("conversations.history")
-    history = rex.client.conversations_history(channel=channel, limit=HISTORY_LOOKBACK)
     return any(
         f.get("name") == name
-        for message in history.get("messages") or []
+        for message in _history(rex, channel, metadata=False)
         for f in message.get("files") or []
     )
 

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+from bot import metrics
 from bot.l10n import from_locale, language_of_member
 from bot.pacing import Pacer, interruptible_sleep, scaled_pacer
 from bot.rounds import RoundConfig
@@ -55,6 +56,7 @@ class PacedRateLimitHandler(RateLimitErrorRetryHandler):
             retry_after = float((headers.get("retry-after") or ["1"])[0])
             method = request.url.rstrip("/").rsplit("/", 1)[-1]
             self._pacer.penalise(method, retry_after)
+            metrics.RATE_LIMITED.labels(method=method).inc()
             log.warning("slack.rate_limited method=%s retry_after=%s", method, retry_after)
         super().prepare_for_next_attempt(
             state=state, request=request, response=response, error=error
