@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 import handlers
 from bot.runtime import Rex, build_runtime
 from bot.settings import Settings
+from handlers.workspace import WORKSPACE_EVENTS
 from storage import repo
 
 log = logging.getLogger("rex.app")
@@ -74,7 +75,11 @@ def create_app(
 
 
 def _user_of(body: dict[str, Any]) -> str | None:
+    """Who is talking to Rex (whose language to answer in): nobody, for an event about
+    the workspace (an account changed, the app uninstalled)."""
     event = body.get("event")
+    if isinstance(event, dict) and event.get("type") in WORKSPACE_EVENTS:
+        return None
     user = (
         body.get("user_id")
         or body.get("user")

@@ -14,11 +14,22 @@ from bot.settings import Settings, SettingsError, load_settings
 from storage.db import SecondProcess
 
 
-def configure_logging(level: int = logging.INFO) -> None:
-    """One line per event; Slack libraries only speak up on warnings."""
-    logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+def configure_logging(level: int = logging.INFO, *, json: bool = False) -> None:
+    """One line per event (one JSON object with `json`, REX_LOG_FORMAT=json); Slack
+    libraries only speak up on warnings."""
+    handler = logging.StreamHandler(sys.stderr)
+    if json:
+        from pythonjsonlogger.json import JsonFormatter
+
+        handler.setFormatter(
+            JsonFormatter(
+                "%(asctime)s %(levelname)s %(name)s %(message)s",
+                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            )
+        )
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     for noisy in ("slack_bolt", "slack_sdk", "waitress", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # "skipped: maximum number of running instances reached" is a busy sweep, not news
@@ -110,9 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_export(rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    configure_logging()
     try:
         settings = load_settings()
+        configure_logging(json=settings.rex_log_format == "json")
         if args.command == "migrate":
             from bot.startup import open_database
 

@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import calendar, charts, digest, exchanges, lifecycle
+from bot import accounts, calendar, charts, digest, exchanges, lifecycle, metrics
 from bot.l10n import group_languages, language_of_member
 from bot.messages import t
 from bot.pacing import Stopping
@@ -42,6 +42,9 @@ PERMANENT_ERRORS = frozenset(
     }
 )
 NOT_IN_CHANNEL = "not_in_channel"
+# An intro that meets these has a deactivated account among its people (`account_inactive`
+# once auth.test has shown the bot's own token works).
+ACCOUNT_GONE = frozenset({"user_disabled", "account_inactive"})
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,8 @@ def _send_claimed(rex: Rex, claimed: list[DueWork], now: datetime, counts: dict[
                 outcome = _deliver(rex, session, work, now)
                 repo.finish_work(session, work_id=work.id, now=now)
             counts[outcome] += 1
+            if outcome == "sent":
+                metrics.MESSAGES_SENT.labels(kind=work.kind).inc()
         except Stopping:
             # cut short before a call: what it sent already is found again by the retry
             _retry(rex, work, due_at=now, error="stopping")
@@ -140,9 +145,13 @@ def _failed(rex: Rex, work: DueWork, error: str, now: datetime) -> str:
             repo.finish_work(session, work_id=work.id, now=now, error=error)
             if work.kind == WorkKind.INTRO and work.exchange_id is not None:
                 exchanges.undeliverable(session, exchange_id=work.exchange_id, now=now, error=error)
+                if error in ACCOUNT_GONE:
+                    _deactivate_gone(rex, session, work.exchange_id, now)
     else:
         # from the time of failure: a long paced batch outlives its start time
         _retry(rex, work, due_at=rex.clock() + _backoff(work.attempts), error=error)
+    counter = metrics.MESSAGES_FAILED if permanent else metrics.MESSAGES_RETRIED
+    counter.labels(kind=work.kind, error=error).inc()
     log.warning(
         "delivery.%s work=%s kind=%s exchange=%s error=%s%s",
         "failed" if permanent else "retry",
@@ -153,6 +162,21 @@ def _failed(rex: Rex, work: DueWork, error: str, now: datetime) -> str:
         " hint=invite Rex to the channel with /invite @Rex" if error == NOT_IN_CHANNEL else "",
     )
     return "failed" if permanent else "retried"
+
+
+def _deactivate_gone(rex: Rex, session: Session, exchange_id: int, now: datetime) -> None:
+    """Slack does not say whose account stopped an intro: users.info tells, and they leave
+    the pool as if Slack had said so (`user_change` with `deleted`)."""
+    view = exchanges.load(session, exchange_id=exchange_id)
+    for member in view.members.values() if view else ():
+        rex.pacer.wait("users.info")
+        try:
+            gone = bool(rex.client.users_info(user=member.slack_id)["user"].get("deleted"))
+        except SlackApiError as exc:
+            gone = exc.response.get("error") == "user_not_found"
+        if gone:
+            closed = accounts.deactivated(session, slack_id=member.slack_id, now=now)
+            log.info("member.deactivated member=%s closed=%d via=intro", member.id, len(closed))
 
 
 def _retry(rex: Rex, work: DueWork, *, due_at: datetime, error: str) -> None:
@@ -177,13 +201,30 @@ def _metadata(work: DueWork) -> dict[str, Any]:
     return {"event_type": METADATA_EVENT, "event_payload": {"work_id": work.id}}
 
 
+def _history(rex: Rex, channel: str, *, metadata: bool) -> list[dict[str, Any]]:
+    """The conversation's latest messages, for a retry to find what an earlier attempt
+    posted. Without the history scopes (optional, see the README) Slack refuses: delivery
+    then falls back to at-least-once, and a retry after a crash may post a second time."""
+    rex.pacer.wait("conversations.history")
+    try:
+        history = rex.client.conversations_history(
+            channel=channel, include_all_metadata=metadata, limit=HISTORY_LOOKBACK
+        )
+    except SlackApiError as exc:
+        if exc.response.get("error") != "missing_scope":
+            raise
+        log.warning(
+            "delivery.history_unavailable channel=%s: no history scope, so a retried message "
+            "may be posted twice (at-least-once)",
+            channel,
+        )
+        return []
+    return list(history.get("messages") or [])
+
+
 def _already_sent(rex: Rex, channel: str, work: DueWork) -> str | None:
     """The ts of this row's message if an earlier attempt posted it (outcome unknown)."""
-    rex.pacer.wait("conversations.history")
-    history = rex.client.conversations_history(
-        channel=channel, include_all_metadata=True, limit=HISTORY_LOOKBACK
-    )
-    for message in history.get("messages") or []:
+    for message in _history(rex, channel, metadata=True):
         metadata = message.get("metadata") or {}
         payload = metadata.get("event_payload") or {}
         if metadata.get("event_type") == METADATA_EVENT and payload.get("work_id") == work.id:
@@ -443,11 +484,9 @@ def _upload(
 
 
 def _file_already_shared(rex: Rex, channel: str, name: str) -> bool:
-    rex.pacer.wait("conversations.history")
-    history = rex.client.conversations_history(channel=channel, limit=HISTORY_LOOKBACK)
     return any(
         f.get("name") == name
-        for message in history.get("messages") or []
+        for message in _history(rex, channel, metadata=False)
         for f in message.get("files") or []
     )
 
@@ -564,6 +603,49 @@ def _share_chart(rex: Rex, work: DueWork, channel: str, report: digest.Digest, l
     )
 
 
+def _send_withdrawn(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
+    """Someone's Slack account went: their exchange is closed, kindly, for the others."""
+    view = exchanges.load(session, exchange_id=work.exchange_id or -1)
+    if view is None or not view.exchange.channel_id:
+        return "skipped"
+    text = blocks.for_everyone(_group(view), lambda lang: t("withdrawn.text", lang))
+    _post(rex, work, channel=view.exchange.channel_id, text=text)
+    log.info("exchange.withdrawn exchange=%s", view.id)
+    return "sent"
+
+
+def _send_uninvite(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
+    """The calendar cancellation (METHOD:CANCEL, the invitation's UID, a higher SEQUENCE)
+    of a session that will not happen, when its invitation went out."""
+    view = exchanges.load(session, exchange_id=work.exchange_id or -1)
+    sequence = json.loads(work.payload or "{}").get("sequence")
+    if (
+        view is None
+        or view.exchange.scheduled_at is None
+        or not view.exchange.channel_id
+        or sequence != view.exchange.invitation_sequence
+        or not repo.sent_work(session, exchange_id=view.id, kind=WorkKind.INVITATION)
+    ):
+        return "skipped"
+    organiser = next(
+        (view.members[i] for i in repo.participant_ids(view.lessons) if i in view.members), None
+    )
+    langs = _group(view)
+    _upload(
+        rex,
+        work,
+        channel=view.exchange.channel_id,
+        name=f"rex-session-{view.id}-v{sequence}-cancelled.ics",
+        title=t("uninvite.title", langs[0]),
+        content=lambda: calendar.cancel_ics(
+            blocks.session_plan(view, organiser.tz if organiser else None, langs[0]), now=now
+        ),
+        comment=blocks.for_everyone(langs, lambda lang: t("uninvite.text", lang)),
+    )
+    log.info("invitation.cancelled exchange=%s sequence=%s", view.id, sequence)
+    return "sent"
+
+
 SENDERS: dict[WorkKind, Sender] = {
     WorkKind.DIGEST: _send_digest,
     WorkKind.APPROVAL: _send_approval,
@@ -578,6 +660,8 @@ SENDERS: dict[WorkKind, Sender] = {
     WorkKind.REMINDER: _send_reminder,
     WorkKind.INVITATION: _send_invitation,
     WorkKind.REPORT: _send_report,
+    WorkKind.WITHDRAWN: _send_withdrawn,
+    WorkKind.UNINVITE: _send_uninvite,
 }
 
 

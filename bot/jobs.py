@@ -17,7 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
 from sqlmodel import Session
 
-from bot import delivery, members
+from bot import delivery, members, metrics
 from bot.crontab import cron_trigger, next_after
 from bot.exchanges import run_round
 from bot.runtime import Rex
@@ -50,7 +50,8 @@ class Scheduled:
 
 def _round(rex: Rex, session: Session, due: datetime) -> None:
     started = time.perf_counter()
-    result = run_round(session, config=rex.round_config, now=rex.clock())
+    with metrics.ROUND_SECONDS.time():
+        result = run_round(session, config=rex.round_config, now=rex.clock())
     log.info(
         "round.done due=%s exchanges=%d unmatched=%d seconds=%.2f",
         due.isoformat(),

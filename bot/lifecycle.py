@@ -6,12 +6,13 @@ scheduled → scheduled; a further session after a held one goes held → schedu
 is written as an `ExchangeEvent` with its time and author.
 """
 
+import json
 from datetime import datetime
 from typing import Final
 
 from sqlmodel import Session
 
-from storage.models import OPEN_STATES, Exchange, ExchangeEvent, ExchangeState
+from storage.models import OPEN_STATES, DueWork, Exchange, ExchangeEvent, ExchangeState, WorkKind
 
 S = ExchangeState
 ALLOWED: Final[dict[ExchangeState, frozenset[ExchangeState]]] = {
@@ -87,12 +88,29 @@ def move(
     if not can_move(exchange, to):
         raise IllegalMove(f"{exchange.state} -> {to}")
     _record(session, exchange, to, now=now, member_id=member_id, reason=reason)
+    if _session_called_off(exchange, to, now):
+        # the .ics people put in their calendars is withdrawn (METHOD:CANCEL, same UID)
+        sequence = json.dumps({"sequence": exchange.invitation_sequence})
+        session.add(
+            DueWork(kind=WorkKind.UNINVITE, exchange_id=exchange.id, due_at=now, payload=sequence)
+        )
     exchange.state = to
     if to == S.HELD and exchange.held_at is None:
         exchange.held_at = now
     if not ALLOWED[to]:
         exchange.closed_at = now
     session.add(exchange)
+
+
+def _session_called_off(exchange: Exchange, to: ExchangeState, now: datetime) -> bool:
+    """A scheduled session still to come that this move means will not happen."""
+    return (
+        exchange.state == S.SCHEDULED
+        and to in NEVER_HAPPENED
+        and exchange.scheduled_at is not None
+        and exchange.scheduled_at > now
+        and exchange.channel_id is not None
+    )
 
 
 def created(session: Session, exchange: Exchange, *, now: datetime) -> None:

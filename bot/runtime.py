@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+from bot import metrics
 from bot.l10n import from_locale, language_of_member
 from bot.matching import use_extra_vocabulary
 from bot.pacing import Pacer, interruptible_sleep, scaled_pacer
@@ -56,6 +57,7 @@ class PacedRateLimitHandler(RateLimitErrorRetryHandler):
             retry_after = float((headers.get("retry-after") or ["1"])[0])
             method = request.url.rstrip("/").rsplit("/", 1)[-1]
             self._pacer.penalise(method, retry_after)
+            metrics.RATE_LIMITED.labels(method=method).inc()
             log.warning("slack.rate_limited method=%s retry_after=%s", method, retry_after)
         super().prepare_for_next_attempt(
             state=state, request=request, response=response, error=error
@@ -100,6 +102,7 @@ class SlackHealth:
         self._probe = probe
         self._lock = threading.Lock()
         self.reason: str | None = None
+        self.probe_seconds = TOKEN_PROBE_SECONDS
         self._probed_at = -float("inf")
 
     @property
@@ -133,11 +136,11 @@ class SlackHealth:
 
     def usable(self) -> bool:
         """True when the token works; while it does not, auth.test is asked again at most
-        every TOKEN_PROBE_SECONDS."""
+        every `probe_seconds`."""
         if self.ok:
             return True
         with self._lock:
-            due = time.monotonic() - self._probed_at >= TOKEN_PROBE_SECONDS
+            due = time.monotonic() - self._probed_at >= self.probe_seconds
             if due:
                 self._probed_at = time.monotonic()
         return self.verify() if due else False
@@ -214,6 +217,11 @@ class Rex:
         except OSError as exc:
             log.warning("slack.unreachable error=%s", type(exc).__name__)
         return None
+
+    def remember_locale(self, slack_id: str, locale: object) -> None:
+        """A locale Slack told (a new account): no users.info call for it later."""
+        if isinstance(locale, str) and locale:
+            self._locales[slack_id] = locale
 
     def remember_labels(self, labels: Iterable[str]) -> None:
         if self._suggester is not None:

@@ -98,7 +98,8 @@ class Sandbox:
 
     def __enter__(self) -> Self:
         self.fake.start()
-        self.fake.add_channel(self._digest_channel, "rex-digest")
+        # the managers invited Rex to their channel (/invite @Rex), as the README asks
+        self.fake.add_channel(self._digest_channel, "rex-digest", members=[self.fake.bot_user_id])
         settings = load_settings(
             _env_file=None,
             slack_bot_token=self.fake.bot_token,

@@ -6,11 +6,13 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
 
+from bot import metrics
 from bot.runtime import Rex
 
 EVENTS_PATH = "/slack/events"
@@ -20,13 +22,17 @@ Wsgi = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 def wsgi_app(app: App, rex: Rex, *, slack: bool = True) -> Wsgi:
     """`POST /slack/events` for Slack (unless `slack` is off: Socket Mode), `GET /healthz`:
-    200 "ok", or 503 and what is wrong (the database, the scheduler, the Slack token)."""
+    200 "ok", or 503 and what is wrong (the database, the scheduler, the Slack token), and
+    `GET /metrics` for Prometheus."""
     events = SlackRequestHandler(app, path=EVENTS_PATH) if slack else None
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == EVENTS_PATH and events is not None:
             return events(environ, start_response)
+        if path == "/metrics":
+            start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST)])
+            return [metrics.render(rex)]
         if path == "/healthz":
             problems = rex.health()
             status = "503 Service Unavailable" if problems else "200 OK"

@@ -11,9 +11,20 @@ from handlers import (
     home,
     join,
     profile,
+    workspace,
 )
 
 
 def register(app: App) -> None:
-    for module in (commands, join, profile, exchanges, evaluation, home, conversation, approval):
+    for module in (
+        commands,
+        join,
+        profile,
+        exchanges,
+        evaluation,
+        home,
+        conversation,
+        approval,
+        workspace,
+    ):
         module.register(app)

@@ -5,7 +5,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import exchanges, l10n
+from bot import delivery, exchanges, l10n
 from bot.messages import N_, t
 from bot.text import InvalidInput
 from handlers import blocks
@@ -79,6 +79,7 @@ def on_wont_happen_clicked(
     loaded = exchanges.load(session, exchange_id=exchange_id)
     if loaded is not None and loaded.exchange.channel_id:
         client.chat_postMessage(channel=loaded.exchange.channel_id, text=done)
+    delivery.wake(rex_of(context))  # a session it called off: the calendar cancellation
 
 
 def _hours(view: dict[str, Any]) -> float | None:

@@ -146,6 +146,7 @@ def on_not_fit_submitted(
     if loaded is not None and loaded.exchange.channel_id:
         text = _to_everyone(loaded, N_("not_fit.done"), slack_id)
         client.chat_postMessage(channel=loaded.exchange.channel_id, text=text)
+    delivery.wake(rex_of(context))  # a session it called off: the calendar cancellation
 
 
 def on_report_submitted(

@@ -125,6 +125,8 @@ class WorkKind(StrEnum):
     APPROVAL = "approval"
     DIGEST = "digest"
     AUTO_PAUSED = "auto_paused"
+    WITHDRAWN = "withdrawn"  # someone's Slack account went: the others are told kindly
+    UNINVITE = "uninvite"  # the calendar cancellation of a session that will not happen
 
 
 class Member(SQLModel, table=True):

@@ -3,7 +3,7 @@ open or commit sessions; the caller owns the unit of work."""
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Insert, delete, func, or_, text, update
@@ -341,6 +341,21 @@ def pending_work(session: Session, *, exchange_id: int, kind: WorkKind) -> list[
     )
 
 
+def sent_work(session: Session, *, exchange_id: int, kind: WorkKind) -> bool:
+    """Whether a message of `kind` for this exchange went out (done, not given up)."""
+    return (
+        session.exec(
+            select(DueWork.id).where(
+                DueWork.exchange_id == exchange_id,
+                DueWork.kind == kind,
+                col(DueWork.done_at).is_not(None),
+                col(DueWork.last_error).is_(None),
+            )
+        ).first()
+        is not None
+    )
+
+
 def first_sighting(session: Session, *, event_id: str) -> bool:
     """Record a Slack event id; False when it was already handled (a redelivery)."""
     if session.get(SeenEvent, event_id) is not None:
@@ -541,3 +556,21 @@ def prune(session: Session, *, before: datetime) -> tuple[int, int]:
     events = session.execute(delete(SeenEvent).where(col(SeenEvent.seen_at) < before))
     work = session.execute(delete(DueWork).where(col(DueWork.done_at) < before))
     return int(events.rowcount), int(work.rowcount)  # type: ignore[attr-defined]
+
+
+def outbox_backlog(session: Session, *, now: datetime) -> tuple[int, datetime | None]:
+    """How many messages are due and not sent, and the oldest due time among them."""
+    count, oldest = session.exec(
+        select(func.count(), func.min(DueWork.due_at)).where(
+            col(DueWork.done_at).is_(None), col(DueWork.due_at) <= now
+        )
+    ).one()
+    if isinstance(oldest, str):  # SQLite hands an aggregate of a timestamp back as text
+        oldest = datetime.fromisoformat(oldest).replace(tzinfo=UTC)
+    return int(count), oldest
+
+
+def count_active_members(session: Session) -> int:
+    return session.exec(
+        select(func.count()).select_from(Member).where(Member.status == MemberStatus.ACTIVE)
+    ).one()

@@ -67,7 +67,7 @@ def fake() -> Iterator[FakeSlack]:
     with FakeSlack() as server:
         server.add_user("U1", "alice", real_name="Alice A", tz="America/New_York", locale="en-US")
         server.add_user("U2", "bob")
-        server.add_channel("C1", "general")
+        server.add_channel("C1", "general", members=[server.bot_user_id])
         yield server
 
 

@@ -32,7 +32,7 @@ def lifecycle_sandbox(engine: Any) -> Any:
     with Sandbox(
         engine=engine, clock=ManualClock(START), rex_managers_channel="CMANAGERS"
     ) as running:
-        running.fake.add_channel("CMANAGERS", "rex-managers")
+        running.fake.add_channel("CMANAGERS", "rex-managers", members=[running.fake.bot_user_id])
         for user_id, name in PEOPLE.items():
             running.add_person(user_id, name)
         running.fake.add_user(

@@ -82,7 +82,7 @@ class Channel:
     created: int
     messages: list[JsonDict] = field(default_factory=list)
 
-    def to_api(self) -> JsonDict:
+    def to_api(self, bot_user_id: str) -> JsonDict:
         data: JsonDict = {
             "id": self.id,
             "name": self.name,
@@ -93,7 +93,8 @@ class Channel:
             "is_mpim": self.kind == "mpim",
             "is_private": self.kind != "public",
             "is_archived": False,
-            "is_member": True,
+            # the bot is in its DMs and group DMs; in a channel only once invited
+            "is_member": self.kind in ("im", "mpim") or bot_user_id in self.members,
         }
         if self.kind == "im":
             data["user"] = self.members[0]

@@ -3,7 +3,9 @@
 Tests and the offline demo point an unmodified ``slack_sdk.WebClient`` at it
 (``base_url=fake.api_url``). It keeps the workspace state Slack would keep (messages, DMs, modal
 stacks, App Home tabs, files, response_url posts), enforces the limits that bite in production
-(block counts, single-use trigger ids, group DM size) and can inject rate limits and outages.
+(block counts, single-use trigger ids, group DM size, channel membership: with chat:write
+only, a bot posts in a channel only once invited) and can inject rate limits, outages and a
+token Slack no longer takes.
 """
 
 from __future__ import annotations
@@ -131,6 +133,7 @@ class FakeSlack:
         self._hooks: dict[str, Hook] = {}
         self._hook_posts: list[HookPost] = []
         self._faults: dict[str, list[Fault]] = {}
+        self._token_error: str | None = None
         self._rate_limits: dict[str, tuple[int, deque[float]]] = {}
         self._methods: dict[str, ApiMethod] = {
             "auth.test": self._auth_test,
@@ -250,12 +253,34 @@ class FakeSlack:
     def add_channel(
         self, channel_id: str, name: str, *, private: bool = False, members: Iterable[str] = ()
     ) -> None:
-        """Create a public (or private) channel the bot is a member of."""
+        """Create a public (or private) channel with these members; the bot is one only if
+        listed (or `invite`d later), as in Slack."""
         kind: ChannelKind = "private" if private else "public"
         with self._lock:
             self._channels[channel_id] = Channel(
                 channel_id, name, kind, list(members), int(time.time())
             )
+
+    def invite(self, channel_id: str, user_id: str | None = None) -> None:
+        """`/invite @Rex` (or another user) in a channel."""
+        with self._lock:
+            members = self._channels[channel_id].members
+            who = user_id or self.bot_user_id
+            if who not in members:
+                members.append(who)
+
+    def deactivate_user(self, user_id: str) -> None:
+        """An admin deactivates an account: users.info says `deleted`, DMs answer
+        `user_disabled`. (Send the `user_change` event with the driver.)"""
+        with self._lock:
+            self._users[user_id]["deleted"] = True
+
+    def refuse_token(self, error: str | None) -> None:
+        """From now on every Web API call answers `error` (`invalid_auth`, `token_revoked`,
+        `account_inactive`...) as Slack does for a token it no longer takes; None: it takes
+        it again."""
+        with self._lock:
+            self._token_error = error
 
     def new_trigger_id(self, user_id: str | None = None) -> str:
         """Issue a single-use trigger id; views it opens belong to ``user_id``'s modal stack."""
@@ -329,7 +354,7 @@ class FakeSlack:
         """The conversations.info shape of a channel, or None."""
         with self._lock:
             found = self._channels.get(channel_id)
-            return found.to_api() if found else None
+            return found.to_api(self.bot_user_id) if found else None
 
     def messages(self, channel_id: str) -> list[JsonDict]:
         """Every message of a channel, thread replies included, oldest first."""
@@ -472,6 +497,8 @@ class FakeSlack:
                 raise ApiError("not_authed")
             if token != self.bot_token:
                 raise ApiError("invalid_auth")
+            if self._token_error is not None:
+                raise ApiError(self._token_error)
             return {"ok": True, **handler(body)}
         except ApiError as error:
             return error.to_json()
@@ -514,7 +541,9 @@ class FakeSlack:
             kept = {k: v for k, v in container[index].items() if k not in _CONTENT_KEYS}
             container[index] = {**kept, **content}
         elif body.get("response_type") == "in_channel" and hook.channel_id:
-            self._target(hook.channel_id).messages.append(self._bot_message(content))
+            # a slash command's response_url may speak where the bot was never invited
+            channel = self._channels.get(hook.channel_id) or self._target(hook.channel_id)
+            channel.messages.append(self._bot_message(content))
         elif hook.user_id and hook.channel_id:
             ephemeral = {"type": "message", "ts": self._next_ts(), "channel": hook.channel_id}
             self._ephemerals.setdefault(hook.user_id, []).append({**ephemeral, **content})
@@ -572,16 +601,24 @@ class FakeSlack:
         return self._channels[channel_id]
 
     def _channel_or_error(self, channel_id: str) -> Channel:
+        """A conversation the bot can see: a private channel it is not in is not found."""
         found = self._channels.get(channel_id)
-        if found is None:
+        if found is None or (found.kind == "private" and self.bot_user_id not in found.members):
             raise ApiError("channel_not_found")
+        return found
+
+    def _joined(self, channel_id: str) -> Channel:
+        """A conversation the bot is in: to post, read or share a file there."""
+        found = self._channel_or_error(channel_id)
+        if found.kind == "public" and self.bot_user_id not in found.members:
+            raise ApiError("not_in_channel")
         return found
 
     def _target(self, channel_id: str) -> Channel:
         """A channel to post in; a user id means the bot's DM with that user."""
         if channel_id not in self._channels and channel_id[:1] in ("U", "W"):
             return self._open_im(self._dm_user(channel_id))
-        return self._channel_or_error(channel_id)
+        return self._joined(channel_id)
 
     def _find_message(self, channel: Channel, ts: str) -> JsonDict:
         for message in channel.messages:
@@ -705,10 +742,12 @@ class FakeSlack:
         return self._opened(channel, body)
 
     def _opened(self, channel: Channel, body: JsonDict) -> JsonDict:
-        return {"channel": channel.to_api() if flag(body.get("return_im")) else {"id": channel.id}}
+        if flag(body.get("return_im")):
+            return {"channel": channel.to_api(self.bot_user_id)}
+        return {"channel": {"id": channel.id}}
 
     def _conversations_history(self, body: JsonDict) -> JsonDict:
-        channel = self._channel_or_error(required(body, "channel"))
+        channel = self._joined(required(body, "channel"))
         limit = min(max(int_arg(body, "limit", 100), 1), 999)
         offset = int_arg(body, "cursor", 0) if body.get("cursor") else 0
         with_metadata = flag(body.get("include_all_metadata"))
@@ -726,7 +765,8 @@ class FakeSlack:
         }
 
     def _conversations_info(self, body: JsonDict) -> JsonDict:
-        return {"channel": self._channel_or_error(required(body, "channel")).to_api()}
+        channel = self._channel_or_error(required(body, "channel"))
+        return {"channel": channel.to_api(self.bot_user_id)}
 
     def _chat_post_message(self, body: JsonDict) -> JsonDict:
         channel = self._target(required(body, "channel"))
@@ -749,7 +789,7 @@ class FakeSlack:
         return {"message_ts": message["ts"]}
 
     def _chat_update(self, body: JsonDict) -> JsonDict:
-        channel = self._channel_or_error(required(body, "channel"))
+        channel = self._joined(required(body, "channel"))
         message = self._find_message(channel, required(body, "ts"))
         message.update(message_content(body))
         for key in ("blocks", "attachments"):
@@ -767,7 +807,7 @@ class FakeSlack:
         }
 
     def _chat_delete(self, body: JsonDict) -> JsonDict:
-        channel = self._channel_or_error(required(body, "channel"))
+        channel = self._joined(required(body, "channel"))
         message = self._find_message(channel, required(body, "ts"))
         channel.messages.remove(message)
         return {"channel": channel.id, "ts": message["ts"]}
@@ -818,7 +858,7 @@ class FakeSlack:
         if not isinstance(entries, list) or not entries:
             raise ApiError("invalid_arguments", "[ERROR] missing required field: files")
         channel_id = body.get("channel_id")
-        channel = self._channel_or_error(str(channel_id)) if channel_id else None
+        channel = self._joined(str(channel_id)) if channel_id else None
         uploads: list[tuple[StoredFile, str]] = []
         for entry in entries:
             pending = self._files.get(str(entry.get("id")) if isinstance(entry, dict) else "")
