@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
@@ -16,6 +16,7 @@ from handlers.workspace import WORKSPACE_EVENTS
 from storage import repo
 
 log = logging.getLogger("rex.app")
+LISTENER_THREADS = 32
 
 
 class CloseSession(ListenerCompletionHandler):
@@ -41,7 +42,10 @@ def create_app(
     rex = rex or build_runtime(settings, client)
     app = App(
         client=rex.client,
-        listener_executor=listener_executor,
+        # a listener acks as its first move, but only once it has a thread: Bolt's default
+        # five are all taken by listeners waiting on Slack when a few dozen people act at once
+        listener_executor=listener_executor
+        or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="rex-listener"),
         signing_secret=settings.signing_secret() if not settings.socket_mode else None,
         token_verification_enabled=False,
         raise_error_for_unhandled_request=False,
@@ -53,10 +57,13 @@ def create_app(
         context["rex"] = rex
         session = rex.sessions()
         context["session"] = session
-        context["lang"] = rex.language_for(session, _user_of(body))
+        user = _user_of(body)
+        # worked out when a listener first needs it: after its ack, not before
+        context["lang"] = lambda: rex.language_for(session, user)
         event_id = body.get("event_id")
         if isinstance(event_id, str):
-            first = repo.first_sighting(session, event_id=event_id)
+            first = repo.first_sighting(session, event_id=event_id, now=rex.clock())
+            # the connection goes back to the pool while the listener waits for a thread
             session.commit()
             if not first:
                 log.info("event.duplicate event_id=%s", event_id)

@@ -13,7 +13,7 @@ from typing import Any, Self
 
 from sqlalchemy import Engine
 
-from bot.app import create_app
+from bot.app import LISTENER_THREADS, create_app
 from bot.fakeslack import FakeSlack, Response, SlackDriver
 from bot.fakeslack.blocks import message_paragraphs
 from bot.runtime import Rex, build_runtime
@@ -48,7 +48,7 @@ class TrackingExecutor(ThreadPoolExecutor):
     """Bolt's listener executor, counting what runs after ack() so callers can wait for it."""
 
     def __init__(self) -> None:
-        super().__init__(max_workers=8, thread_name_prefix="rex-listener")
+        super().__init__(max_workers=LISTENER_THREADS, thread_name_prefix="rex-listener")
         self._pending = 0
         self._idle = threading.Condition()
 

@@ -56,7 +56,7 @@ class HttpServer:
             map=self._map,
             host=host,
             port=port,
-            threads=8,
+            threads=16,  # each holds a request only until its listener acks
             ident="rex",
         )
         assert isinstance(server, BaseWSGIServer)

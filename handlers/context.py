@@ -25,8 +25,11 @@ def rex_of(context: BoltContext) -> Rex:
 
 
 def language_of(context: BoltContext) -> str:
-    """The reader's language, resolved once per request by the middleware."""
+    """The reader's language, worked out once per request (on first use: the middleware
+    leaves how to, so nothing is read before the ack)."""
     lang = context.get("lang")
+    if callable(lang):
+        lang = context["lang"] = lang()
     return lang if isinstance(lang, str) else DEFAULT_LANGUAGE
 
 

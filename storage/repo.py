@@ -356,13 +356,16 @@ def sent_work(session: Session, *, exchange_id: int, kind: WorkKind) -> bool:
     )
 
 
-def first_sighting(session: Session, *, event_id: str) -> bool:
-    """Record a Slack event id; False when it was already handled (a redelivery)."""
-    if session.get(SeenEvent, event_id) is not None:
-        return False
-    session.add(SeenEvent(event_id=event_id))
-    session.flush()
-    return True
+def first_sighting(session: Session, *, event_id: str, now: datetime) -> bool:
+    """Record a Slack event id; False when it was already handled (a redelivery). One
+    statement: it runs before the event is acknowledged."""
+    statement: Insert = _insert(session, SeenEvent).values(event_id=event_id, seen_at=now)
+    added = session.execute(
+        statement.on_conflict_do_nothing(index_elements=["event_id"]).returning(  # type: ignore[attr-defined]
+            SeenEvent.event_id
+        )
+    )
+    return added.first() is not None
 
 
 def count_members(session: Session, *, joined_before: datetime, status: MemberStatus) -> int:
@@ -464,10 +467,10 @@ def queue_once(session: Session, *, work: DueWork) -> bool:
     """Add `work` unless a row with its `once_key` exists already; False then."""
     values = {c.name: getattr(work, c.name) for c in DueWork.__table__.columns if c.name != "id"}  # type: ignore[attr-defined]
     statement: Insert = _insert(session, DueWork).values(**values)
-    done = session.execute(
-        statement.on_conflict_do_nothing(index_elements=["once_key"])  # type: ignore[attr-defined]
+    added = session.execute(
+        statement.on_conflict_do_nothing(index_elements=["once_key"]).returning(DueWork.id)  # type: ignore[attr-defined]
     )
-    return bool(done.rowcount)  # type: ignore[attr-defined]
+    return added.first() is not None
 
 
 def renew_claims(session: Session, *, worker: str, now: datetime) -> int:

@@ -331,3 +331,14 @@ def test_a_round_takes_its_lock_on_either_backend(engine: Engine) -> None:
     assert _count(engine, Exchange) == len(SWAPS)
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(Member)).one() == 2 * len(SWAPS)
+
+
+def test_a_message_with_a_once_key_is_queued_once(session: Session) -> None:
+    def owed() -> DueWork:
+        return DueWork(kind=WorkKind.DIGEST, due_at=T0, payload="{}", once_key="digest:C:1")
+
+    assert repo.queue_once(session, work=owed())
+    assert not repo.queue_once(session, work=owed())
+    session.commit()
+    assert not repo.queue_once(session, work=owed())
+    assert session.exec(select(func.count()).select_from(DueWork)).one() == 1

@@ -2,6 +2,7 @@
 and one line saying what to set, before anything is served or sent."""
 
 import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -103,6 +104,18 @@ def test_a_database_that_does_not_answer_is_one_line(
     assert "hunter2" not in line
     assert main(["migrate"]) == 2
     assert _one_line(capsys).startswith("rex: DATABASE_URL: cannot use the database (")
+
+
+def test_a_port_in_use_is_one_line(
+    env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env.setenv("PORT", str(port))
+        assert main(["run"]) == 2
+    assert _one_line(capsys) == f"rex: PORT: cannot listen on {port} (Address already in use)"
 
 
 def test_rex_alone_shows_the_commands_and_fails(

@@ -134,9 +134,9 @@ def test_concurrent_claims_never_share_a_row(engine: Engine) -> None:
 
 
 def test_seen_events_are_recorded_once(session: Session) -> None:
-    assert repo.first_sighting(session, event_id="Ev1")
+    assert repo.first_sighting(session, event_id="Ev1", now=NOW)
     session.commit()
-    assert not repo.first_sighting(session, event_id="Ev1")
+    assert not repo.first_sighting(session, event_id="Ev1", now=NOW)
 
 
 def test_digest_migrations_fill_in_roles_participants_and_skills(scratch_url: str) -> None:
