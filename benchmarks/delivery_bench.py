@@ -61,7 +61,7 @@ from sqlmodel import Session, SQLModel, col, select
 from bot import delivery
 from bot.fakeslack import server as fake_server
 from bot.fakeslack.server import FakeSlack
-from bot.pacing import CHANNEL_LIMIT, DEFAULT_LIMIT, DEFAULT_LIMITS, Limit, Pacer
+from bot.pacing import Pacer, scaled_limits
 from bot.runtime import Rex, build_runtime
 from bot.settings import Settings, load_settings
 from storage.db import make_engine, migrate
@@ -123,18 +123,6 @@ class CompressedTime:
         return getattr(time, name)
 
 
-def _scaled_limits(factor: float) -> tuple[dict[str, Limit], Limit, Limit]:
-    """The limits of `bot.pacing.scaled_pacer(factor)`, which takes no clock: (per method,
-    default, per channel), for the same pacer on a virtual clock."""
-
-    def scale(limit: Limit) -> Limit:
-        per_minute = max(1, round(limit.per_minute * factor))
-        return Limit(per_minute, burst=min(per_minute, max(1, round(limit.burst * factor))))
-
-    methods = {method: scale(limit) for method, limit in DEFAULT_LIMITS.items()}
-    return methods, scale(DEFAULT_LIMIT), scale(CHANNEL_LIMIT)
-
-
 def pacer_schedule(intros: int, factor: float) -> float:
     """When the pacer (limits × `factor`) lets the last of `intros` intros go, in its own
     seconds, if nothing but pacing took time: the best a sweep can do."""
@@ -143,7 +131,7 @@ def pacer_schedule(intros: int, factor: float) -> float:
     def advance(seconds: float) -> None:
         now[0] += seconds
 
-    methods, default, per_channel = _scaled_limits(factor)
+    methods, default, per_channel = scaled_limits(factor)
     pacer = Pacer(
         methods, default=default, per_channel=per_channel, clock=lambda: now[0], sleep=advance
     )
@@ -288,7 +276,7 @@ def _pacer(settings: Settings, clock: CompressedTime | None) -> Pacer | None:
     Retry-After is then in compressed seconds too); None: the one `build_runtime` makes."""
     if clock is None:
         return None
-    methods, default, per_channel = _scaled_limits(settings.rex_pacing_factor)
+    methods, default, per_channel = scaled_limits(settings.rex_pacing_factor)
     return Pacer(
         methods, default=default, per_channel=per_channel, clock=clock.monotonic, sleep=clock.sleep
     )

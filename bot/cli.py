@@ -47,13 +47,15 @@ def run(settings: Settings) -> int:
     from bot.jobs import build_scheduler
     from bot.runtime import build_runtime
     from bot.server import HttpServer
-    from bot.startup import check_channels, check_slack, open_database
+    from bot.startup import check_app_token, check_channels, check_slack, open_database
     from storage.db import hold_single_process
 
     settings.check()
     single = hold_single_process(settings.database_url)
     rex = build_runtime(settings, engine=open_database(settings.database_url))
     check_slack(rex)
+    if settings.socket_mode:
+        check_app_token(rex)
     check_channels(rex)
     app = create_app(settings, rex=rex)
     # the type-ahead index takes a second or two on a large network: build it before anyone types
@@ -69,8 +71,6 @@ def run(settings: Settings) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    scheduler = build_scheduler(rex)
-    scheduler.start()
     log = logging.getLogger("rex")
     socket_mode: Any = None
     if settings.socket_mode:
@@ -79,6 +79,8 @@ def run(settings: Settings) -> int:
         socket_mode = SocketModeHandler(app, settings.app_token())
         socket_mode.connect()
         log.info("rex.start mode=socket worker=%s", rex.worker_id)
+    scheduler = build_scheduler(rex)
+    scheduler.start()
     server.start()
     if not settings.socket_mode:
         log.info("rex.start mode=http url=%s worker=%s", server.url, rex.worker_id)

@@ -168,5 +168,8 @@ def build_scheduler(rex: Rex, key: str = "main") -> BackgroundScheduler:
             **common,
         )
     rex.wake_sweeper = lambda: scheduler.modify_job(SWEEP_JOB, next_run_time=utcnow())
-    rex.scheduler_alive = lambda: scheduler.state == STATE_RUNNING
+    rex.scheduler_alive = lambda: (
+        scheduler.state == STATE_RUNNING
+        and bool(getattr(scheduler, "_thread", None) and scheduler._thread.is_alive())
+    )
     return scheduler

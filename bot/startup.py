@@ -53,6 +53,18 @@ def check_slack(rex: Rex) -> None:
         ) from exc
 
 
+def check_app_token(rex: Rex) -> None:
+    """Socket Mode: Slack must take the app-level token (apps.connections.open)."""
+    try:
+        rex.client.apps_connections_open(app_token=rex.settings.app_token())
+    except SlackApiError as exc:
+        error = exc.response.get("error", "unknown")
+        raise SettingsError(
+            f"SLACK_APP_TOKEN was refused by Slack ({error}): make an app-level token with "
+            "connections:write on your app's Basic Information page"
+        ) from exc
+
+
 def check_channels(rex: Rex) -> None:
     """Rex must be in the channels it posts to (with chat:write only, Slack refuses a post
     to a channel the bot was not invited to)."""

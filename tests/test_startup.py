@@ -93,6 +93,17 @@ def test_a_wrong_token_is_refused_in_socket_mode_too(
     assert _one_line(capsys).startswith("rex: SLACK_BOT_TOKEN was refused by Slack (invalid_auth)")
 
 
+def test_a_refused_app_token_is_one_line(
+    env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.setenv("SLACK_APP_TOKEN", "xapp-1-A1-1-revoked")
+    assert main(["run"]) == 2
+    assert _one_line(capsys) == (
+        "rex: SLACK_APP_TOKEN was refused by Slack (invalid_auth): make an app-level token with "
+        "connections:write on your app's Basic Information page"
+    )
+
+
 def test_a_database_that_does_not_answer_is_one_line(
     env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -49,6 +49,8 @@ from bot.fakeslack.rules import (
 )
 
 MAX_GROUP_DM_USERS = 8
+# Methods called with the app-level token (xapp-), not the bot token.
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 MAX_VIEW_STACK = 3
 RATE_WINDOW_SECONDS = 60.0
 # What a response_url replace_original swaps out of the original message.
@@ -95,6 +97,7 @@ class FakeSlack:
     def __init__(
         self,
         bot_token: str = "xoxb-test",
+        app_token: str = "xapp-1-A0REX-1-test",
         team_id: str = "T0REX",
         bot_user_id: str = "UREXBOT",
         *,
@@ -105,6 +108,7 @@ class FakeSlack:
         trigger_ttl: float = 3.0,
     ) -> None:
         self.bot_token = bot_token
+        self.app_token = app_token
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
@@ -137,6 +141,7 @@ class FakeSlack:
         self._rate_limits: dict[str, tuple[int, deque[float]]] = {}
         self._methods: dict[str, ApiMethod] = {
             "auth.test": self._auth_test,
+            "apps.connections.open": self._apps_connections_open,
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
             "conversations.history": self._conversations_history,
@@ -495,7 +500,7 @@ class FakeSlack:
             token = authorization.removeprefix("Bearer ").strip() or body.get("token")
             if not token:
                 raise ApiError("not_authed")
-            if token != self.bot_token:
+            if token != (self.app_token if method in APP_TOKEN_METHODS else self.bot_token):
                 raise ApiError("invalid_auth")
             if self._token_error is not None:
                 raise ApiError(self._token_error)
@@ -715,6 +720,10 @@ class FakeSlack:
             "bot_id": self.bot_id,
             "is_enterprise_install": False,
         }
+
+    def _apps_connections_open(self, _body: JsonDict) -> JsonDict:
+        """A Socket Mode URL (this fake serves no WebSocket: enough to check the token)."""
+        return {"url": f"ws://127.0.0.1:{self.base_url.rsplit(':', 1)[1].rstrip('/')}/link"}
 
     def _users_info(self, body: JsonDict) -> JsonDict:
         user_id = required(body, "user")
