@@ -770,7 +770,7 @@ def _market(session: Session) -> tuple[Market, dict[str, str]]:
     wanted = {i for i, _, _ in pairs}
     orphans = [s for j, s in enumerate(requested) if j not in served]
     idle = [s for i, s in enumerate(offered) if i not in wanted]
-    labels = {key: label for key, label, _ in ((n, lb, c) for _, n, lb, c in rows)}
+    labels = {normalized: label for _, normalized, label, _ in rows}
     labels.update({s.normalized: s.label for s in (*requested, *offered)})
     market = Market(
         offered=tuple(offered[:TOP_SKILLS]),

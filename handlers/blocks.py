@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.calendar import SessionPlan
 from bot.exchanges import ExchangeView
+from bot.l10n import group_languages
 from bot.matching import normalize
 from bot.meeting import language_names, place_names
 from bot.messages import N_, t, tn
@@ -187,6 +188,12 @@ def intro_blocks(
 def for_everyone(langs: Sequence[str], render: Callable[[str], str]) -> str:
     """A text for a shared conversation: rendered in each of `langs`, one paragraph each."""
     return "\n\n".join(render(lang) for lang in langs)
+
+
+def done_by(view: ExchangeView, key: str, slack_id: str) -> str:
+    """What someone did, told to the whole group DM in each of its people's languages."""
+    langs = group_languages(view.members.values())
+    return for_everyone(langs, lambda lang: t(key, lang, who=mention(slack_id)))
 
 
 def intro_fallback(view: ExchangeView, langs: Sequence[str]) -> str:

@@ -11,7 +11,6 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot import conversation, l10n
-from bot.l10n import group_languages
 from bot.messages import N_, t
 from bot.replies import Command, Expecting, Hours, Rating, Unknown, command_word, parse_reply
 from bot.text import InvalidInput
@@ -179,12 +178,7 @@ def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -
         if answer is not None:
             session.commit()
             if answer.outcome == conversation.Outcome.MET:
-                langs = group_languages(view.members.values())
-                say(
-                    text=blocks.for_everyone(
-                        langs, lambda lang: t("met.done", lang, who=f"<@{slack_id}>")
-                    )
-                )
+                say(text=blocks.done_by(view, N_("met.done"), slack_id))
             else:
                 _reply_to_answer(answer, say, lang)
             return

@@ -9,7 +9,6 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import calendar, delivery, exchanges
-from bot.l10n import group_languages
 from bot.messages import N_, t
 from bot.text import InvalidInput, clean_text
 from handlers import blocks
@@ -83,14 +82,8 @@ def _answer_in_exchange(
     channel = _channel_of(body)
     view = exchanges.load(session, exchange_id=exchange_id_of(body))
     if channel and view is not None:
-        client.chat_postMessage(channel=channel, text=_to_everyone(view, done_key, slack_id))
+        client.chat_postMessage(channel=channel, text=blocks.done_by(view, done_key, slack_id))
     return True
-
-
-def _to_everyone(view: exchanges.ExchangeView, key: str, slack_id: str) -> str:
-    """What someone did, told to the whole group DM in each of its people's languages."""
-    langs = group_languages(view.members.values())
-    return blocks.for_everyone(langs, lambda lang: t(key, lang, who=f"<@{slack_id}>"))
 
 
 def on_met_clicked(
@@ -144,7 +137,7 @@ def on_not_fit_submitted(
     ack()
     loaded = exchanges.load(session, exchange_id=exchange_id)
     if loaded is not None and loaded.exchange.channel_id:
-        text = _to_everyone(loaded, N_("not_fit.done"), slack_id)
+        text = blocks.done_by(loaded, N_("not_fit.done"), slack_id)
         client.chat_postMessage(channel=loaded.exchange.channel_id, text=text)
     delivery.wake(rex_of(context))  # a session it called off: the calendar cancellation
 

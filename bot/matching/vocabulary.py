@@ -149,8 +149,8 @@ class _Builder:
     by_compact: dict[str, str] = field(default_factory=dict)
     by_sorted: dict[str, str | None] = field(default_factory=dict)
     parts: dict[str, dict[str, bool]] = field(default_factory=lambda: defaultdict(dict))
-    task_verbs: set[tuple[str, ...]] = field(default_factory=set)
-    verb_starts: set[str] = field(default_factory=set)
+    # light task verbs by their first word, longest first ("faire preuve de" before "faire")
+    task_verbs: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     # canonical skill → its label per language (ESCO's preferred labels), for display
     display: dict[str, dict[str, str]] = field(default_factory=dict)
     # a name several skills share ("ATS") → those skills; used only against one of them
@@ -198,7 +198,6 @@ class Vocabulary:
             ]
             for first, size in sizes
         }
-        self.task_verbs = frozenset(built.task_verbs)
         self.display = {c: dict(labels) for c, labels in built.display.items()}
         self.ambiguous = dict(built.ambiguous)
         self.english = dict(built.english)
@@ -407,8 +406,8 @@ def _add_words(built: _Builder, text: str) -> None:
     built.generic.update(w for entry in data.get("generic", []) for w in raw(entry))
     built.fillers.update(raw(entry) for entry in data.get("leading_fillers", []) if raw(entry))
     verbs = {raw(entry) for entry in data.get("task_verbs", []) if raw(entry)}
-    built.task_verbs.update(verbs)
-    built.verb_starts.update(verb[0] for verb in verbs)
+    for verb in sorted(verbs, key=lambda verb: (-len(verb), verb)):
+        built.task_verbs.setdefault(verb[0], []).append(verb)
     built.fillers.update(verbs)
     for short, long_ in data.get("expansions", {}).items():
         built.expansions[raw(short)[0]] = raw(long_)
@@ -442,7 +441,7 @@ def _add_aliases(built: _Builder, vocab: Vocabulary, text: str, source: str) -> 
             built.ambiguous.pop(keys[0][1], None)
             _add_orders(built, tokens, canonical)
             for language in STEM_LANGUAGES:
-                _add_stems(built, tokens, canonical, language)
+                _note_stems(built, language, stem_key(tokens, language), canonical)
 
 
 def _add_orders(built: _Builder, tokens: Sequence[str], canonical: str) -> None:
@@ -452,8 +451,7 @@ def _add_orders(built: _Builder, tokens: Sequence[str], canonical: str) -> None:
         built.by_sorted[shuffled] = None  # two skills: only their own order counts
 
 
-def _add_stems(built: _Builder, tokens: Sequence[str], canonical: str, language: str) -> None:
-    key = stem_key(tokens, language)
+def _note_stems(built: _Builder, language: str, key: str, canonical: str) -> None:
     previous = built.stems[language].setdefault(key, canonical)
     if previous != canonical:
         built.stems[language][key] = None  # two skills share the stems: neither by them
@@ -462,9 +460,7 @@ def _add_stems(built: _Builder, tokens: Sequence[str], canonical: str, language:
 def _strip_task_verb(built: _Builder, raw: list[str]) -> list[str] | None:
     """A label's words without the task verb it starts with ("perform", "réaliser"), or
     None if it starts with none or nothing would be left."""
-    if not raw or raw[0] not in built.verb_starts:
-        return None
-    for verb in sorted(built.task_verbs, key=lambda verb: (-len(verb), verb)):
+    for verb in built.task_verbs.get(raw[0], ()) if raw else ():
         if tuple(raw[: len(verb)]) == verb and len(raw) > len(verb):
             return raw[len(verb) :]  # the longest verb: "faire preuve de", not "faire"
     return None
@@ -667,9 +663,7 @@ def _add_esco(built: _Builder, rows: list[dict[str, str]], labels: list[EscoLabe
         elif lb.rank == rank:
             skills.add(name)
         if lb.stems:
-            previous = built.stems[lb.language].setdefault(lb.stems, name)
-            if previous != name:
-                built.stems[lb.language][lb.stems] = None
+            _note_stems(built, lb.language, lb.stems, name)
     for key, (_, best) in owners.items():
         if key in curated:
             continue
