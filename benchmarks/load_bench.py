@@ -31,14 +31,14 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
+from benchmarks.delivery_bench import _database
 from bot.fakeslack import FakeSlack, Response, SlackDriver
 from bot.matching import key_of
 from storage.db import make_engine, migrate
@@ -52,21 +52,6 @@ COMMANDS = ("me", "help", "me hours", "language en", "leaderboard on")
 REPLIES = ("help", "yes we met", "4/5", "1h30", "me", "aide")
 # A person reads Rex's answer before the next thing they do: 0.5 to 2 s.
 THINK_SECONDS = (0.5, 2.0)
-
-
-@contextmanager
-def _database(url: str | None) -> Iterator[str]:
-    if url is None:
-        with tempfile.TemporaryDirectory(prefix="rex-load-bench-") as tmp:
-            yield f"sqlite:///{tmp}/rex.db"
-        return
-    from benchmarks.delivery_bench import _wipe
-
-    engine = make_engine(url)
-    migrate(engine)
-    _wipe(engine)
-    engine.dispose()
-    yield url
 
 
 def _percentile(values: list[float], share: float) -> float:
