@@ -59,17 +59,17 @@ from sqlalchemy import Engine, func, text
 from sqlmodel import Session, SQLModel, col, select
 
 from bot import delivery
-from bot.fakeslack import server as fake_server
-from bot.fakeslack.server import FakeSlack
-from bot.pacing import Pacer, scaled_limits
-from bot.runtime import Rex, build_runtime
+from bot.offline.fakeslack import server as fake_server
+from bot.offline.fakeslack.server import FakeSlack
+from bot.runtime.pacing import Pacer, scaled_limits
+from bot.runtime.rex import Rex, build_runtime
 from bot.settings import Settings, load_settings
 from storage.db import make_engine, migrate
 from storage.models import DueWork, Exchange, Lesson, Member, WorkKind, utcnow
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "delivery_bench.json"
-# Slack's floors (bot/pacing.py): what the fake enforces, per real minute.
+# Slack's floors (bot/runtime/pacing.py): what the fake enforces, per real minute.
 SLACK_PER_MINUTE = {"conversations.open": 50, "chat.postMessage": 300, "conversations.history": 50}
 OPEN_PER_MINUTE = SLACK_PER_MINUTE["conversations.open"]
 NO_PACING = 100_000.0  # the largest rex_pacing_factor settings accept: pacing in name only

@@ -39,8 +39,8 @@ from typing import Any
 from sqlmodel import Session
 
 from benchmarks.delivery_bench import _database
-from bot.fakeslack import FakeSlack, Response, SlackDriver
 from bot.matching import key_of
+from bot.offline.fakeslack import FakeSlack, Response, SlackDriver
 from storage.db import make_engine, migrate
 from storage.models import Member, Skill, SkillKind
 

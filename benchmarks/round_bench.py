@@ -33,9 +33,9 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from benchmarks.synthetic import generate_network, write_network
-from bot.match_cli import load_network
+from bot.cli.match import load_network
 from bot.matching import normalize
-from bot.rounds import RoundConfig, gc_paused, plan_round
+from bot.matching.rounds import RoundConfig, gc_paused, plan_round
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "round_bench.json"

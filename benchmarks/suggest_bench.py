@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 
 from benchmarks.synthetic import generate_network, typo
 from bot.matching import normalize
-from bot.suggest import SkillSuggester, clean
+from bot.matching.suggest import SkillSuggester, clean
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "suggest_bench.json"

@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.match_cli import network_json
-from bot.meeting import MeetingMode, utc_offset_minutes
-from bot.rounds import Candidate, PastExchange
+from bot.cli.match import network_json
+from bot.matching.meeting import MeetingMode, utc_offset_minutes
+from bot.matching.rounds import Candidate, PastExchange
 
 LANGUAGES = (
     "Python", "JavaScript", "TypeScript", "Java", "Go", "Rust", "C++", "C#", "Kotlin",

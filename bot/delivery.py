@@ -11,11 +11,12 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import accounts, calendar, charts, digest, exchanges, lifecycle, metrics
-from bot.l10n import group_languages, language_of_member
-from bot.messages import t
-from bot.pacing import Stopping
-from bot.runtime import TOKEN_ERRORS, Rex
+from bot import accounts, calendar, charts, digest, exchanges, lifecycle
+from bot.i18n.l10n import group_languages, language_of_member
+from bot.i18n.messages import t
+from bot.runtime import metrics
+from bot.runtime.pacing import Stopping
+from bot.runtime.rex import TOKEN_ERRORS, Rex
 from handlers import blocks, digest_view
 from storage import repo
 from storage.db import unit_of_work

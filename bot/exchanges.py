@@ -10,9 +10,9 @@ from sqlmodel import Session
 from bot import lifecycle
 from bot.digest import week_closing
 from bot.matching import key_of
-from bot.meeting import meeting_mode, utc_offset_minutes
+from bot.matching.meeting import meeting_mode, utc_offset_minutes
+from bot.matching.rounds import Candidate, PastExchange, RoundConfig, RoundResult, plan_round
 from bot.members import spoken_languages
-from bot.rounds import Candidate, PastExchange, RoundConfig, RoundResult, plan_round
 from bot.text import InvalidInput
 from storage import repo
 from storage.models import (
@@ -200,7 +200,7 @@ def preview_round(session: Session, *, config: RoundConfig, now: datetime) -> Ro
 
 
 APPROVAL_SETTING = "approval"
-# The scheduled round's job row (bot.jobs) is also the lock every round takes.
+# The scheduled round's job row (bot.runtime.jobs) is also the lock every round takes.
 ROUND_LOCK = "round"
 
 

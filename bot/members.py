@@ -8,10 +8,10 @@ from typing import Any
 from sqlmodel import Session
 
 from bot import lifecycle
-from bot.l10n import language_of_member
+from bot.i18n.l10n import language_of_member
+from bot.i18n.messages import N_
 from bot.matching import key_of
-from bot.meeting import language_code
-from bot.messages import N_
+from bot.matching.meeting import language_code
 from bot.text import InvalidInput, clean_label, clean_text
 from storage import repo
 from storage.models import (

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-from bot.messages import N_
+from bot.i18n.messages import N_
 from storage.models import LABEL_MAX
 
 _SPACE = re.compile(r"\s+")

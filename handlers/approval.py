@@ -6,7 +6,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot import delivery, exchanges
-from bot.messages import N_, t
+from bot.i18n.messages import N_, t
 from handlers.context import exchange_id_of, language_of, rex_of, session_of, user_id_of
 from handlers.ids import ActionId
 

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from bot.messages import t
+from bot.i18n.messages import t
 from bot.text import escape
 from handlers.ids import ActionId, BlockId, CallbackId
 

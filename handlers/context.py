@@ -5,9 +5,9 @@ from typing import Any
 from slack_bolt import BoltContext
 from sqlmodel import Session
 
+from bot.i18n.messages import DEFAULT_LANGUAGE, t
 from bot.members import FormErrors
-from bot.messages import DEFAULT_LANGUAGE, t
-from bot.runtime import Rex
+from bot.runtime.rex import Rex
 from bot.text import escape
 from handlers.ids import BlockId
 

@@ -10,8 +10,9 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot import conversation, l10n
-from bot.messages import N_, t
+from bot import conversation
+from bot.i18n import l10n
+from bot.i18n.messages import N_, t
 from bot.replies import Command, Expecting, Hours, Rating, Unknown, command_word, parse_reply
 from bot.text import InvalidInput
 from handlers import blocks

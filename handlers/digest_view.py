@@ -5,11 +5,11 @@ blocks whatever the network's size. Pure functions returning dicts."""
 from collections.abc import Sequence
 from datetime import timedelta
 
-from bot import l10n
 from bot.charts import ChartLabels
 from bot.digest import MIN_RATERS, WEEKS, Digest, Period, Ranked, SkillCount, TrendFigure
+from bot.i18n import l10n
+from bot.i18n.messages import N_, t
 from bot.matching import skill_name
-from bot.messages import N_, t
 from bot.text import escape
 from handlers.blockkit import Block, section, text_object
 

@@ -5,8 +5,9 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import delivery, exchanges, l10n
-from bot.messages import N_, t
+from bot import delivery, exchanges
+from bot.i18n import l10n
+from bot.i18n.messages import N_, t
 from bot.text import InvalidInput
 from handlers import blocks
 from handlers.context import (

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import calendar, delivery, exchanges
-from bot.messages import N_, t
+from bot.i18n.messages import N_, t
 from bot.text import InvalidInput, clean_text
 from handlers import blocks
 from handlers.context import (

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot import exchanges, members
-from bot.runtime import Rex
+from bot.runtime.rex import Rex
 from handlers.context import language_of, rex_of, session_of
 from handlers.member_views import home_view
 from storage import repo

@@ -6,7 +6,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import members
-from bot.messages import t
+from bot.i18n.messages import t
 from handlers.blockkit import skill_list
 from handlers.context import (
     field_errors,

@@ -3,11 +3,11 @@
 from collections.abc import Sequence
 from typing import Final
 
-from bot import l10n
 from bot.exchanges import ExchangeView
+from bot.i18n import l10n
+from bot.i18n.messages import N_, t
 from bot.matching import skill_name
 from bot.members import LANGUAGES, LEVELS, Profile, needs_site, spoken_languages
-from bot.messages import N_, t
 from bot.text import escape
 from handlers.blockkit import (
     VIEW_BLOCK_LIMIT,

@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from bot import delivery, members, privacy
 from bot.exchanges import run_round
-from bot.messages import N_, t, tn
-from bot.suggest import options_for
+from bot.i18n.messages import N_, t, tn
+from bot.matching.suggest import options_for
 from bot.text import InvalidInput
 from handlers.commands import resume_time, session_member_tz
 from handlers.context import (

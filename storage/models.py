@@ -344,7 +344,7 @@ class Job(SQLModel, table=True):
 
 class PaceBucket(SQLModel, table=True):
     """One Slack Web API method's pacing, shared by every replica (PostgreSQL): a GCRA
-    token bucket in the database's own clock (epoch seconds), see `bot.pacing`."""
+    token bucket in the database's own clock (epoch seconds), see `bot.runtime.pacing`."""
 
     __tablename__ = "pace_bucket"
 

@@ -3,7 +3,7 @@ first form under `key.one`, its last (the general plural) under `key.other`."""
 
 from functools import cache
 
-from bot.messages import LANGUAGES, texts
+from bot.i18n.messages import LANGUAGES, texts
 
 
 @cache

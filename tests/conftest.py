@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
-from bot.sandbox import ManualClock, Sandbox
+from bot.offline.sandbox import ManualClock, Sandbox
 from storage.db import make_engine, migrate
 from tests.pgserver import find_pg_bin, postgres_server
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.fakeslack import FakeSlack
+from bot.offline.fakeslack import FakeSlack
 from storage.models import DueWork, Exchange, Lesson, Member, WorkKind, utcnow
 
 

@@ -4,8 +4,8 @@ import json
 from datetime import UTC, datetime
 
 from bot.exchanges import ExchangeView
+from bot.i18n.messages import t
 from bot.members import Profile
-from bot.messages import t
 from handlers import blocks, member_views
 from handlers.blockkit import MESSAGE_BLOCK_LIMIT, VIEW_BLOCK_LIMIT
 from handlers.ids import ActionId, BlockId, CallbackId

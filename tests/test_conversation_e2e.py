@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import Session, select
 
 from bot import delivery
-from bot.messages import t
-from bot.sandbox import ManualClock, Sandbox
+from bot.i18n.messages import t
+from bot.offline.sandbox import ManualClock, Sandbox
 from handlers.ids import ActionId, BlockId, CallbackId
 from storage.models import Evaluation, Exchange, ExchangeEvent, ExchangeState, Skill
 from tests.conftest import START

@@ -11,8 +11,8 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from bot import delivery, exchanges
-from bot.fakeslack import FakeSlack
-from bot.sandbox import Sandbox
+from bot.offline.fakeslack import FakeSlack
+from bot.offline.sandbox import Sandbox
 from storage.db import make_engine, migrate
 from storage.models import DueWork, Exchange, WorkKind
 from tests.conftest import wipe

@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli import main
-from bot.demo import (
+from bot.cli.demo import (
     COMMUNITY,
     DIGEST,
     JOINING,
@@ -24,9 +23,10 @@ from bot.demo import (
     plain,
     run_demo,
 )
-from bot.l10n import from_locale
-from bot.messages import t
-from bot.sandbox import SIGNING_SECRET
+from bot.cli.main import main
+from bot.i18n.l10n import from_locale
+from bot.i18n.messages import t
+from bot.offline.sandbox import SIGNING_SECRET
 from tests.catalogue import CATALOGUES
 
 

@@ -24,7 +24,7 @@ from bot.digest import (
     SkillQuality,
     Week,
 )
-from bot.fakeslack.blocks import message_paragraphs
+from bot.offline.fakeslack.blocks import message_paragraphs
 from bot.text import escape
 from handlers.blockkit import MESSAGE_BLOCK_LIMIT
 from handlers.digest_view import chart_labels, digest_blocks, digest_title, worth_charting

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from bot import delivery
 from bot.charts import HEIGHT, WIDTH
-from bot.sandbox import Sandbox
+from bot.offline.sandbox import Sandbox
 from handlers.ids import ActionId, BlockId, CallbackId
 from storage.models import (
     Evaluation,

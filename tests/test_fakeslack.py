@@ -19,7 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from bot.fakeslack import FakeSlack, SlackDriver
+from bot.offline.fakeslack import FakeSlack, SlackDriver
 
 SECRET = "test-signing-secret"
 JsonDict = dict[str, Any]

@@ -11,7 +11,7 @@ from icalendar import Calendar
 from sqlmodel import Session, select
 
 from bot import delivery, exchanges, lifecycle
-from bot.sandbox import ManualClock, Sandbox
+from bot.offline.sandbox import ManualClock, Sandbox
 from handlers.ids import ActionId, BlockId, CallbackId
 from storage.models import (
     Evaluation,

@@ -9,9 +9,16 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.fakeslack import FakeSlack
-from bot.jobs import DIGEST_JOB, LEASE_JOB, RETENTION_JOB, ROUND_JOB, SWEEP_JOB, build_scheduler
-from bot.runtime import Rex, build_runtime
+from bot.offline.fakeslack import FakeSlack
+from bot.runtime.jobs import (
+    DIGEST_JOB,
+    LEASE_JOB,
+    RETENTION_JOB,
+    ROUND_JOB,
+    SWEEP_JOB,
+    build_scheduler,
+)
+from bot.runtime.rex import Rex, build_runtime
 from bot.settings import load_settings
 from handlers import commands, home, join
 from handlers.ids import ActionId, BlockId

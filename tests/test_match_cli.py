@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from benchmarks.synthetic import write_network
-from bot.match_cli import run_match
+from bot.cli.match import run_match
 
 SAMPLE: dict[str, Any] = {
     "members": [

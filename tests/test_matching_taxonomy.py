@@ -13,14 +13,14 @@ import pytest
 
 from bot.matching import default_matcher, is_match, key_of, skill_name, skill_names
 from bot.matching import vocabulary as v
-from bot.matching.build_vocabulary import (
+from bot.matching.lexicon import american_spelling, is_real_word, stem_key
+from bot.offline.build_vocabulary import (
     Concept,
     acronyms_in,
     core_part,
     main,
     read_concepts,
 )
-from bot.matching.lexicon import american_spelling, is_real_word, stem_key
 
 DATA = Path(v.__file__).resolve().parents[1] / "data"
 
@@ -248,7 +248,7 @@ def test_acronyms_come_from_a_description_only_for_the_concept_itself() -> None:
 
 def test_the_shipped_keys_are_folded_by_todays_rules() -> None:
     """`esco_keys.csv` is derived data: folded again now, it must be the same file (else
-    run `python -m bot.matching.build_vocabulary`)."""
+    run `python -m bot.offline.build_vocabulary`)."""
     built = v.new_builder()
     skills = (DATA / v.ESCO_SKILLS_FILE).read_text(encoding="utf-8")
     labels = v.fold_esco(built, v.Vocabulary(built), skills)

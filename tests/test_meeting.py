@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.meeting import (
+from bot.matching.meeting import (
     Sites,
     hours_apart,
     language_code,
@@ -18,7 +18,14 @@ from bot.meeting import (
     same_site,
     utc_offset_minutes,
 )
-from bot.rounds import Candidate, PastExchange, RoundConfig, RoundResult, Unmatched, plan_round
+from bot.matching.rounds import (
+    Candidate,
+    PastExchange,
+    RoundConfig,
+    RoundResult,
+    Unmatched,
+    plan_round,
+)
 from handlers.blocks import unmatched_text
 
 NO_GROUPS = RoundConfig(group_max_size=2)

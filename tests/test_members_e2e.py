@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 from sqlalchemy import inspect, text
 from sqlmodel import Session, select
 
-from bot import digest, jobs, l10n
-from bot.sandbox import Sandbox
+from bot import digest
+from bot.i18n import l10n
+from bot.offline.sandbox import Sandbox
+from bot.runtime import jobs
 from handlers.ids import ActionId, BlockId, CallbackId
 from storage.models import Avoidance, Exchange, Member, MemberStatus, Skill
 

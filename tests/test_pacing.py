@@ -8,7 +8,7 @@ from itertools import pairwise
 
 import pytest
 
-from bot.pacing import DEFAULT_LIMIT, DEFAULT_LIMITS, WINDOW_MARGIN, Limit, Pacer
+from bot.runtime.pacing import DEFAULT_LIMIT, DEFAULT_LIMITS, WINDOW_MARGIN, Limit, Pacer
 
 # Slots are computed exactly, but a fake clock advanced by `slot - now` can land a few ulps
 # short of the slot; a microsecond is far below anything Slack could measure.

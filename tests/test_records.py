@@ -18,7 +18,7 @@ import pytest
 from sqlmodel import Session
 
 from bot import privacy
-from bot.export_cli import run_export
+from bot.cli.export import run_export
 from bot.records import (
     CSV_HEADER,
     LearningRecord,

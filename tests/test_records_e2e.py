@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from bot import delivery
-from bot.cli import main
+from bot.cli.main import main
+from bot.offline.sandbox import Sandbox
 from bot.records import CSV_HEADER, EXCEL_BOM
-from bot.sandbox import Sandbox
 from handlers.ids import ActionId, BlockId
 
 

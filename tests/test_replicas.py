@@ -17,12 +17,12 @@ from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
 from bot.exchanges import ROUND_LOCK, run_round
-from bot.fakeslack import FakeSlack
-from bot.jobs import run_scheduled
-from bot.pacing import Limit, SharedPacer
-from bot.rounds import RoundConfig
-from bot.runtime import Rex, build_runtime
-from bot.sandbox import ManualClock
+from bot.matching.rounds import RoundConfig
+from bot.offline.fakeslack import FakeSlack
+from bot.offline.sandbox import ManualClock
+from bot.runtime.jobs import run_scheduled
+from bot.runtime.pacing import Limit, SharedPacer
+from bot.runtime.rex import Rex, build_runtime
 from bot.settings import load_settings
 from storage import repo
 from storage.db import make_engine, migrate, session_factory

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.matching import is_match, normalize
-from bot.rounds import (
+from bot.matching.rounds import (
     Candidate,
     PastExchange,
     ProposedExchange,

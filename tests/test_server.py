@@ -16,9 +16,9 @@ import pytest
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.fakeslack import FakeSlack, SlackDriver
-from bot.runtime import build_runtime
-from bot.server import wsgi_app
+from bot.offline.fakeslack import FakeSlack, SlackDriver
+from bot.runtime.rex import build_runtime
+from bot.runtime.server import wsgi_app
 from bot.settings import load_settings
 from storage.db import is_current, make_engine
 

@@ -7,9 +7,9 @@ from slack_sdk import WebClient
 from sqlalchemy import create_engine
 
 from bot import matching
-from bot.cli import main
+from bot.cli.main import main
 from bot.matching.vocabulary import default_vocabulary
-from bot.runtime import build_runtime
+from bot.runtime.rex import build_runtime
 from bot.settings import SettingsError, load_settings
 
 

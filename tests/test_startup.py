@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.fakeslack import FakeSlack
+from bot.cli.main import main
+from bot.offline.fakeslack import FakeSlack
 from bot.settings import load_settings
 from tests.processes import free_port
 

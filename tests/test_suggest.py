@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.suggest import (
+from bot.matching.suggest import (
     OPTION_TEXT_MAX,
     OPTION_VALUE_MAX,
     SLACK_MAX_OPTIONS,

@@ -8,7 +8,7 @@ from babel.messages.extract import extract_from_dir
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.messages import t, tn
+from bot.i18n.messages import t, tn
 from bot.text import InvalidInput, clean_label, clean_text, escape
 from tests.catalogue import CATALOGUES
 

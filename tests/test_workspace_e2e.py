@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot import delivery
-from bot.jobs import run_scheduled
-from bot.sandbox import ManualClock, Sandbox
+from bot.offline.sandbox import ManualClock, Sandbox
+from bot.runtime.jobs import run_scheduled
 from handlers.ids import ActionId, BlockId
 from storage.models import DueWork, Exchange, ExchangeState, Member, MemberStatus, Skill, WorkKind
 from tests.conftest import PEOPLE, START

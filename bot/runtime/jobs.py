@@ -17,10 +17,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
 from sqlmodel import Session
 
-from bot import delivery, members, metrics
+from bot import delivery, members
 from bot.crontab import cron_trigger, next_after
 from bot.exchanges import run_round
-from bot.runtime import Rex
+from bot.runtime import metrics
+from bot.runtime.rex import Rex
 from bot.settings import Settings
 from storage import repo
 from storage.db import unit_of_work

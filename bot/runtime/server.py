@@ -12,8 +12,8 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
 
-from bot import metrics
-from bot.runtime import Rex
+from bot.runtime import metrics
+from bot.runtime.rex import Rex
 
 EVENTS_PATH = "/slack/events"
 StartResponse = Callable[..., Any]

@@ -10,7 +10,7 @@ from slack_bolt.listener.listener_completion_handler import ListenerCompletionHa
 from slack_sdk import WebClient
 
 import handlers
-from bot.runtime import Rex, build_runtime
+from bot.runtime.rex import Rex, build_runtime
 from bot.settings import Settings
 from handlers.workspace import WORKSPACE_EVENTS
 from storage import repo

@@ -2,7 +2,7 @@
 
 It is the first thing a newcomer runs, so it needs no Slack workspace and no token: the fake
 Slack server and the real bot (HTTP mode, signed requests, a throwaway SQLite database) come
-from `bot.sandbox`. People act only through slash commands, buttons and modal submissions,
+from `bot.offline.sandbox`. People act only through slash commands, buttons and modal submissions,
 and every text in the transcript is read back from what the fake Slack recorded, so the
 demo shows Rex as it really answers. Every run plays the same story (one seeded
 `random.Random`); only the dates follow the calendar.
@@ -28,11 +28,11 @@ import emoji
 from sqlmodel import Session
 
 from bot import delivery, exchanges
-from bot.fakeslack import Response
-from bot.fakeslack.blocks import message_paragraphs
-from bot.match_cli import network_json
-from bot.rounds import RoundConfig
-from bot.sandbox import ManualClock, Sandbox
+from bot.cli.match import network_json
+from bot.matching.rounds import RoundConfig
+from bot.offline.fakeslack import Response
+from bot.offline.fakeslack.blocks import message_paragraphs
+from bot.offline.sandbox import ManualClock, Sandbox
 from bot.text import ZERO_WIDTH_SPACE
 from handlers.ids import ActionId, BlockId
 

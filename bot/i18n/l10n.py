@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
 
-from bot.messages import DEFAULT_LANGUAGE as DEFAULT
-from bot.messages import LANGUAGES as LANGUAGES  # the languages Rex writes in
+from bot.i18n.messages import DEFAULT_LANGUAGE as DEFAULT
+from bot.i18n.messages import LANGUAGES as LANGUAGES  # the languages Rex writes in
 from storage.models import Member
 
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
-from bot.fakeslack.blocks import fill_ids
-from bot.fakeslack.models import ApiError, JsonDict
+from bot.offline.fakeslack.blocks import fill_ids
+from bot.offline.fakeslack.models import ApiError, JsonDict
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100

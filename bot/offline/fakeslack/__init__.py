@@ -4,8 +4,8 @@ Used by the test suite and by the offline demo sandbox, hence it lives in ``bot`
 the standard library only.
 """
 
-from bot.fakeslack.driver import Response, SlackDriver
-from bot.fakeslack.models import Call, HookPost, StoredFile
-from bot.fakeslack.server import FakeSlack
+from bot.offline.fakeslack.driver import Response, SlackDriver
+from bot.offline.fakeslack.models import Call, HookPost, StoredFile
+from bot.offline.fakeslack.server import FakeSlack
 
 __all__ = ["Call", "FakeSlack", "HookPost", "Response", "SlackDriver", "StoredFile"]

@@ -43,11 +43,11 @@ SHUTDOWN_SECONDS = 8.0  # of the 10 s a container platform gives between SIGTERM
 def run(settings: Settings) -> int:
     """Start Rex for real: Socket Mode with an app token, otherwise HTTP on PORT. SIGTERM
     (or Ctrl-C) stops taking work, finishes or hands back what it holds, and exits."""
-    from bot.app import create_app
-    from bot.jobs import build_scheduler
-    from bot.runtime import build_runtime
-    from bot.server import HttpServer
-    from bot.startup import check_app_token, check_channels, check_slack, open_database
+    from bot.runtime.app import create_app
+    from bot.runtime.jobs import build_scheduler
+    from bot.runtime.rex import build_runtime
+    from bot.runtime.server import HttpServer
+    from bot.runtime.startup import check_app_token, check_channels, check_slack, open_database
     from storage.db import hold_single_process
 
     settings.check()
@@ -126,11 +126,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("export", help="export learning records (CSV or xAPI)", add_help=False)
     args, rest = parser.parse_known_args(argv)
     if args.command == "match":
-        from bot.match_cli import run_match
+        from bot.cli.match import run_match
 
         return run_match(rest)
     if args.command == "export":
-        from bot.export_cli import run_export
+        from bot.cli.export import run_export
 
         return run_export(rest)
     if rest:
@@ -139,13 +139,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         configure_logging(json=settings.rex_log_format == "json")
         if args.command == "migrate":
-            from bot.startup import open_database
+            from bot.runtime.startup import open_database
 
             open_database(settings.database_url).dispose()
             print("database is up to date", file=sys.stderr)
             return 0
         if args.command == "demo":
-            from bot.demo import run_demo
+            from bot.cli.demo import run_demo
 
             return run_demo(people=args.people, keep=args.keep)
         if args.command is None:

@@ -1,7 +1,7 @@
 """Who can meet whom: a shared language, the same site for in-person meetings, and working
 hours that overlap. Slack-free and database-free.
 
-The rules, as `bot.rounds` applies them to every exchange of a round:
+The rules, as `bot.matching.rounds` applies them to every exchange of a round:
 
 - **language**: everyone in one exchange shares one language (a swap's two people, a
   cycle's three, a group's teacher and all its learners). A member with no language

@@ -22,13 +22,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
-from bot import metrics
-from bot.l10n import from_locale, language_of_member
+from bot.i18n.l10n import from_locale, language_of_member
 from bot.matching import use_extra_vocabulary
-from bot.pacing import Pacer, interruptible_sleep, scaled_pacer
-from bot.rounds import RoundConfig
+from bot.matching.rounds import RoundConfig
+from bot.matching.suggest import SkillSuggester
+from bot.runtime import metrics
+from bot.runtime.pacing import Pacer, interruptible_sleep, scaled_pacer
 from bot.settings import Settings, SettingsError
-from bot.suggest import SkillSuggester
 from storage import repo
 from storage.db import make_engine, ping, session_factory
 from storage.models import utcnow

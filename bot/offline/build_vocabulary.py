@@ -1,7 +1,7 @@
 """Derive Rex's ESCO vocabulary files from the ESCO skills pillar.
 
-Usage: python -m bot.matching.build_vocabulary ../shared/data/esco [--output bot/data]
-       python -m bot.matching.build_vocabulary    (refold esco_keys.csv only)
+Usage: python -m bot.offline.build_vocabulary ../shared/data/esco [--output bot/data]
+       python -m bot.offline.build_vocabulary    (refold esco_keys.csv only)
 
 Reads the ESCO CSV download (`skills_en-us.csv`, `skills_fr.csv`, `skills_es.csv`,
 `broaderRelationsSkillPillar.csv`) and writes two compact files that ship with Rex, so the
@@ -213,7 +213,7 @@ def write_files(concepts: dict[str, Concept], edges: Sequence[tuple[str, str]], 
     header = (
         "# ESCO skills pillar, (c) European Union, free reuse with attribution (2011/833/EU).\n"
     )
-    header += "# Built by `python -m bot.matching.build_vocabulary`; do not edit by hand.\n"
+    header += "# Built by `python -m bot.offline.build_vocabulary`; do not edit by hand.\n"
     with (out / SKILLS_FILE).open("w", encoding="utf-8", newline="") as handle:
         handle.write(header)
         writer = csv.writer(handle, lineterminator="\n")

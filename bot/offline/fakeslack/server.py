@@ -26,7 +26,7 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.fakeslack.models import (
+from bot.offline.fakeslack.models import (
     ApiError,
     Call,
     Channel,
@@ -38,7 +38,7 @@ from bot.fakeslack.models import (
     StoredFile,
     Trigger,
 )
-from bot.fakeslack.rules import (
+from bot.offline.fakeslack.rules import (
     build_view,
     flag,
     int_arg,

@@ -17,7 +17,7 @@ from storage import repo
 from storage.db import unit_of_work
 
 if TYPE_CHECKING:  # the runtime counts 429s here: no import at run time
-    from bot.runtime import Rex
+    from bot.runtime.rex import Rex
 
 MESSAGES_SENT = Counter("rex_messages_sent", "Messages Rex delivered to Slack", ["kind"])
 MESSAGES_FAILED = Counter(

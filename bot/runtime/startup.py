@@ -8,7 +8,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from bot.runtime import Rex
+from bot.runtime.rex import Rex
 from bot.settings import SettingsError
 from storage.db import make_engine, migrate
 

@@ -1,6 +1,6 @@
 """`rex match`: run a round on a JSON file, for managers' previews and for benchmarks.
 
-The same engine as the scheduled round (`bot.rounds.plan_round`), without Slack or a
+The same engine as the scheduled round (`bot.matching.rounds.plan_round`), without Slack or a
 database. Bad input fails with exit code 2 and one line on stderr that names the field.
 The input format is `INPUT_FORMAT` (shown by `rex match --help`, and in the README).
 """
@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from bot.meeting import MODES, language_code, meeting_mode, timezone, utc_offset_minutes
-from bot.rounds import (
+from bot.matching.meeting import MODES, language_code, meeting_mode, timezone, utc_offset_minutes
+from bot.matching.rounds import (
     Candidate,
     PastExchange,
     RoundConfig,

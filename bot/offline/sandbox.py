@@ -13,11 +13,11 @@ from typing import Any, Self
 
 from sqlalchemy import Engine
 
-from bot.app import LISTENER_THREADS, create_app
-from bot.fakeslack import FakeSlack, Response, SlackDriver
-from bot.fakeslack.blocks import message_paragraphs
-from bot.runtime import Rex, build_runtime
-from bot.server import HttpServer
+from bot.offline.fakeslack import FakeSlack, Response, SlackDriver
+from bot.offline.fakeslack.blocks import message_paragraphs
+from bot.runtime.app import LISTENER_THREADS, create_app
+from bot.runtime.rex import Rex, build_runtime
+from bot.runtime.server import HttpServer
 from bot.settings import load_settings
 from handlers.ids import ActionId, BlockId
 from storage.db import migrate

@@ -23,7 +23,7 @@ Searches for swap and cycle partners look at a bounded number of candidates per 
 pair, which keeps a round linear in members on adversarial data at the cost of rarely
 missing a swap or cycle (the learner is then served by a group or a pair).
 
-Who can meet (`bot.meeting`): everyone in one exchange shares one language, in-person
+Who can meet (`bot.matching.meeting`): everyone in one exchange shares one language, in-person
 members meet only people on their own site, and between people who may meet remotely a
 partner whose working hours overlap is preferred (swaps, groups and pairs) but never
 required. Each member's languages become a bitmask and their site an integer id before
@@ -44,7 +44,7 @@ from itertools import chain, islice, pairwise
 from typing import Literal
 
 from bot.matching import match_labels, normalize
-from bot.meeting import (
+from bot.matching.meeting import (
     NEAR_HOURS,
     NO_SITE,
     MeetingMode,
@@ -96,7 +96,7 @@ class Candidate:
     Capacities left as None take the round's `RoundConfig` values; `open_as_*` count the
     exchanges already open, which use up capacity before this round starts.
 
-    Who they can meet (see `bot.meeting`): `languages` they can exchange in (ISO 639 codes;
+    Who they can meet (see `bot.matching.meeting`): `languages` they can exchange in (ISO 639 codes;
     empty: not known, so any), `mode` (`in_person`, `remote` or `either`), `site` (free
     text, compared as skills are) and `utc_offset` (minutes east of UTC, or None).
     """

@@ -19,9 +19,9 @@ from urllib.error import HTTPError
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
-from bot.fakeslack.blocks import element_state, find_element, view_state
-from bot.fakeslack.models import JsonDict
-from bot.fakeslack.server import FakeSlack
+from bot.offline.fakeslack.blocks import element_state, find_element, view_state
+from bot.offline.fakeslack.models import JsonDict
+from bot.offline.fakeslack.server import FakeSlack
 
 VERIFICATION_TOKEN = "fake-verification-token"
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
