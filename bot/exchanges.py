@@ -200,7 +200,7 @@ def preview_round(session: Session, *, config: RoundConfig, now: datetime) -> Ro
 
 
 APPROVAL_SETTING = "approval"
-# The scheduled round's job row (bot.runtime.jobs) is also the lock every round takes.
+# The scheduled round's job row (bot.serve.jobs) is also the lock every round takes.
 ROUND_LOCK = "round"
 
 

@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 python3 -m pip install --quiet .
 rex --help >/dev/null
-python3 -c "import bot.runtime.app, bot.runtime.jobs, bot.runtime.metrics, storage.db"
+python3 -c "import bot.serve.app, bot.serve.jobs, bot.runtime.metrics, storage.db"
 echo "rex installed: $(command -v rex)"

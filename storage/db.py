@@ -25,7 +25,7 @@ def make_engine(url: str, **options: Any) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if not url.startswith("sqlite"):
         # a request holds a connection from its middleware to its listener's end: room for
-        # the listener threads (bot.runtime.app) and the scheduler's, 30 at most per replica
+        # the listener threads (bot.serve.app) and the scheduler's, 30 at most per replica
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **options)
     in_memory = url in ("sqlite://", "sqlite:///:memory:")
     engine = create_engine(

@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.offline.fakeslack import FakeSlack
-from bot.runtime.jobs import (
+from bot.runtime.rex import Rex, build_runtime
+from bot.serve.jobs import (
     DIGEST_JOB,
     LEASE_JOB,
     RETENTION_JOB,
@@ -18,7 +19,6 @@ from bot.runtime.jobs import (
     SWEEP_JOB,
     build_scheduler,
 )
-from bot.runtime.rex import Rex, build_runtime
 from bot.settings import load_settings
 from handlers import commands, home, join
 from handlers.ids import ActionId, BlockId

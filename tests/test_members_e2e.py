@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from bot import digest
 from bot.i18n import l10n
 from bot.offline.sandbox import Sandbox
-from bot.runtime import jobs
+from bot.serve import jobs
 from handlers.ids import ActionId, BlockId, CallbackId
 from storage.models import Avoidance, Exchange, Member, MemberStatus, Skill
 

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from bot import delivery
 from bot.cli.main import configure_logging
 from bot.offline.sandbox import Sandbox
-from bot.runtime.jobs import run_scheduled
+from bot.serve.jobs import run_scheduled
 from storage.db import is_current, make_engine
 from storage.models import DueWork, SeenEvent, WorkKind
 from tests.conftest import START

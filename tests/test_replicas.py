@@ -20,9 +20,9 @@ from bot.exchanges import ROUND_LOCK, run_round
 from bot.matching.rounds import RoundConfig
 from bot.offline.fakeslack import FakeSlack
 from bot.offline.sandbox import ManualClock
-from bot.runtime.jobs import run_scheduled
 from bot.runtime.pacing import Limit, SharedPacer
 from bot.runtime.rex import Rex, build_runtime
+from bot.serve.jobs import run_scheduled
 from bot.settings import load_settings
 from storage import repo
 from storage.db import make_engine, migrate, session_factory

@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 
 from bot.offline.fakeslack import FakeSlack, SlackDriver
 from bot.runtime.rex import build_runtime
-from bot.runtime.server import wsgi_app
+from bot.serve.server import wsgi_app
 from bot.settings import load_settings
 from storage.db import is_current, make_engine
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot import delivery
 from bot.offline.sandbox import ManualClock, Sandbox
-from bot.runtime.jobs import run_scheduled
+from bot.serve.jobs import run_scheduled
 from handlers.ids import ActionId, BlockId
 from storage.models import DueWork, Exchange, ExchangeState, Member, MemberStatus, Skill, WorkKind
 from tests.conftest import PEOPLE, START

@@ -1,0 +1,1 @@
+"""The `rex` commands: run, migrate, match, export, demo."""

@@ -43,11 +43,11 @@ SHUTDOWN_SECONDS = 8.0  # of the 10 s a container platform gives between SIGTERM
 def run(settings: Settings) -> int:
     """Start Rex for real: Socket Mode with an app token, otherwise HTTP on PORT. SIGTERM
     (or Ctrl-C) stops taking work, finishes or hands back what it holds, and exits."""
-    from bot.runtime.app import create_app
-    from bot.runtime.jobs import build_scheduler
     from bot.runtime.rex import build_runtime
-    from bot.runtime.server import HttpServer
-    from bot.runtime.startup import check_app_token, check_channels, check_slack, open_database
+    from bot.serve.app import create_app
+    from bot.serve.jobs import build_scheduler
+    from bot.serve.server import HttpServer
+    from bot.serve.startup import check_app_token, check_channels, check_slack, open_database
     from storage.db import hold_single_process
 
     settings.check()
@@ -139,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         configure_logging(json=settings.rex_log_format == "json")
         if args.command == "migrate":
-            from bot.runtime.startup import open_database
+            from bot.serve.startup import open_database
 
             open_database(settings.database_url).dispose()
             print("database is up to date", file=sys.stderr)

@@ -15,9 +15,9 @@ from sqlalchemy import Engine
 
 from bot.offline.fakeslack import FakeSlack, Response, SlackDriver
 from bot.offline.fakeslack.blocks import message_paragraphs
-from bot.runtime.app import LISTENER_THREADS, create_app
 from bot.runtime.rex import Rex, build_runtime
-from bot.runtime.server import HttpServer
+from bot.serve.app import LISTENER_THREADS, create_app
+from bot.serve.server import HttpServer
 from bot.settings import load_settings
 from handlers.ids import ActionId, BlockId
 from storage.db import migrate

@@ -1,0 +1,1 @@
+"""Catalogues and formats: every text a person reads, and numbers, dates and lists in their language."""
