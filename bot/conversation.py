@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
-from bot import exchanges, lifecycle
+from bot import evaluations, exchanges, lifecycle
 from bot.exchanges import ExchangeView
 from bot.replies import Expecting, Happened, Intent, NotYet, WontHappen
 from storage import repo
@@ -143,7 +143,7 @@ def record_typed(
     session.flush()
     if draft.satisfaction is None or draft.hours is None:
         return Typed(draft.satisfaction, draft.hours, recorded=False)
-    exchanges.evaluate(
+    evaluations.evaluate(
         session,
         exchange_id=view.id,
         slack_id=slack_id,

@@ -38,7 +38,6 @@ from typing import Final, TypeAlias
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-# Mirrors `bot.exchanges.MAX_HOURS` (tests keep them equal) so this module stays DB-free.
 MAX_HOURS: Final = 100.0
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot import delivery, exchanges
+from bot import delivery, exchanges, rounds
 from bot.i18n.messages import N_, t
 from handlers.context import exchange_id_of, language_of, rex_of, session_of, user_id_of
 from handlers.ids import ActionId
@@ -66,8 +66,8 @@ def _decide(decision: Decision, answer_key: str) -> Callable[..., None]:
     return handle
 
 
-on_approve = _decide(exchanges.approve, N_("approval.approved"))
-on_reject = _decide(exchanges.reject, N_("approval.rejected"))
+on_approve = _decide(rounds.approve, N_("approval.approved"))
+on_reject = _decide(rounds.reject, N_("approval.rejected"))
 
 
 def on_swap_out(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
@@ -80,9 +80,7 @@ def on_swap_out(ack: Ack, body: dict[str, Any], context: BoltContext, respond: R
     rex = rex_of(context)
     manager = user_id_of(body)
     try:
-        view = exchanges.reject(
-            session, exchange_id=exchange_id, manager_id=manager, now=rex.clock()
-        )
+        view = rounds.reject(session, exchange_id=exchange_id, manager_id=manager, now=rex.clock())
     except exchanges.ExchangeGone:
         _closed(context, respond)
         return
@@ -90,7 +88,7 @@ def on_swap_out(ack: Ack, body: dict[str, Any], context: BoltContext, respond: R
     pairs = tuple((people[x.teacher_id], people[x.learner_id]) for x in view.lessons)
     found = 0
     for learner in dict.fromkeys(people[x.learner_id] for x in view.lessons):
-        result = exchanges.run_round(
+        result = rounds.run_round(
             session, config=rex.round_config, now=rex.clock(), only=learner, not_again=pairs
         )
         found += len(result.exchanges)

@@ -11,10 +11,10 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import delivery, digest, members, privacy, records
-from bot.exchanges import APPROVAL_SETTING, preview_round, run_round
 from bot.i18n import l10n
 from bot.i18n.messages import N_, t, tn
 from bot.replies import closest_command, resolve_command
+from bot.rounds import APPROVAL_SETTING, preview_round, run_round
 from bot.runtime.rex import Rex
 from bot.text import InvalidInput, escape
 from handlers import blocks, digest_view, member_views

@@ -5,7 +5,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import delivery, exchanges
+from bot import delivery, evaluations, exchanges
 from bot.i18n import l10n
 from bot.i18n.messages import N_, t
 from bot.text import InvalidInput
@@ -106,7 +106,7 @@ def on_evaluation_submitted(
         return
     session = session_of(context)
     try:
-        fresh = exchanges.evaluate(
+        fresh = evaluations.evaluate(
             session,
             exchange_id=int(view["private_metadata"]),
             slack_id=slack_id,

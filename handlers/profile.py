@@ -10,9 +10,9 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import delivery, members, privacy
-from bot.exchanges import run_round
 from bot.i18n.messages import N_, t, tn
 from bot.matching.suggest import options_for
+from bot.rounds import run_round
 from bot.text import InvalidInput
 from handlers.commands import resume_time, session_member_tz
 from handlers.context import (

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from bot import exchanges, members
+from bot import evaluations, exchanges, members, rounds
 from bot.matching.rounds import RoundConfig
 from bot.text import InvalidInput
 from storage import repo
@@ -101,7 +101,7 @@ def test_round_pairs_never_self_skips_paused_and_keeps_one_open_exchange(session
     _join(session, "UC", "Cooking", "Cooking")
     _join(session, "UD", "Python", "Public speaking")
     members.pause(session, slack_id="UD", until=None, now=NOW)
-    result = exchanges.run_round(session, config=CONFIG, now=NOW)
+    result = rounds.run_round(session, config=CONFIG, now=NOW)
     session.commit()
     people = {m for e in result.exchanges for m in e.members}
     assert people == {"UA", "UB"}
@@ -109,7 +109,7 @@ def test_round_pairs_never_self_skips_paused_and_keeps_one_open_exchange(session
     assert all(lesson.teacher_id != lesson.learner_id for lesson in lessons)
     intros = session.exec(select(DueWork).where(DueWork.kind == WorkKind.INTRO)).all()
     assert len(intros) == len(result.exchanges) and all(w.due_at == NOW for w in intros)
-    again = exchanges.run_round(session, config=CONFIG, now=NOW + timedelta(days=7))
+    again = rounds.run_round(session, config=CONFIG, now=NOW + timedelta(days=7))
     assert again.exchanges == ()
 
 
@@ -118,27 +118,27 @@ def test_a_declined_pair_can_be_proposed_again_a_held_one_waits_for_the_cooldown
 ) -> None:
     _join(session, "UA", "Python", "Public speaking")
     _join(session, "UB", "Public speaking", "Python")
-    first = exchanges.run_round(session, config=CONFIG, now=NOW)
+    first = rounds.run_round(session, config=CONFIG, now=NOW)
     session.commit()
     [exchange] = session.exec(select(Exchange)).all()
     assert exchange.id is not None and len(first.exchanges) == 1
     exchanges.decline(session, exchange_id=exchange.id, slack_id="UA", now=NOW)
     session.commit()
-    retry = exchanges.run_round(session, config=CONFIG, now=NOW + timedelta(days=1))
+    retry = rounds.run_round(session, config=CONFIG, now=NOW + timedelta(days=1))
     session.commit()
     assert len(retry.exchanges) == 1
     second = session.exec(select(Exchange).where(Exchange.id != exchange.id)).one()
     assert second.id is not None
     exchanges.mark_met(session, exchange_id=second.id, slack_id="UB", now=NOW + timedelta(days=2))
     session.commit()
-    soon = exchanges.run_round(session, config=CONFIG, now=NOW + timedelta(days=30))
+    soon = rounds.run_round(session, config=CONFIG, now=NOW + timedelta(days=30))
     assert soon.exchanges == ()
 
 
 def _held_exchange(session: Session) -> int:
     _join(session, "UA", "Python", "Public speaking")
     _join(session, "UB", "Public speaking", "Python")
-    exchanges.run_round(session, config=CONFIG, now=NOW)
+    rounds.run_round(session, config=CONFIG, now=NOW)
     session.commit()
     exchange = session.exec(select(Exchange)).first()
     assert exchange is not None and exchange.id is not None
@@ -149,7 +149,7 @@ def test_evaluate_once_per_person_and_only_participants(session: Session) -> Non
     exchange_id = _held_exchange(session)
 
     def evaluate(slack_id: str, hours: float = 1.0) -> bool:
-        return exchanges.evaluate(
+        return evaluations.evaluate(
             session,
             exchange_id=exchange_id,
             slack_id=slack_id,
@@ -226,7 +226,7 @@ def test_a_round_reads_who_can_meet_from_the_profiles(session: Session) -> None:
         now=NOW,
     )
     session.commit()
-    plan = exchanges.round_input(session, config=CONFIG, now=NOW)
+    plan = rounds.round_input(session, config=CONFIG, now=NOW)
     got = {c.id: (sorted(c.languages), c.mode, c.site, c.utc_offset) for c in plan.candidates}
     assert got == {
         "UFR": (["fr"], "in_person", "Toulouse", 60),
@@ -234,6 +234,6 @@ def test_a_round_reads_who_can_meet_from_the_profiles(session: Session) -> None:
         "UEN": (["en", "es"], "remote", None, None),
     }
     # French only and German-or-English: the round leaves them apart, and says why
-    result = exchanges.run_round(session, config=CONFIG, now=NOW)
+    result = rounds.run_round(session, config=CONFIG, now=NOW)
     assert result.exchanges == ()
     assert {u.id: u.reason_code for u in result.unmatched}["UDE"] == "no_shared_language"

@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import Session, select
 
-from bot import delivery, exchanges, lifecycle
+from bot import delivery, exchanges, lifecycle, rounds
 from bot.offline.sandbox import ManualClock, Sandbox
 from handlers.ids import ActionId, BlockId, CallbackId
 from storage.models import (
@@ -357,7 +357,7 @@ def test_with_approval_on_intros_wait_for_the_managers(lifecycle_sandbox: Sandbo
     assert len(sandbox.fake.calls_to("conversations.open")) == 1
     assert sandbox.fake.messages("CMANAGERS")[0]["text"].startswith("Approved by <@UADMIN>")
     with Session(sandbox.rex.engine) as session, pytest.raises(exchanges.ExchangeGone):
-        exchanges.approve(
+        rounds.approve(
             session, exchange_id=_exchange_ids(sandbox)[0], manager_id="UADMIN", now=sandbox.clock()
         )  # a second approval changes nothing
 

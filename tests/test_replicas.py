@@ -16,10 +16,10 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
-from bot.exchanges import ROUND_LOCK, run_round
 from bot.matching.rounds import RoundConfig
 from bot.offline.fakeslack import FakeSlack
 from bot.offline.sandbox import ManualClock
+from bot.rounds import ROUND_LOCK, run_round
 from bot.runtime.pacing import Limit, SharedPacer
 from bot.runtime.rex import Rex, build_runtime
 from bot.serve.jobs import run_scheduled

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.exchanges import MAX_HOURS
 from bot.replies import (
     COMMANDS,
+    MAX_HOURS,
     Command,
     Expecting,
     Happened,

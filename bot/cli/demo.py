@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 import emoji
 from sqlmodel import Session
 
-from bot import delivery, exchanges
+from bot import delivery, rounds
 from bot.cli.match import network_json
 from bot.matching.rounds import RoundConfig
 from bot.offline.fakeslack import Response
@@ -635,7 +635,7 @@ class Demo:
         """Say how to try `rex export` and `rex match` on the kept database."""
         members = path.with_name(f"{path.stem}-members.json")
         with Session(self.sandbox.rex.engine) as session:
-            found = exchanges.round_input(session, config=RoundConfig(), now=self.sandbox.clock())
+            found = rounds.round_input(session, config=RoundConfig(), now=self.sandbox.clock())
         document = network_json(found.candidates, found.history)
         members.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
         week = self.sandbox.clock().date()

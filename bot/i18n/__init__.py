@@ -1,1 +1,1 @@
-"""Catalogues and formats: every text a person reads, and numbers, dates and lists in their language."""
+"""Catalogues and formats: every text a person reads; numbers, dates and lists in their language."""

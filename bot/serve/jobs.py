@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from bot import delivery, members
 from bot.crontab import cron_trigger, next_after
-from bot.exchanges import run_round
+from bot.rounds import run_round
 from bot.runtime import metrics
 from bot.runtime.rex import Rex
 from bot.settings import Settings
