@@ -368,42 +368,6 @@ def first_sighting(session: Session, *, event_id: str, now: datetime) -> bool:
     return added.first() is not None
 
 
-def count_members(session: Session, *, joined_before: datetime, status: MemberStatus) -> int:
-    return session.exec(
-        select(func.count())
-        .select_from(Member)
-        .where(col(Member.joined_at) < joined_before, Member.status == status)
-    ).one()
-
-
-def count_joined(session: Session, *, since: datetime, until: datetime) -> int:
-    return session.exec(
-        select(func.count())
-        .select_from(Member)
-        .where(col(Member.joined_at) >= since, col(Member.joined_at) < until)
-    ).one()
-
-
-def count_exchanges(session: Session, *, column: str, since: datetime, until: datetime) -> int:
-    """Exchanges whose `created_at` (proposed) or `held_at` (held) falls in the period."""
-    when = col(getattr(Exchange, column))
-    return session.exec(
-        select(func.count()).select_from(Exchange).where(when >= since, when < until)
-    ).one()
-
-
-def evaluations_between(
-    session: Session, *, since: datetime, until: datetime
-) -> list[tuple[int, str | None, float]]:
-    """(satisfaction, goal met, hours) of evaluations given in the period: no names, no text."""
-    rows = session.exec(
-        select(Evaluation.satisfaction, Evaluation.goal_met, Evaluation.hours).where(
-            col(Evaluation.created_at) >= since, col(Evaluation.created_at) < until
-        )
-    ).all()
-    return [(s, g, h) for s, g, h in rows]
-
-
 # --- operations: jobs, leases, shared pacing, retention ---------------------------------------
 
 
