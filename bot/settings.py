@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-
-from bot.crontab import cron_trigger
 
 SLACK_API_URL = "https://slack.com/api/"
 
@@ -194,3 +193,34 @@ def load_settings(**overrides: object) -> Settings:
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
         message = str(first["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"{name}: {message}") from exc
+
+
+# Crontab lines as APScheduler triggers: the usual five fields, or six with seconds first
+# (`*/10 * * * * *`), which only tests and benchmarks need to make minutes pass quickly.
+FIELDS = ("second", "minute", "hour", "day", "month", "day_of_week")
+
+
+def cron_trigger(expression: str, tz: tzinfo) -> CronTrigger:
+    """The trigger of a crontab line; ValueError (saying why) when it is not one."""
+    fields = expression.split()
+    if len(fields) == 5:
+        fields = ["0", *fields]
+    if len(fields) != 6:
+        raise ValueError(
+            f"{expression!r} is not a crontab line: 5 fields (minute hour day month weekday), "
+            "e.g. '0 8 * * mon'"
+        )
+    try:
+        return CronTrigger(**dict(zip(FIELDS, fields, strict=True)), timezone=tz)
+    except ValueError as exc:
+        raise ValueError(f"{expression!r} is not a crontab line: {exc}") from exc
+
+
+def next_after(trigger: CronTrigger, moment: datetime) -> datetime:
+    """The trigger's first time strictly after `moment`."""
+    following: datetime | None = trigger.get_next_fire_time(
+        None, moment + timedelta(microseconds=1)
+    )
+    if following is None:  # a crontab always has a next time; a trigger with an end may not
+        raise ValueError("this schedule has no next time")
+    return following

@@ -3,6 +3,7 @@
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_skeleton
@@ -10,7 +11,16 @@ from babel.numbers import format_decimal, format_percent
 
 from bot.i18n.messages import DEFAULT_LANGUAGE as DEFAULT
 from bot.i18n.messages import LANGUAGES as LANGUAGES  # the languages Rex writes in
-from storage.models import Member
+
+
+class Reader(Protocol):
+    """Someone Rex writes to (a member): the language they chose and their Slack locale."""
+
+    @property
+    def language(self) -> str | None: ...
+
+    @property
+    def locale(self) -> str | None: ...
 
 
 def from_locale(locale: str | None) -> str:
@@ -20,14 +30,14 @@ def from_locale(locale: str | None) -> str:
     return language if language in LANGUAGES else DEFAULT
 
 
-def language_of_member(member: Member | None, locale: str | None = None) -> str:
+def language_of_member(member: Reader | None, locale: str | None = None) -> str:
     """The member's chosen language, else their Slack locale's, else English."""
     if member is not None and member.language in LANGUAGES:
         return str(member.language)
     return from_locale(member.locale if member is not None and member.locale else locale)
 
 
-def group_languages(members: Iterable[Member]) -> tuple[str, ...]:
+def group_languages(members: Iterable[Reader]) -> tuple[str, ...]:
     """The languages a shared conversation is written in: each of its people's, once,
     the most spoken first (then English, then by code): one when they all share it."""
     counts = Counter(language_of_member(m) for m in members)
