@@ -20,7 +20,7 @@ from bot.text import InvalidInput, escape
 from handlers import blocks, digest_view, member_views
 from handlers.blockkit import mention, section
 from handlers.context import language_of, rex_of, said, session_of
-from handlers.home import publish_home
+from handlers.home_tab import publish_home
 from storage import repo
 from storage.models import MemberStatus, SkillKind
 

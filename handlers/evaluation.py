@@ -22,14 +22,12 @@ from handlers.context import (
     text_value,
     user_id_of,
 )
-from handlers.exchanges import on_schedule_clicked
 from handlers.ids import ActionId, BlockId, CallbackId
 from storage.models import GoalMet
 
 
 def register(app: App) -> None:
     app.action(ActionId.EVALUATE)(on_evaluate_clicked)
-    app.action(ActionId.NOT_YET)(on_schedule_clicked)
     app.action(ActionId.WONT_HAPPEN)(on_wont_happen_clicked)
     app.view(CallbackId.EVALUATION)(on_evaluation_submitted)
 

@@ -31,6 +31,7 @@ from storage import repo
 
 def register(app: App) -> None:
     app.action(ActionId.SCHEDULE)(on_schedule_clicked)
+    app.action(ActionId.NOT_YET)(on_schedule_clicked)  # a follow-up's "not yet"
     app.action(ActionId.MET)(on_met_clicked)
     app.action(ActionId.NOT_FIT)(on_not_fit_clicked)
     app.action(ActionId.REPORT)(on_report_clicked)

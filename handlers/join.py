@@ -16,7 +16,7 @@ from handlers.context import (
     session_of,
     user_id_of,
 )
-from handlers.home import publish_home, refresh_from_slack
+from handlers.home_tab import publish_home, refresh_from_slack
 from handlers.ids import BlockId, CallbackId
 
 

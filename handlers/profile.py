@@ -28,7 +28,7 @@ from handlers.context import (
     text_value,
     user_id_of,
 )
-from handlers.home import publish_home
+from handlers.home_tab import publish_home
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.member_views import add_skill_modal, pause_modal, profile_modal
 from storage.models import MemberStatus, SkillKind
