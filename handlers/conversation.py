@@ -17,9 +17,9 @@ from bot.replies import Command, Expecting, Hours, Rating, Unknown, command_word
 from bot.text import InvalidInput
 from handlers import blocks
 from handlers.blockkit import Block, button, mention, section
-from handlers.commands import SUBCOMMANDS
 from handlers.context import language_of, rex_of, said, session_of
 from handlers.ids import ActionId
+from handlers.subcommands import SUBCOMMANDS
 
 MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 

@@ -14,7 +14,6 @@ from bot.i18n.messages import N_, t, tn
 from bot.matching.suggest import options_for
 from bot.rounds import run_round
 from bot.text import InvalidInput
-from handlers.commands import resume_time, session_member_tz
 from handlers.context import (
     field_errors,
     form_errors,
@@ -31,6 +30,7 @@ from handlers.context import (
 from handlers.home_tab import publish_home
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.member_views import add_skill_modal, pause_modal, profile_modal
+from handlers.subcommands import resume_time, session_member_tz
 from storage.models import MemberStatus, SkillKind
 
 SUGGESTIONS = 20
