@@ -21,8 +21,9 @@ from bot.runtime.rex import Rex
 from bot.text import InvalidInput, escape
 from handlers import blocks, digest_view, member_views
 from handlers.blockkit import mention, section
-from handlers.context import language_of, rex_of, said, session_of
+from handlers.context import language_of, rex_of, session_of
 from handlers.home_tab import publish_home
+from handlers.listening import Refusal, answered, committed
 from storage import repo
 from storage.models import MemberStatus, SkillKind
 
@@ -92,8 +93,8 @@ def _join(
 def _changing(
     change: Callable[[str, dict[str, Any], BoltContext, Rex], str],
 ) -> Subcommand:
-    """A subcommand that changes the member's data: refusals and "not a member" answered
-    alike, the change committed, the answer given and the Home tab republished."""
+    """A subcommand that changes the member's data and says how: once committed, its answer
+    given and the Home tab republished (in the language it may just have set)."""
 
     def run(
         text: str,
@@ -102,21 +103,11 @@ def _changing(
         client: WebClient,
         respond: Respond,
     ) -> None:
-        lang = language_of(context)
-        session = session_of(context)
-        try:
-            answer = change(text, command, context, rex_of(context))
-        except InvalidInput as exc:
-            session.rollback()
-            _say(respond, said(exc.key, lang, exc.params))
-            return
-        except members.NotMember:
-            session.rollback()
-            _say(respond, t("not_member", lang))
-            return
-        session.commit()
-        _say(respond, answer)
-        publish_home(session, client, command["user_id"], language_of(context))
+        refused = answered(respond, language_of(context), response_type="ephemeral")
+        done = committed(context, lambda: change(text, command, context, rex_of(context)), refused)
+        if done is not None:
+            _say(respond, done.value)
+            publish_home(session_of(context), client, command["user_id"], language_of(context))
 
     return run
 
@@ -152,30 +143,25 @@ def _pause(text: str, command: dict[str, Any], context: BoltContext, rex: Rex) -
     """`/rex pause` or `/rex pause until 2026-12-24`: resumes on that day, member's time."""
     lang = language_of(context)
     session = session_of(context)
-    until = None
-    if text:
-        found = DATE.search(text)
-        try:
-            day = date.fromisoformat(found.group(1)) if found else None
-        except ValueError:
-            day = None
-        if day is None:
-            raise InvalidInput("error.pause_date", days=members.MAX_PAUSE.days)
-        until = resume_time(day, session_member_tz(context, command["user_id"], rex))
+    until = pause_end(context, command["user_id"], text) if text else None
     members.pause(session, slack_id=command["user_id"], until=until, now=rex.clock())
     if until is not None:
         return t("paused.until", lang, date=until.date().isoformat())
     return t("paused", lang)
 
 
-def session_member_tz(context: BoltContext, slack_id: str, rex: Rex) -> str:
+def pause_end(context: BoltContext, slack_id: str, text: str) -> datetime:
+    """A pause "until" the day `text` names (YYYY-MM-DD, from `/rex pause` or the pause
+    modal) ends at the start of that day where the member lives; no such day is refused."""
+    found = DATE.search(text)
+    try:
+        day = date.fromisoformat(found.group(1)) if found else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise InvalidInput("error.pause_date", days=members.MAX_PAUSE.days)
     member = members.profile(session_of(context), slack_id=slack_id)
-    tz = member.member.tz if member else None
-    return tz or rex.settings.rex_timezone
-
-
-def resume_time(day: date, tz: str) -> datetime:
-    """A pause "until a date" ends at the start of that day where the member lives."""
+    tz = (member.member.tz if member else None) or rex_of(context).settings.rex_timezone
     try:
         zone = ZoneInfo(tz)
     except (KeyError, ValueError):
@@ -260,11 +246,13 @@ def _mydata(
     """Everything Rex stores about the person, as a JSON file in their DM with Rex."""
     lang = language_of(context)
     slack_id = command["user_id"]
-    try:
-        data = privacy.export(session_of(context), slack_id=slack_id)
-    except members.NotMember:
-        _say(respond, t("not_member", lang))
+    refused = answered(respond, lang, response_type="ephemeral")
+    exported = committed(
+        context, lambda: privacy.export(session_of(context), slack_id=slack_id), refused
+    )
+    if exported is None:
         return
+    data = exported.value
     channel = client.conversations_open(users=slack_id)["channel"]["id"]
     client.files_upload_v2(
         channel=channel,
@@ -426,14 +414,19 @@ def _pause_someone(
     if found is None:
         _say(respond, t(ADMIN_USAGE, lang))
         return
-    session = session_of(context)
-    try:
-        members.pause(session, slack_id=found.group(1), until=None, now=rex_of(context).clock())
-    except members.NotMember:
-        _say(respond, t("admin.not_member", lang, who=mention(found.group(1))))
-        return
-    session.commit()
-    _say(respond, t("admin.paused", lang, who=mention(found.group(1))))
+    slack_id = found.group(1)
+    who = mention(slack_id)
+
+    def pause() -> None:
+        members.pause(
+            session_of(context), slack_id=slack_id, until=None, now=rex_of(context).clock()
+        )
+
+    def not_member(_: Refusal) -> None:
+        _say(respond, t("admin.not_member", lang, who=who))
+
+    if committed(context, pause, not_member) is not None:
+        _say(respond, t("admin.paused", lang, who=who))
 
 
 PERIODS = {"week": 1, "month": 4, "quarter": 13, "semaine": 1, "mois": 4, "trimestre": 13}
