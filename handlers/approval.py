@@ -5,15 +5,16 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot import delivery, exchanges, rounds
+from bot import delivery, rounds
 from bot.i18n.messages import N_, t
 from handlers.context import exchange_id_of, language_of, rex_of, session_of, user_id_of
 from handlers.ids import ActionId
+from handlers.listening import Refusal, committed
 
 
 def register(app: App) -> None:
-    app.action(ActionId.APPROVE)(on_approve)
-    app.action(ActionId.REJECT)(on_reject)
+    app.action(ActionId.APPROVE)(on_decision)
+    app.action(ActionId.REJECT)(on_decision)
     app.action(ActionId.SWAP_OUT)(on_swap_out)
 
 
@@ -29,45 +30,33 @@ def _decision(body: dict[str, Any], context: BoltContext, respond: Respond) -> i
     return exchange_id_of(body)
 
 
-def _closed(context: BoltContext, respond: Respond) -> None:
-    respond(
-        text=t("exchange.closed", language_of(context)),
-        response_type="ephemeral",
-        replace_original=False,
-    )
-
-
 Decision = Callable[..., object]
+# The managers' buttons that decide alone, and what each says in place of the proposal.
+DECISIONS: dict[str, tuple[Decision, str]] = {
+    ActionId.APPROVE: (rounds.approve, N_("approval.approved")),
+    ActionId.REJECT: (rounds.reject, N_("approval.rejected")),
+}
 
 
-def _decide(decision: Decision, answer_key: str) -> Callable[..., None]:
-    """A manager's button: the decision applied once, the proposal replaced by who did it."""
+def on_decision(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """Approve or Reject: the decision applied once, the proposal replaced by who did it
+    (a proposal already decided is answered to the manager alone)."""
+    ack()
+    exchange_id = _decision(body, context, respond)
+    if exchange_id is None:
+        return
+    decision, answer_key = DECISIONS[body["actions"][0]["action_id"]]
+    manager = user_id_of(body)
+    lang = language_of(context)
 
-    def handle(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-        ack()
-        exchange_id = _decision(body, context, respond)
-        if exchange_id is None:
-            return
-        session = session_of(context)
-        manager = user_id_of(body)
-        try:
-            decision(
-                session, exchange_id=exchange_id, manager_id=manager, now=rex_of(context).clock()
-            )
-        except exchanges.ExchangeGone:
-            _closed(context, respond)
-            return
-        session.commit()
-        respond(
-            text=t(answer_key, language_of(context), who=f"<@{manager}>"), replace_original=True
-        )
-        delivery.wake(rex_of(context))
+    def decide() -> None:
+        session, now = session_of(context), rex_of(context).clock()
+        decision(session, exchange_id=exchange_id, manager_id=manager, now=now)
 
-    return handle
-
-
-on_approve = _decide(rounds.approve, N_("approval.approved"))
-on_reject = _decide(rounds.reject, N_("approval.rejected"))
+    if committed(context, decide, _to_manager(respond, lang)) is None:
+        return
+    respond(text=t(answer_key, lang, who=f"<@{manager}>"), replace_original=True)
+    delivery.wake(rex_of(context))
 
 
 def on_swap_out(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
@@ -79,22 +68,35 @@ def on_swap_out(ack: Ack, body: dict[str, Any], context: BoltContext, respond: R
     session = session_of(context)
     rex = rex_of(context)
     manager = user_id_of(body)
-    try:
+
+    def swap_out() -> int:
+        """How many new introductions were found for the learners."""
         view = rounds.reject(session, exchange_id=exchange_id, manager_id=manager, now=rex.clock())
-    except exchanges.ExchangeGone:
-        _closed(context, respond)
+        people = {i: m.slack_id for i, m in view.members.items()}
+        pairs = tuple((people[x.teacher_id], people[x.learner_id]) for x in view.lessons)
+        found = 0
+        for learner in dict.fromkeys(people[x.learner_id] for x in view.lessons):
+            result = rounds.run_round(
+                session, config=rex.round_config, now=rex.clock(), only=learner, not_again=pairs
+            )
+            found += len(result.exchanges)
+        return found
+
+    lang = language_of(context)
+    swapped = committed(context, swap_out, _to_manager(respond, lang))
+    if swapped is None:
         return
-    people = {i: m.slack_id for i, m in view.members.items()}
-    pairs = tuple((people[x.teacher_id], people[x.learner_id]) for x in view.lessons)
-    found = 0
-    for learner in dict.fromkeys(people[x.learner_id] for x in view.lessons):
-        result = rounds.run_round(
-            session, config=rex.round_config, now=rex.clock(), only=learner, not_again=pairs
-        )
-        found += len(result.exchanges)
-    session.commit()
     respond(
-        text=t("approval.swapped", language_of(context), who=f"<@{manager}>", count=found),
+        text=t("approval.swapped", lang, who=f"<@{manager}>", count=swapped.value),
         replace_original=True,
     )
     delivery.wake(rex)
+
+
+def _to_manager(respond: Respond, lang: str) -> Callable[[Refusal], None]:
+    """The domain's one refusal here, a proposal already decided, told to the manager alone."""
+
+    def answer(_: Refusal) -> None:
+        respond(text=t("exchange.closed", lang), response_type="ephemeral", replace_original=False)
+
+    return answer

@@ -11,15 +11,16 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot import conversation
+from bot.exchanges import ExchangeView
 from bot.i18n import l10n
 from bot.i18n.messages import N_, t
 from bot.replies import Command, Expecting, Hours, Rating, Unknown, command_word, parse_reply
-from bot.text import InvalidInput
 from handlers import blocks
 from handlers.blockkit import Block, button, mention, section
-from handlers.commands import SUBCOMMANDS
-from handlers.context import language_of, rex_of, said, session_of
+from handlers.context import language_of, rex_of, session_of
 from handlers.ids import ActionId
+from handlers.listening import answered, committed
+from handlers.subcommands import SUBCOMMANDS
 
 MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 
@@ -107,29 +108,41 @@ def on_direct_message(event: dict[str, Any], context: BoltContext, client: WebCl
     elif isinstance(intent, Unknown):
         _not_understood(intent, say, lang)
     elif isinstance(intent, Rating | Hours) and pending is not None:
-        rex = rex_of(context)
-        try:
-            typed = conversation.record_typed(
-                session,
-                pending,
-                slack_id=slack_id,
-                now=rex.clock(),
-                satisfaction=intent.value if isinstance(intent, Rating) else None,
-                hours=intent.value if isinstance(intent, Hours) else None,
-                tz=rex.settings.timezone,
-            )
-        except InvalidInput as exc:
-            session.rollback()
-            say(text=said(exc.key, lang, exc.params))
-            return
-        session.commit()
-        text = _typed_text(typed, lang)
+        _record_typed(intent, pending, slack_id, context, say, lang)
+    else:
+        say(text=t("dm.no_question", lang))
+
+
+def _record_typed(
+    intent: Rating | Hours,
+    pending: ExchangeView,
+    slack_id: str,
+    context: BoltContext,
+    say: _Say,
+    lang: str,
+) -> None:
+    """A rating or hours typed in answer to a follow-up: kept, and what is still missing
+    asked for (with a button to correct it in the evaluation form)."""
+    rex = rex_of(context)
+
+    def record() -> conversation.Typed:
+        return conversation.record_typed(
+            session_of(context),
+            pending,
+            slack_id=slack_id,
+            now=rex.clock(),
+            satisfaction=intent.value if isinstance(intent, Rating) else None,
+            hours=intent.value if isinstance(intent, Hours) else None,
+            tz=rex.settings.timezone,
+        )
+
+    typed = committed(context, record, answered(say, lang))
+    if typed is not None:
+        text = _typed_text(typed.value, lang)
         say(
             text=text,
             blocks=_answer(pending.id, text, ActionId.EVALUATE, N_("button.correct"), lang),
         )
-    else:
-        say(text=t("dm.no_question", lang))
 
 
 def _typed_text(typed: conversation.Typed, lang: str) -> str:

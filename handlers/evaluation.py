@@ -12,7 +12,6 @@ from bot.text import InvalidInput
 from handlers import blocks
 from handlers.context import (
     exchange_id_of,
-    form_errors,
     language_of,
     rex_of,
     selected_value,
@@ -22,14 +21,13 @@ from handlers.context import (
     text_value,
     user_id_of,
 )
-from handlers.exchanges import on_schedule_clicked
 from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.listening import Fields, answered, committed, submitted
 from storage.models import GoalMet
 
 
 def register(app: App) -> None:
     app.action(ActionId.EVALUATE)(on_evaluate_clicked)
-    app.action(ActionId.NOT_YET)(on_schedule_clicked)
     app.action(ActionId.WONT_HAPPEN)(on_wont_happen_clicked)
     app.view(CallbackId.EVALUATION)(on_evaluation_submitted)
 
@@ -66,17 +64,16 @@ def on_wont_happen_clicked(
     slack_id = user_id_of(body)
     session = session_of(context)
     exchange_id = exchange_id_of(body)
-    try:
-        exchanges.wont_happen(
-            session, exchange_id=exchange_id, slack_id=slack_id, now=rex_of(context).clock()
-        )
-    except exchanges.ExchangeGone as exc:
-        session.rollback()
-        respond(text=t(exc.key, lang), response_type="ephemeral", replace_original=False)
+    only_to_clicker: dict[str, Any] = {"response_type": "ephemeral", "replace_original": False}
+
+    def wont_happen() -> None:
+        now = rex_of(context).clock()
+        exchanges.wont_happen(session, exchange_id=exchange_id, slack_id=slack_id, now=now)
+
+    if committed(context, wont_happen, answered(respond, lang, **only_to_clicker)) is None:
         return
-    session.commit()
     done = t("wont_happen.done", lang, who=f"<@{slack_id}>")
-    respond(text=done, response_type="ephemeral", replace_original=False)
+    respond(text=done, **only_to_clicker)
     loaded = exchanges.load(session, exchange_id=exchange_id)
     if loaded is not None and loaded.exchange.channel_id:
         client.chat_postMessage(channel=loaded.exchange.channel_id, text=done)
@@ -91,6 +88,11 @@ def _hours(view: dict[str, Any]) -> float | None:
         return None
 
 
+# Where the evaluation modal shows a refusal: under the hours when about them, else at
+# the top (the rating).
+EVALUATION_FIELDS = Fields(BlockId.EVAL_SATISFACTION, {"error.hours": BlockId.EVAL_HOURS})
+
+
 def on_evaluation_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
@@ -101,14 +103,15 @@ def on_evaluation_submitted(
     goal = selected_value(view, BlockId.EVAL_GOAL)
     useful = selected_value(view, BlockId.EVAL_USEFUL)
     another = bool(selected_values(view, BlockId.EVAL_ANOTHER))
-    if hours is None:
-        ack(form_errors({BlockId.EVAL_HOURS: t("error.hours", lang, max=100)}))
-        return
-    session = session_of(context)
-    try:
+    exchange_id = int(view["private_metadata"])
+
+    def evaluate() -> tuple[bool, float]:
+        """Whether this is the first evaluation, and the hours it counts."""
+        if hours is None:
+            raise InvalidInput("error.hours", max=100)
         fresh = evaluations.evaluate(
-            session,
-            exchange_id=int(view["private_metadata"]),
+            session_of(context),
+            exchange_id=exchange_id,
             slack_id=slack_id,
             satisfaction=int(satisfaction or 0),
             goal_met=GoalMet(goal) if goal else None,
@@ -119,18 +122,15 @@ def on_evaluation_submitted(
             now=rex_of(context).clock(),
             tz=rex_of(context).settings.timezone,
         )
-    except InvalidInput as exc:
-        block = BlockId.EVAL_HOURS if exc.key == "error.hours" else BlockId.EVAL_SATISFACTION
-        ack(form_errors({block: t(exc.key, lang, **exc.params)}))
+        return fresh, hours
+
+    done = submitted(ack, context, evaluate, EVALUATION_FIELDS)
+    if done is None:
         return
-    except exchanges.ExchangeGone as exc:
-        ack(form_errors({BlockId.EVAL_SATISFACTION: t(exc.key, lang)}))
-        return
-    session.commit()
-    ack()
+    fresh, counted = done.value
     key = N_("eval.thanks") if fresh else N_("eval.already")
-    client.chat_postMessage(channel=slack_id, text=t(key, lang, hours=l10n.number(hours, lang)))
-    loaded = exchanges.load(session, exchange_id=int(view["private_metadata"]))
+    client.chat_postMessage(channel=slack_id, text=t(key, lang, hours=l10n.number(counted, lang)))
+    loaded = exchanges.load(session_of(context), exchange_id=exchange_id)
     if fresh and another and loaded is not None and loaded.exchange.channel_id:
         client.chat_postMessage(
             channel=loaded.exchange.channel_id, text=t("another.asked", lang, who=f"<@{slack_id}>")

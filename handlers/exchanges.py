@@ -14,10 +14,8 @@ from bot.text import InvalidInput, clean_text
 from handlers import blocks
 from handlers.context import (
     exchange_id_of,
-    form_errors,
     language_of,
     rex_of,
-    said,
     selected_value,
     selected_values,
     session_of,
@@ -26,11 +24,13 @@ from handlers.context import (
     user_id_of,
 )
 from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.listening import Fields, ShowAgain, answered, committed, submitted
 from storage import repo
 
 
 def register(app: App) -> None:
     app.action(ActionId.SCHEDULE)(on_schedule_clicked)
+    app.action(ActionId.NOT_YET)(on_schedule_clicked)  # a follow-up's "not yet"
     app.action(ActionId.MET)(on_met_clicked)
     app.action(ActionId.NOT_FIT)(on_not_fit_clicked)
     app.action(ActionId.REPORT)(on_report_clicked)
@@ -56,46 +56,33 @@ def on_schedule_clicked(
     )
 
 
-def _answer_in_exchange(
-    body: dict[str, Any],
-    context: BoltContext,
-    client: WebClient,
-    respond: Respond,
-    change: Callable[[Session, int, str, datetime], bool],
-    done_key: str,
-    again_key: str,
-) -> bool:
-    """Apply a button's change for the clicker; tell the group, or only the clicker when the
-    exchange is closed or the change was already made (a double click)."""
-    lang = language_of(context)
-    slack_id = user_id_of(body)
-    session = session_of(context)
-    try:
-        changed = change(session, exchange_id_of(body), slack_id, rex_of(context).clock())
-    except exchanges.ExchangeGone as exc:
-        respond(text=t(exc.key, lang), response_type="ephemeral", replace_original=False)
-        return False
-    session.commit()
-    if not changed:
-        respond(text=t(again_key, lang), response_type="ephemeral", replace_original=False)
-        return False
-    channel = _channel_of(body)
-    view = exchanges.load(session, exchange_id=exchange_id_of(body))
-    if channel and view is not None:
-        client.chat_postMessage(channel=channel, text=blocks.done_by(view, done_key, slack_id))
-    return True
-
-
 def on_met_clicked(
     ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
+    """We met: the group is told; only the clicker is, when the exchange is closed or they
+    already said so (a double click)."""
     ack()
+    lang = language_of(context)
+    slack_id = user_id_of(body)
+    session = session_of(context)
+    exchange_id = exchange_id_of(body)
+    only_to_clicker: dict[str, Any] = {"response_type": "ephemeral", "replace_original": False}
 
-    def met(session: Session, exchange_id: int, slack_id: str, now: datetime) -> bool:
+    def met() -> bool:
+        now = rex_of(context).clock()
         return exchanges.mark_met(session, exchange_id=exchange_id, slack_id=slack_id, now=now)
 
-    if _answer_in_exchange(body, context, client, respond, met, N_("met.done"), N_("met.already")):
-        delivery.wake(rex_of(context))
+    done = committed(context, met, answered(respond, lang, **only_to_clicker))
+    if done is None:
+        return
+    if not done.value:
+        respond(text=t("met.already", lang), **only_to_clicker)
+        return
+    channel, done_key = _channel_of(body), N_("met.done")
+    view = exchanges.load(session, exchange_id=exchange_id)
+    if channel and view is not None:
+        client.chat_postMessage(channel=channel, text=blocks.done_by(view, done_key, slack_id))
+    delivery.wake(rex_of(context))
 
 
 def _opens(modal: Callable[[int, str], dict[str, Any]]) -> Callable[..., None]:
@@ -117,11 +104,11 @@ def on_not_fit_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """Close the exchange; the others are told kindly, and never see the reason."""
-    lang = language_of(context)
     slack_id = user_id_of(body)
     session = session_of(context)
     exchange_id = int(view["private_metadata"])
-    try:
+
+    def decline() -> None:
         exchanges.decline(
             session,
             exchange_id=exchange_id,
@@ -129,12 +116,9 @@ def on_not_fit_submitted(
             now=rex_of(context).clock(),
             reason=text_value(view, BlockId.NOT_FIT_REASON),
         )
-    except exchanges.ExchangeGone as exc:
-        session.rollback()
-        ack(form_errors({BlockId.NOT_FIT_REASON: t(exc.key, lang)}))
+
+    if submitted(ack, context, decline, Fields(BlockId.NOT_FIT_REASON)) is None:
         return
-    session.commit()
-    ack()
     loaded = exchanges.load(session, exchange_id=exchange_id)
     if loaded is not None and loaded.exchange.channel_id:
         text = blocks.done_by(loaded, N_("not_fit.done"), slack_id)
@@ -145,31 +129,24 @@ def on_not_fit_submitted(
 def on_report_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    lang = language_of(context)
     slack_id = user_id_of(body)
-    session = session_of(context)
     rex = rex_of(context)
-    try:
+
+    def report() -> None:
         text = clean_text(text_value(view, BlockId.REPORT_TEXT) or "", max_length=2000)
         if not text:
             raise InvalidInput("error.label_empty")
         exchanges.report_problem(
-            session,
+            session_of(context),
             exchange_id=int(view["private_metadata"]),
             slack_id=slack_id,
             text=text,
             now=rex.clock(),
         )
-    except InvalidInput as exc:
-        ack(form_errors({BlockId.REPORT_TEXT: said(exc.key, lang, exc.params)}))
-        return
-    except exchanges.ExchangeGone as exc:
-        ack(form_errors({BlockId.REPORT_TEXT: t(exc.key, lang)}))
-        return
-    session.commit()
-    ack()
-    client.chat_postMessage(channel=slack_id, text=t("report.thanks", lang))
-    delivery.wake(rex)
+
+    if submitted(ack, context, report, Fields(BlockId.REPORT_TEXT)) is not None:
+        client.chat_postMessage(channel=slack_id, text=t("report.thanks", language_of(context)))
+        delivery.wake(rex)
 
 
 def _session_start(view: dict[str, Any], tz: str) -> datetime:
@@ -202,9 +179,14 @@ def _picked(view: dict[str, Any]) -> blocks.ScheduleForm:
     )
 
 
+# Where the schedule modal shows a refusal: under the date, unless it is about the place.
+SCHEDULE_FIELDS = Fields(BlockId.SCHEDULE_DATE, {"error.place": BlockId.SCHEDULE_PLACE})
+
+
 def on_schedule_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
+    """Set the session; a time in someone's night is asked about first, in the modal."""
     lang = language_of(context)
     slack_id = user_id_of(body)
     session = session_of(context)
@@ -212,17 +194,18 @@ def on_schedule_submitted(
     clicker = repo.get_member(session, slack_id=slack_id)
     tz = (clicker.tz if clicker else None) or rex.settings.rex_timezone
     exchange_id = int(view["private_metadata"])
-    try:
+
+    def schedule() -> None:
         when = _session_start(view, tz)
         future = when > rex.clock()  # a past time gets its own error first
         night = _night(session, exchange_id, when, rex.settings.rex_timezone) if future else []
         if night and "yes" not in selected_values(view, BlockId.SCHEDULE_NIGHT):
             today = rex.clock().date().isoformat()
-            again = blocks.schedule_modal(
-                exchange_id, lang, today=today, picked=_picked(view), night=night
+            raise ShowAgain(
+                blocks.schedule_modal(
+                    exchange_id, lang, today=today, picked=_picked(view), night=night
+                )
             )
-            ack(response_action="update", view=again)
-            return
         try:
             place, url = calendar.parse_place(text_value(view, BlockId.SCHEDULE_PLACE) or "")
         except ValueError as exc:
@@ -239,15 +222,6 @@ def on_schedule_submitted(
             url=url,
             reminder_hours=rex.settings.rex_reminder_hours,
         )
-    except InvalidInput as exc:
-        session.rollback()
-        block = BlockId.SCHEDULE_PLACE if exc.key == "error.place" else BlockId.SCHEDULE_DATE
-        ack(form_errors({block: said(exc.key, lang, exc.params)}))
-        return
-    except exchanges.ExchangeGone as exc:
-        session.rollback()
-        ack(form_errors({BlockId.SCHEDULE_DATE: t(exc.key, lang)}))
-        return
-    session.commit()
-    ack()
-    delivery.wake(rex)
+
+    if submitted(ack, context, schedule, SCHEDULE_FIELDS) is not None:
+        delivery.wake(rex)

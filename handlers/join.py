@@ -9,15 +9,15 @@ from bot import members
 from bot.i18n.messages import t
 from handlers.blockkit import skill_list
 from handlers.context import (
-    field_errors,
     language_of,
     rex_of,
     selected_values,
     session_of,
     user_id_of,
 )
-from handlers.home import publish_home, refresh_from_slack
+from handlers.home_tab import publish_home, refresh_from_slack
 from handlers.ids import BlockId, CallbackId
+from handlers.listening import Fields, submitted
 
 
 def register(app: App) -> None:
@@ -27,13 +27,12 @@ def register(app: App) -> None:
 def on_join_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    lang = language_of(context)
     slack_id = user_id_of(body)
-    session = session_of(context)
     rex = rex_of(context)
-    try:
-        profile = members.join(
-            session,
+
+    def join() -> members.Profile:
+        return members.join(
+            session_of(context),
             slack_id=slack_id,
             display_name=str(body["user"].get("name") or ""),
             teach=selected_values(view, BlockId.TEACH_SKILLS),
@@ -41,11 +40,11 @@ def on_join_submitted(
             agreed=bool(selected_values(view, BlockId.JOIN_AGREE)),
             now=rex.clock(),
         )
-    except members.FormErrors as exc:
-        ack(field_errors(exc, lang))
+
+    joined = submitted(ack, context, join, Fields(BlockId.TEACH_SKILLS))
+    if joined is None:
         return
-    session.commit()
-    ack()
+    profile, lang = joined.value, language_of(context)
     rex.remember_labels(profile.teach + profile.learn)
     client.chat_postMessage(
         channel=slack_id,
@@ -57,5 +56,6 @@ def on_join_submitted(
             learn=skill_list(profile.learn, lang),
         ),
     )
+    session = session_of(context)
     refresh_from_slack(session, rex, client, slack_id)
     publish_home(session, client, slack_id, lang)

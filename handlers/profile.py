@@ -2,7 +2,7 @@
 buttons, type-ahead skill suggestions, and erasing one's data."""
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -14,13 +14,9 @@ from bot.i18n.messages import N_, t, tn
 from bot.matching.suggest import options_for
 from bot.rounds import run_round
 from bot.text import InvalidInput
-from handlers.commands import resume_time, session_member_tz
 from handlers.context import (
-    field_errors,
-    form_errors,
     language_of,
     rex_of,
-    said,
     selected_value,
     selected_values,
     session_of,
@@ -28,9 +24,11 @@ from handlers.context import (
     text_value,
     user_id_of,
 )
-from handlers.home import publish_home
+from handlers.home_tab import publish_home
 from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.listening import Fields, Refusal, answered, committed, submitted
 from handlers.member_views import add_skill_modal, pause_modal, profile_modal
+from handlers.subcommands import pause_end
 from storage.models import MemberStatus, SkillKind
 
 SUGGESTIONS = 20
@@ -44,10 +42,10 @@ def register(app: App) -> None:
     app.action(ActionId.EDIT_PROFILE)(on_edit_profile)
     app.action(ActionId.ADD_SKILL)(on_add_skill)
     app.action(ActionId.PAUSE)(on_pause)
-    app.action(ActionId.RESUME)(on_resume)
+    app.action(ActionId.RESUME)(on_status_button)
     app.action(ActionId.MATCH_NOW)(on_match_now)
     app.action(ActionId.FORGET)(on_forget_confirmed)
-    app.action(ActionId.LEAVE)(on_leave)
+    app.action(ActionId.LEAVE)(on_status_button)
 
 
 def on_skill_typed(ack: Ack, payload: dict[str, Any], context: BoltContext) -> None:
@@ -60,13 +58,12 @@ def on_skill_typed(ack: Ack, payload: dict[str, Any], context: BoltContext) -> N
 def on_profile_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    lang = language_of(context)
     slack_id = user_id_of(body)
-    session = session_of(context)
     rex = rex_of(context)
-    try:
-        profile = members.update_profile(
-            session,
+
+    def update() -> members.Profile:
+        return members.update_profile(
+            session_of(context),
             slack_id=slack_id,
             teach=selected_values(view, BlockId.TEACH_SKILLS),
             learn=selected_values(view, BlockId.LEARN_SKILLS),
@@ -76,34 +73,38 @@ def on_profile_submitted(
             site=text_value(view, BlockId.PROFILE_SITE),
             now=rex.clock(),
         )
-    except members.FormErrors as exc:
-        session.rollback()
-        ack(field_errors(exc, lang))
-        return
-    except members.NotMember:
-        session.rollback()
-        ack(form_errors({BlockId.TEACH_SKILLS: t("not_member", lang)}))
-        return
-    session.commit()
-    ack()
-    rex.remember_labels(profile.teach + profile.learn)
-    publish_home(session, client, slack_id, lang)
+
+    done = submitted(ack, context, update, Fields(BlockId.TEACH_SKILLS))
+    if done is not None:
+        rex.remember_labels(done.value.teach + done.value.learn)
+        publish_home(session_of(context), client, slack_id, language_of(context))
+
+
+# Where the add-skill modal shows a refusal: under the skill's name unless it is about
+# the level or the note.
+SKILL_FIELDS = Fields(
+    BlockId.SKILL_LABEL,
+    {
+        "error.level": BlockId.SKILL_LEVEL,
+        "error.text_too_long": BlockId.SKILL_NOTE,
+        N_("error.text_control"): BlockId.SKILL_NOTE,
+    },
+)
 
 
 def on_skill_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    lang = language_of(context)
     slack_id = user_id_of(body)
-    session = session_of(context)
     rex = rex_of(context)
     kind = SkillKind(selected_value(view, BlockId.SKILL_KIND) or SkillKind.TEACH)
     level = selected_value(view, BlockId.SKILL_LEVEL)
-    try:
+
+    def add() -> str:
         if level is not None and level not in members.LEVELS[kind]:
             raise InvalidInput("error.level")
         label, _ = members.add_skill(
-            session,
+            session_of(context),
             slack_id=slack_id,
             kind=kind,
             raw_label=selected_value(view, BlockId.SKILL_LABEL) or "",
@@ -111,49 +112,28 @@ def on_skill_submitted(
             note=text_value(view, BlockId.SKILL_NOTE),
             now=rex.clock(),
         )
-    except InvalidInput as exc:
-        session.rollback()
-        block = {
-            "error.level": BlockId.SKILL_LEVEL,
-            "error.text_too_long": BlockId.SKILL_NOTE,
-            N_("error.text_control"): BlockId.SKILL_NOTE,
-        }.get(exc.key, BlockId.SKILL_LABEL)
-        ack(form_errors({block: said(exc.key, lang, exc.params)}))
-        return
-    except members.NotMember:
-        session.rollback()
-        ack(form_errors({BlockId.SKILL_LABEL: t("not_member", lang)}))
-        return
-    session.commit()
-    ack()
-    rex.remember_labels([label])
-    publish_home(session, client, slack_id, lang)
+        return label
+
+    done = submitted(ack, context, add, SKILL_FIELDS)
+    if done is not None:
+        rex.remember_labels([done.value])
+        publish_home(session_of(context), client, slack_id, language_of(context))
 
 
 def on_pause_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    lang = language_of(context)
     slack_id = user_id_of(body)
-    session = session_of(context)
-    rex = rex_of(context)
-    picked = state_of(view, BlockId.PAUSE_UNTIL).get("selected_date")
-    try:
-        day = date.fromisoformat(str(picked))
-        until = resume_time(day, session_member_tz(context, slack_id, rex))
-        members.pause(session, slack_id=slack_id, until=until, now=rex.clock())
-    except (ValueError, InvalidInput):
-        session.rollback()
-        error = t("error.pause_date", lang, days=members.MAX_PAUSE.days)
-        ack(form_errors({BlockId.PAUSE_UNTIL: error}))
-        return
-    except members.NotMember:
-        session.rollback()
-        ack(form_errors({BlockId.PAUSE_UNTIL: t("not_member", lang)}))
-        return
-    session.commit()
-    ack()
-    publish_home(session, client, slack_id, lang)
+    picked = str(state_of(view, BlockId.PAUSE_UNTIL).get("selected_date"))
+
+    def pause() -> None:
+        until = pause_end(context, slack_id, picked)
+        members.pause(
+            session_of(context), slack_id=slack_id, until=until, now=rex_of(context).clock()
+        )
+
+    if submitted(ack, context, pause, Fields(BlockId.PAUSE_UNTIL)) is not None:
+        publish_home(session_of(context), client, slack_id, language_of(context))
 
 
 def _profile_or_none(context: BoltContext, slack_id: str) -> members.Profile | None:
@@ -186,33 +166,36 @@ def on_pause(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebCl
 
 
 StatusChange = Callable[[Session, str, datetime], object]
+# The buttons that change the clicker's status, and what each answers.
+STATUS_CHANGES: dict[str, tuple[StatusChange, str]] = {
+    ActionId.RESUME: (lambda s, who, _: members.resume(s, slack_id=who), N_("resumed")),
+    ActionId.LEAVE: (lambda s, who, now: members.leave(s, slack_id=who, now=now), N_("left")),
+}
 
 
-def _status_button(change: StatusChange, answer_key: str) -> Callable[..., None]:
-    """A button that changes the clicker's status: answered in place when clicked in a
-    message, and the Home tab republished."""
+def on_status_button(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    """Resume or Leave: answered in place when clicked in a message, and the Home tab
+    republished; a click from someone who is not a member changes nothing, says nothing."""
+    ack()
+    change, answer_key = STATUS_CHANGES[body["actions"][0]["action_id"]]
+    slack_id = user_id_of(body)
+    session = session_of(context)
+    lang = language_of(context)
 
-    def handle(
-        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
-    ) -> None:
-        ack()
-        slack_id = user_id_of(body)
-        session = session_of(context)
-        lang = language_of(context)
-        try:
-            change(session, slack_id, rex_of(context).clock())
-        except members.NotMember:
-            return
-        session.commit()
-        if body.get("container", {}).get("type") == "message":
-            respond(text=t(answer_key, lang), response_type="ephemeral", replace_original=False)
-        publish_home(session, client, slack_id, lang)
+    def change_status() -> object:
+        return change(session, slack_id, rex_of(context).clock())
 
-    return handle
+    if committed(context, change_status, _say_nothing) is None:
+        return
+    if body.get("container", {}).get("type") == "message":
+        respond(text=t(answer_key, lang), response_type="ephemeral", replace_original=False)
+    publish_home(session, client, slack_id, lang)
 
 
-on_resume = _status_button(lambda s, who, _: members.resume(s, slack_id=who), "resumed")
-on_leave = _status_button(lambda s, who, now: members.leave(s, slack_id=who, now=now), "left")
+def _say_nothing(_: Refusal) -> None:
+    """A refusal nobody is told about."""
 
 
 def on_match_now(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -244,11 +227,12 @@ def on_forget_confirmed(
     lang = language_of(context)
     slack_id = user_id_of(body)
     session = session_of(context)
-    try:
-        privacy.forget(session, slack_id=slack_id, now=rex_of(context).clock())
-    except members.NotMember:
-        respond(text=t("not_member", lang), response_type="ephemeral", replace_original=True)
-        return
-    session.commit()
-    respond(text=t("forget.done", lang), response_type="ephemeral", replace_original=True)
-    publish_home(session, client, slack_id, lang)
+    refused = answered(respond, lang, response_type="ephemeral", replace_original=True)
+    forgot = committed(
+        context,
+        lambda: privacy.forget(session, slack_id=slack_id, now=rex_of(context).clock()),
+        refused,
+    )
+    if forgot is not None:
+        respond(text=t("forget.done", lang), response_type="ephemeral", replace_original=True)
+        publish_home(session, client, slack_id, lang)

@@ -123,3 +123,13 @@ def test_scheduler_jobs_have_stable_ids_and_primitive_arguments(rex: Rex) -> Non
     assert all(job.args[0] == "test" for job in jobs.values())
     assert all(isinstance(arg, str) for job in jobs.values() for arg in job.args)
     assert "day_of_week='mon'" in str(jobs[ROUND_JOB].trigger)
+
+
+def test_an_unknown_admin_subcommand_gets_the_admin_usage(rex: Rex, session: Session) -> None:
+    said: list[tuple[str, Any]] = []
+    ack: Any = Recorder(said, "ack")
+    respond: Any = Recorder(said, "respond")
+    command = {"text": "admin frobnicate now", "user_id": "UADMIN"}
+    commands.on_rex(ack, command, _context(rex, session), rex.client, respond)
+    assert [name for name, _ in said] == ["ack", "respond"]
+    assert said[1][1]["text"].startswith("Admin commands: `/rex admin round`")
