@@ -11,7 +11,8 @@ from bot import lifecycle
 from bot.digest import week_closing
 from bot.matching import key_of
 from bot.matching.meeting import meeting_mode, utc_offset_minutes
-from bot.matching.rounds import Candidate, PastExchange, RoundConfig, RoundResult, plan_round
+from bot.matching.rounds.model import Candidate, PastExchange, RoundConfig, RoundResult
+from bot.matching.rounds.planner import plan_round
 from bot.members import spoken_languages
 from bot.text import InvalidInput
 from storage import repo

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
 from bot.exchanges import ROUND_LOCK, run_round
-from bot.matching.rounds import RoundConfig
+from bot.matching.rounds.model import RoundConfig
 from bot.offline.fakeslack import FakeSlack
 from bot.offline.sandbox import ManualClock
 from bot.runtime.pacing import Limit, SharedPacer

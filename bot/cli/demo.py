@@ -29,7 +29,7 @@ from sqlmodel import Session
 
 from bot import delivery, exchanges
 from bot.cli.match import network_json
-from bot.matching.rounds import RoundConfig
+from bot.matching.rounds.model import RoundConfig
 from bot.offline.fakeslack import Response
 from bot.offline.fakeslack.blocks import message_paragraphs
 from bot.offline.sandbox import ManualClock, Sandbox
