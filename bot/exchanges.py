@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from sqlmodel import Session
 
 from bot import lifecycle
-from bot.digest import week_closing
 from bot.matching import key_of
 from bot.matching.meeting import meeting_mode, utc_offset_minutes
 from bot.matching.rounds.model import Candidate, PastExchange, RoundConfig, RoundResult
 from bot.matching.rounds.planner import plan_round
 from bot.members import spoken_languages
+from bot.periods import week_closing
 from bot.text import InvalidInput
 from storage import repo
 from storage.models import (
