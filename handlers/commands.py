@@ -16,7 +16,7 @@ from bot.exchanges import APPROVAL_SETTING, preview_round, run_round
 from bot.i18n import l10n
 from bot.i18n.messages import N_, t, tn
 from bot.periods import Period, last_monday
-from bot.replies import closest_command, resolve_command
+from bot.replies.commands import closest_command, resolve_command
 from bot.runtime.rex import Rex
 from bot.text import InvalidInput, escape
 from handlers import blocks, digest_view, member_views

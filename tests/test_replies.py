@@ -11,8 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.exchanges import MAX_HOURS
-from bot.replies import (
+from bot.replies.commands import (
     COMMANDS,
+    closest_command,
+    command_word,
+    parse_command,
+    resolve_command,
+)
+from bot.replies.intents import MAX_HOURS as REPLIES_MAX_HOURS
+from bot.replies.intents import (
     Command,
     Expecting,
     Happened,
@@ -22,13 +29,8 @@ from bot.replies import (
     Rating,
     Unknown,
     WontHappen,
-    closest_command,
-    command_word,
-    parse_command,
-    parse_reply,
-    resolve_command,
 )
-from bot.replies import MAX_HOURS as REPLIES_MAX_HOURS
+from bot.replies.parse import parse_reply
 
 D, R, HR, EV, NO = (
     Expecting.DID_IT_HAPPEN,
