@@ -49,8 +49,10 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from benchmarks.synthetic import spell, vocabulary
-from bot.digest import Digest, Period, compute_digest
+from bot.digest.compute import compute_digest
+from bot.digest.model import Digest
 from bot.matching import key_of
+from bot.periods import Period
 from storage.db import make_engine, migrate
 from storage.models import ExchangeKind, ExchangeState, GoalMet, MemberStatus, SkillKind
 from tests.pgserver import find_pg_bin, postgres_server

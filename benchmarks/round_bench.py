@@ -35,7 +35,8 @@ from rapidfuzz import fuzz, process
 from benchmarks.synthetic import generate_network, write_network
 from bot.cli.match import load_network
 from bot.matching import normalize
-from bot.matching.rounds import RoundConfig, gc_paused, plan_round
+from bot.matching.rounds.model import RoundConfig
+from bot.matching.rounds.planner import gc_paused, plan_round
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "round_bench.json"

@@ -23,7 +23,7 @@ from typing import Any
 
 from bot.cli.match import network_json
 from bot.matching.meeting import MeetingMode, utc_offset_minutes
-from bot.matching.rounds import Candidate, PastExchange
+from bot.matching.rounds.model import Candidate, PastExchange
 
 LANGUAGES = (
     "Python", "JavaScript", "TypeScript", "Java", "Go", "Rust", "C++", "C#", "Kotlin",

@@ -15,7 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from bot.digest import Week
+from bot.digest.model import Week
 
 WIDTH, HEIGHT, DPI = 1000, 500, 100
 PROPOSED_COLOUR, SESSIONS_COLOUR = "#9ecae1", "#3182bd"

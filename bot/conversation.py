@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from bot import evaluations, exchanges, lifecycle
 from bot.exchanges import ExchangeView
-from bot.replies import Expecting, Happened, Intent, NotYet, WontHappen
+from bot.replies.intents import Expecting, Happened, Intent, NotYet, WontHappen
 from storage import repo
 from storage.models import (
     DueWork,

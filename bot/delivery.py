@@ -11,9 +11,12 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import accounts, calendar, charts, digest, exchanges, lifecycle
+from bot import accounts, calendar, charts, exchanges, lifecycle
+from bot.digest.compute import compute_digest
+from bot.digest.model import Digest
 from bot.i18n.l10n import group_languages, language_of_member
 from bot.i18n.messages import t
+from bot.periods import Period, last_monday
 from bot.runtime import metrics
 from bot.runtime.pacing import Stopping
 from bot.runtime.rex import TOKEN_ERRORS, Rex
@@ -560,10 +563,10 @@ def _send_digest(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
     owed = json.loads(work.payload or "{}")
     tz = rex.settings.timezone
     # a row queued before periods were whole weeks has no "until": the week before it
-    until = owed.get("until") or digest.last_monday(work.due_at, tz).isoformat()
+    until = owed.get("until") or last_monday(work.due_at, tz).isoformat()
     weeks = int(owed.get("weeks", 1))
-    period = digest.Period.weeks_to(date.fromisoformat(until), weeks=weeks, tz=tz)
-    report = digest.compute_digest(session, period=period)
+    period = Period.weeks_to(date.fromisoformat(until), weeks=weeks, tz=tz)
+    report = compute_digest(session, period=period)
     lang = rex.settings.rex_language
     content = digest_view.digest_blocks(report, lang)
     _post(
@@ -589,7 +592,7 @@ def _send_digest(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
     return "sent"
 
 
-def _share_chart(rex: Rex, work: DueWork, channel: str, report: digest.Digest, lang: str) -> None:
+def _share_chart(rex: Rex, work: DueWork, channel: str, report: Digest, lang: str) -> None:
     """The weekly chart as a PNG in the channel, once even when the row is retried."""
     title = digest_view.chart_title(lang)
     _upload(
@@ -682,7 +685,7 @@ def queue_digest(
     reports the same weeks. A scheduled digest (`scheduled_at`, its due time) is owed once
     per period and channel however often the schedule fires; False when it already was."""
     now = rex.clock()
-    until = digest.last_monday(scheduled_at or now, rex.settings.timezone)
+    until = last_monday(scheduled_at or now, rex.settings.timezone)
     owed = {"until": until.isoformat(), "weeks": weeks}
     work = DueWork(kind=WorkKind.DIGEST, due_at=now, payload=json.dumps(owed))
     if scheduled_at is None:

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, tzinfo
 from sqlmodel import Session
 
 from bot import exchanges, lifecycle
-from bot.digest import week_closing
-from bot.replies import MAX_HOURS
+from bot.periods import week_closing
+from bot.replies.intents import MAX_HOURS
 from bot.text import InvalidInput
 from storage import repo
 from storage.models import Evaluation, ExchangeState, GoalMet, WorkKind

@@ -11,7 +11,8 @@ from sqlmodel import Session
 from bot import exchanges, lifecycle
 from bot.matching import key_of
 from bot.matching.meeting import meeting_mode, utc_offset_minutes
-from bot.matching.rounds import Candidate, PastExchange, RoundConfig, RoundResult, plan_round
+from bot.matching.rounds.model import Candidate, PastExchange, RoundConfig, RoundResult
+from bot.matching.rounds.planner import plan_round
 from bot.members import spoken_languages
 from storage import repo
 from storage.models import (

@@ -13,7 +13,7 @@ from bot.i18n.l10n import group_languages
 from bot.i18n.messages import N_, t, tn
 from bot.matching import normalize
 from bot.matching.meeting import language_names, place_names
-from bot.matching.rounds import ProposedExchange, RoundResult
+from bot.matching.rounds.model import ProposedExchange, RoundResult
 from bot.text import escape
 from handlers.blockkit import (
     MESSAGE_BLOCK_LIMIT,

@@ -6,7 +6,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import members
-from bot.replies import resolve_command
+from bot.replies.commands import resolve_command
 from handlers import member_views
 from handlers.context import language_of, session_of
 from handlers.subcommands import SUBCOMMANDS, show_help

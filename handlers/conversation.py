@@ -14,7 +14,9 @@ from bot import conversation
 from bot.exchanges import ExchangeView
 from bot.i18n import l10n
 from bot.i18n.messages import N_, t
-from bot.replies import Command, Expecting, Hours, Rating, Unknown, command_word, parse_reply
+from bot.replies.commands import command_word
+from bot.replies.intents import Command, Expecting, Hours, Rating, Unknown
+from bot.replies.parse import parse_reply
 from handlers import blocks
 from handlers.blockkit import Block, button, mention, section
 from handlers.context import language_of, rex_of, session_of

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from bot.charts import ChartLabels
-from bot.digest import MIN_RATERS, WEEKS, Digest, Period, Ranked, SkillCount, TrendFigure
+from bot.digest.model import MIN_RATERS, WEEKS, Digest, Ranked, SkillCount, TrendFigure
 from bot.i18n import l10n
 from bot.i18n.messages import N_, t
 from bot.matching import skill_name
+from bot.periods import Period
 from bot.text import escape
 from handlers.blockkit import Block, section, text_object
 

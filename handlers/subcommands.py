@@ -12,10 +12,12 @@ from zoneinfo import ZoneInfo
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import delivery, digest, members, privacy, records
+from bot import delivery, members, privacy, records
+from bot.digest.compute import compute_digest
 from bot.i18n import l10n
 from bot.i18n.messages import N_, t, tn
-from bot.replies import closest_command
+from bot.periods import Period, last_monday
+from bot.replies.commands import closest_command
 from bot.rounds import APPROVAL_SETTING, preview_round, run_round
 from bot.runtime.rex import Rex
 from bot.text import InvalidInput, escape
@@ -340,9 +342,9 @@ def _stats(
     """The digest, shown to the admin alone."""
     lang = language_of(context)
     rex = rex_of(context)
-    monday = digest.last_monday(rex.clock(), rex.settings.timezone)
-    period = digest.Period.weeks_to(monday, weeks=_period_weeks(text), tz=rex.settings.timezone)
-    report = digest.compute_digest(session_of(context), period=period)
+    monday = last_monday(rex.clock(), rex.settings.timezone)
+    period = Period.weeks_to(monday, weeks=_period_weeks(text), tz=rex.settings.timezone)
+    report = compute_digest(session_of(context), period=period)
     respond(
         blocks=digest_view.digest_blocks(report, lang),
         text=digest_view.digest_title(period, lang),

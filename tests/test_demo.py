@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli.demo import (
+from bot.cli.demo.render import plain
+from bot.cli.demo.run import run_demo
+from bot.cli.demo.script import (
     COMMUNITY,
     DIGEST,
     JOINING,
@@ -20,8 +22,6 @@ from bot.cli.demo import (
     ROUND,
     SEEN,
     WEEK,
-    plain,
-    run_demo,
 )
 from bot.cli.main import main
 from bot.i18n.l10n import from_locale

@@ -12,23 +12,25 @@ import pytest
 from matplotlib.image import imread
 from sqlmodel import Session
 
-from bot import digest as rex_digest
 from bot.charts import HEIGHT, WIDTH, weekly_chart
-from bot.digest import (
+from bot.digest.compute import compute_digest
+from bot.digest.model import (
     LEADERBOARD_MAX,
+    MARKET_LIST,
+    TOP_SKILLS,
     WEEKS,
     Digest,
-    Period,
+    Leaderboard,
+    Market,
     Ranked,
     SkillCount,
     SkillQuality,
     Trend,
     Week,
-    compute_digest,
-    last_monday,
 )
 from bot.lifecycle import DISPUTED
 from bot.matching import key_of, skill_name
+from bot.periods import Period, last_monday
 from handlers.digest_view import chart_labels
 from storage.models import (
     Evaluation,
@@ -599,8 +601,8 @@ def test_an_empty_network_gives_zeros_not_errors(session: Session) -> None:
         )
         assert figures.hours == 0 and figures.response_rate is None
         assert figures.satisfaction_rate is None and figures.goals_yes is None
-    assert digest.market == rex_digest.Market()
-    assert digest.skill_quality == () and digest.leaderboard == rex_digest.Leaderboard()
+    assert digest.market == Market()
+    assert digest.skill_quality == () and digest.leaderboard == Leaderboard()
     assert [w.evaluations for w in digest.weekly] == [0] * WEEKS
     assert digest.trend("proposed").direction == 0
 
@@ -624,8 +626,8 @@ def test_lists_stay_short_with_500_skills(session: Session) -> None:
         add_member(session, f"M{i:03d}", teach=[f"teachskill{i:03d}"], learn=[f"wantskill{i:03d}"])
     session.commit()
     market = compute_digest(session, period=PERIOD).market
-    assert len(market.offered) == len(market.requested) == rex_digest.TOP_SKILLS
-    assert len(market.orphans) == len(market.idle) == rex_digest.MARKET_LIST
+    assert len(market.offered) == len(market.requested) == TOP_SKILLS
+    assert len(market.orphans) == len(market.idle) == MARKET_LIST
     assert market.orphan_total == market.idle_total == 250
 
 

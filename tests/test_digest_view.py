@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.digest import (
+from bot.digest.model import (
     LEADERBOARD_MAX,
     LEARNERS_MAX,
     MARKET_LIST,
@@ -18,13 +18,13 @@ from bot.digest import (
     Figures,
     Leaderboard,
     Market,
-    Period,
     Ranked,
     SkillCount,
     SkillQuality,
     Week,
 )
 from bot.offline.fakeslack.blocks import message_paragraphs
+from bot.periods import Period
 from bot.text import escape
 from handlers.blockkit import MESSAGE_BLOCK_LIMIT
 from handlers.digest_view import chart_labels, digest_blocks, digest_title, worth_charting

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot import evaluations, exchanges, members, rounds
-from bot.matching.rounds import RoundConfig
+from bot.matching.rounds.model import RoundConfig
 from bot.text import InvalidInput
 from storage import repo
 from storage.models import (

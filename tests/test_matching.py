@@ -26,7 +26,7 @@ from bot.matching import (
     normalize,
     score,
 )
-from bot.matching.vocabulary import is_typo
+from bot.matching.typos import is_typo
 
 
 def same(a: str, b: str) -> bool:

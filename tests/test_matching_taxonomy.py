@@ -12,8 +12,23 @@ from pathlib import Path
 import pytest
 
 from bot.matching import default_matcher, is_match, key_of, skill_name, skill_names
-from bot.matching import vocabulary as v
 from bot.matching.lexicon import american_spelling, is_real_word, stem_key
+from bot.matching.vocabulary import files as vocabulary_files
+from bot.matching.vocabulary.esco import (
+    fold_esco,
+    folding_fingerprint,
+    word_translations,
+    write_esco_keys,
+    write_esco_words,
+)
+from bot.matching.vocabulary.files import (
+    ESCO_KEYS_FILE,
+    ESCO_SKILLS_FILE,
+    ESCO_WORDS_FILE,
+    WORDS_FILE,
+)
+from bot.matching.vocabulary.loading import load_vocabulary, new_builder
+from bot.matching.vocabulary.lookup import Vocabulary
 from bot.offline.build_vocabulary import (
     Concept,
     acronyms_in,
@@ -22,7 +37,7 @@ from bot.offline.build_vocabulary import (
     read_concepts,
 )
 
-DATA = Path(v.__file__).resolve().parents[1] / "data"
+DATA = Path(vocabulary_files.__file__).resolve().parents[2] / "data"
 
 
 def matches(teach: str, learn: str) -> bool:
@@ -249,19 +264,19 @@ def test_acronyms_come_from_a_description_only_for_the_concept_itself() -> None:
 def test_the_shipped_keys_are_folded_by_todays_rules() -> None:
     """`esco_keys.csv` is derived data: folded again now, it must be the same file (else
     run `python -m bot.offline.build_vocabulary`)."""
-    built = v.new_builder()
-    skills = (DATA / v.ESCO_SKILLS_FILE).read_text(encoding="utf-8")
-    labels = v.fold_esco(built, v.Vocabulary(built), skills)
-    fingerprint = v.folding_fingerprint((DATA / v.WORDS_FILE).read_text(encoding="utf-8"))
-    shipped = (DATA / v.ESCO_KEYS_FILE).read_text(encoding="utf-8")
-    assert v.write_esco_keys(labels, fingerprint) == shipped
-    words = (DATA / v.ESCO_WORDS_FILE).read_text(encoding="utf-8")
-    assert v.write_esco_words(v.word_translations(labels), fingerprint) == words
+    built = new_builder()
+    skills = (DATA / ESCO_SKILLS_FILE).read_text(encoding="utf-8")
+    labels = fold_esco(built, Vocabulary(built), skills)
+    fingerprint = folding_fingerprint((DATA / WORDS_FILE).read_text(encoding="utf-8"))
+    shipped = (DATA / ESCO_KEYS_FILE).read_text(encoding="utf-8")
+    assert write_esco_keys(labels, fingerprint) == shipped
+    words = (DATA / ESCO_WORDS_FILE).read_text(encoding="utf-8")
+    assert write_esco_words(word_translations(labels), fingerprint) == words
 
 
 def test_stale_keys_are_refolded_at_load(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(v, "FOLDING_VERSION", -1)
-    vocab = v.load_vocabulary()
+    monkeypatch.setattr("bot.matching.vocabulary.esco.FOLDING_VERSION", -1)
+    vocab = load_vocabulary()
     assert vocab.lookup(vocab.phrase("océanographie")) == "oceanography"
 
 

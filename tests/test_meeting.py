@@ -18,14 +18,8 @@ from bot.matching.meeting import (
     same_site,
     utc_offset_minutes,
 )
-from bot.matching.rounds import (
-    Candidate,
-    PastExchange,
-    RoundConfig,
-    RoundResult,
-    Unmatched,
-    plan_round,
-)
+from bot.matching.rounds.model import Candidate, PastExchange, RoundConfig, RoundResult, Unmatched
+from bot.matching.rounds.planner import plan_round
 from handlers.blocks import unmatched_text
 
 NO_GROUPS = RoundConfig(group_max_size=2)

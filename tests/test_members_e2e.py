@@ -9,9 +9,10 @@ from hypothesis import strategies as st
 from sqlalchemy import inspect, text
 from sqlmodel import Session, select
 
-from bot import digest
+from bot.digest.compute import compute_digest
 from bot.i18n import l10n
 from bot.offline.sandbox import Sandbox
+from bot.periods import Period
 from bot.serve import jobs
 from handlers.ids import ActionId, BlockId, CallbackId
 from storage.models import Avoidance, Exchange, Member, MemberStatus, Skill
@@ -224,11 +225,9 @@ def test_forget_me_leaves_no_personal_data_and_keeps_totals(sandbox: Sandbox) ->
         if user_id == "UBOB":
             values[BlockId.EVAL_GOAL] = "yes"
         sandbox.submit(user_id, values)
-    window = digest.Period(
-        sandbox.clock() - timedelta(days=30), sandbox.clock() + timedelta(days=1)
-    )
+    window = Period(sandbox.clock() - timedelta(days=30), sandbox.clock() + timedelta(days=1))
     with Session(sandbox.rex.engine) as session:
-        before = digest.compute_digest(session, period=window).current
+        before = compute_digest(session, period=window).current
     assert "UBOB" in _every_value(sandbox)
     [confirm] = sandbox.command("UBOB", "forget-me")
     assert "can't be undone" in confirm
@@ -238,7 +237,7 @@ def test_forget_me_leaves_no_personal_data_and_keeps_totals(sandbox: Sandbox) ->
     for trace in ("UBOB", "bob", "Bob Martin"):
         assert trace not in everything, trace
     with Session(sandbox.rex.engine) as session:
-        after = digest.compute_digest(session, period=window).current
+        after = compute_digest(session, period=window).current
         assert session.exec(select(Avoidance)).all() == []
         assert all(
             s.member_id != _member(sandbox, "UADA").id or True

@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
-from bot.matching.rounds import RoundConfig
+from bot.matching.rounds.model import RoundConfig
 from bot.offline.fakeslack import FakeSlack
 from bot.offline.sandbox import ManualClock
 from bot.rounds import ROUND_LOCK, run_round

@@ -10,9 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.replies import (
+from bot.replies.commands import (
     COMMANDS,
-    MAX_HOURS,
+    closest_command,
+    command_word,
+    parse_command,
+    resolve_command,
+)
+from bot.replies.intents import (
     Command,
     Expecting,
     Happened,
@@ -22,13 +27,8 @@ from bot.replies import (
     Rating,
     Unknown,
     WontHappen,
-    closest_command,
-    command_word,
-    parse_command,
-    parse_reply,
-    resolve_command,
 )
-from bot.replies import MAX_HOURS as REPLIES_MAX_HOURS
+from bot.replies.parse import parse_reply
 
 D, R, HR, EV, NO = (
     Expecting.DID_IT_HAPPEN,
@@ -506,7 +506,6 @@ def test_long_replies_are_not_answers() -> None:
 
 
 def test_limits_match_the_domain() -> None:
-    assert REPLIES_MAX_HOURS == MAX_HOURS
     with pytest.raises(ValueError):
         Rating(0)
     with pytest.raises(ValueError):

@@ -12,15 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.matching import is_match, normalize
-from bot.matching.rounds import (
+from bot.matching.rounds.model import (
     Candidate,
     PastExchange,
     ProposedExchange,
     RoundConfig,
     RoundResult,
     Unmatched,
-    plan_round,
 )
+from bot.matching.rounds.planner import plan_round
 
 # Skills whose case variants match and which never match each other, whatever the tuning.
 SKILLS = ("Python", "Excel", "Kubernetes", "Figma", "Accounting", "Photoshop", "Negotiation")

@@ -8,7 +8,7 @@ from sqlalchemy import create_engine
 
 from bot import matching
 from bot.cli.main import main
-from bot.matching.vocabulary import default_vocabulary
+from bot.matching.vocabulary.loading import default_vocabulary
 from bot.runtime.rex import build_runtime
 from bot.settings import SettingsError, load_settings
 

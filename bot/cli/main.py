@@ -145,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("database is up to date", file=sys.stderr)
             return 0
         if args.command == "demo":
-            from bot.cli.demo import run_demo
+            from bot.cli.demo.run import run_demo
 
             return run_demo(people=args.people, keep=args.keep)
         if args.command is None:

@@ -1,7 +1,8 @@
 """`rex match`: run a round on a JSON file, for managers' previews and for benchmarks.
 
-The same engine as the scheduled round (`bot.matching.rounds.plan_round`), without Slack or a
-database. Bad input fails with exit code 2 and one line on stderr that names the field.
+The same engine as the scheduled round (`bot.matching.rounds.planner.plan_round`), without
+Slack or a database. Bad input fails with exit code 2 and one line on stderr that names the
+field.
 The input format is `INPUT_FORMAT` (shown by `rex match --help`, and in the README).
 """
 
@@ -19,14 +20,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from bot.matching.meeting import MODES, language_code, meeting_mode, timezone, utc_offset_minutes
-from bot.matching.rounds import (
-    Candidate,
-    PastExchange,
-    RoundConfig,
-    RoundResult,
-    gc_paused,
-    plan_round,
-)
+from bot.matching.rounds.model import Candidate, PastExchange, RoundConfig, RoundResult
+from bot.matching.rounds.planner import gc_paused, plan_round
 
 EXIT_BAD_INPUT = 2
 EXIT_WRITE_FAILED = 1

@@ -15,13 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.matching.engine import MATCH_THRESHOLD, NORMALIZED_MAX, Matcher, Skill, SkillKey
-from bot.matching.vocabulary import (
-    ALIASES_FILE,
-    PARTS_FILE,
-    Vocabulary,
-    default_vocabulary,
-    load_vocabulary,
-)
+from bot.matching.vocabulary.files import ALIASES_FILE, PARTS_FILE
+from bot.matching.vocabulary.loading import default_vocabulary, load_vocabulary
+from bot.matching.vocabulary.lookup import Vocabulary
 
 __all__ = [
     "MATCH_THRESHOLD",

@@ -19,7 +19,8 @@ from rapidfuzz import fuzz
 
 from bot.matching.lexicon import is_real_word
 from bot.matching.text import prepare, segments, words
-from bot.matching.vocabulary import Vocabulary, numeronym, root, words_close
+from bot.matching.typos import numeronym, root, words_close
+from bot.matching.vocabulary.lookup import Vocabulary
 
 MATCH_THRESHOLD = 85.0
 # Longest canonical form: it is stored next to each label (twice a label's 80 characters).

@@ -17,7 +17,7 @@ The rules, as `bot.matching.rounds` applies them to every exchange of a round:
 
 Sites are free text compared as skills are (case, accents, punctuation, one slip of the
 keyboard: "Toulouse" = "toulouse" = "Toulouze"), with the skill matcher's own folding
-(`bot.matching.text`) and typo rule (`bot.matching.vocabulary.words_close`).
+(`bot.matching.text`) and typo rule (`bot.matching.typos.words_close`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
 
 from bot.matching.text import prepare, words
-from bot.matching.vocabulary import words_close
+from bot.matching.typos import words_close
 
 MeetingMode = Literal["in_person", "remote", "either"]
 MODES: tuple[MeetingMode, ...] = ("in_person", "remote", "either")

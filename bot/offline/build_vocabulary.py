@@ -13,7 +13,7 @@ product installs and runs without the download:
 - `esco_parts.csv`: the hierarchy edges where a teacher of the broader concept can teach
   the narrower one, judged by `core_part` (the rule is in its docstring and bot/data/README).
 - `esco_words.csv`: French and Spanish words and the English word ESCO's parallel labels
-  pair them with (see `vocabulary.word_translations`), derived from the keys;
+  pair them with (see `bot.matching.vocabulary.esco.word_translations`), derived from the keys;
 - `esco_keys.csv`: every name folded as Rex folds members' labels, so loading is fast;
   it depends on `skill_words.toml`, and is refolded without the download when that
   changes (Rex refolds at start, slowly, if it finds it stale; a test checks it is not).
@@ -238,15 +238,24 @@ def write_files(concepts: dict[str, Concept], edges: Sequence[tuple[str, str]], 
 
 def write_keys(out: Path) -> None:
     """Fold every ESCO name once, here, so Rex loads them in well under a second."""
-    from bot.matching import vocabulary as v
+    from bot.matching.vocabulary.esco import (
+        fold_esco,
+        folding_fingerprint,
+        word_translations,
+        write_esco_keys,
+        write_esco_words,
+    )
+    from bot.matching.vocabulary.files import ESCO_KEYS_FILE, ESCO_WORDS_FILE, WORDS_FILE, shipped
+    from bot.matching.vocabulary.loading import new_builder
+    from bot.matching.vocabulary.lookup import Vocabulary
 
-    built = v.new_builder()
-    words_text = v._shipped(v.WORDS_FILE)
-    labels = v.fold_esco(built, v.Vocabulary(built), (out / SKILLS_FILE).read_text("utf-8"))
-    fingerprint = v.folding_fingerprint(words_text)
-    (out / v.ESCO_KEYS_FILE).write_text(v.write_esco_keys(labels, fingerprint), encoding="utf-8")
-    words = v.write_esco_words(v.word_translations(labels), fingerprint)
-    (out / v.ESCO_WORDS_FILE).write_text(words, encoding="utf-8")
+    built = new_builder()
+    words_text = shipped(WORDS_FILE)
+    labels = fold_esco(built, Vocabulary(built), (out / SKILLS_FILE).read_text("utf-8"))
+    fingerprint = folding_fingerprint(words_text)
+    (out / ESCO_KEYS_FILE).write_text(write_esco_keys(labels, fingerprint), encoding="utf-8")
+    words = write_esco_words(word_translations(labels), fingerprint)
+    (out / ESCO_WORDS_FILE).write_text(words, encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

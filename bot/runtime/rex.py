@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from bot.i18n.l10n import from_locale, language_of_member
 from bot.matching import use_extra_vocabulary
-from bot.matching.rounds import RoundConfig
+from bot.matching.rounds.model import RoundConfig
 from bot.matching.suggest import SkillSuggester
 from bot.runtime import metrics
 from bot.runtime.pacing import Pacer, interruptible_sleep, scaled_pacer

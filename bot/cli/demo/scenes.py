@@ -1,291 +1,54 @@
-"""`rex demo`: a simulated community plays Rex's whole loop offline, then shows what each saw.
+"""The community plays Rex's loop through the sandbox, scene by scene: join, round, week, digest.
 
-It is the first thing a newcomer runs, so it needs no Slack workspace and no token: the fake
-Slack server and the real bot (HTTP mode, signed requests, a throwaway SQLite database) come
-from `bot.offline.sandbox`. People act only through slash commands, buttons and modal submissions,
-and every text in the transcript is read back from what the fake Slack recorded, so the
-demo shows Rex as it really answers. Every run plays the same story (one seeded
-`random.Random`); only the dates follow the calendar.
+People act only through slash commands, buttons and modal submissions; every text the
+transcript quotes is read back from what the fake Slack recorded. `Demo` keeps what a
+person saw that Slack keeps no message for (modals, errors in them), so the last scene can
+show each person's Slack in order.
 """
 
+from __future__ import annotations
+
 import json
-import logging
 import random
-import re
-import shutil
 import sys
-import textwrap
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import emoji
 from sqlmodel import Session
 
 from bot import delivery, rounds
+from bot.cli.demo.render import button_label, field_label, has_action, modal_summary, plain
+from bot.cli.demo.script import (
+    DIGEST,
+    DIGEST_CHANNEL,
+    EXTRA_SKILL,
+    JOINING,
+    LEADERBOARD_FANS,
+    MANAGER,
+    MANAGER_ID,
+    MANAGERS_CHANNEL,
+    PLACES,
+    PRIVATE_COMMENTS,
+    REFUSED,
+    ROUND,
+    SEEN,
+    SHOWS_PROFILE,
+    TEACHES,
+    WEEK,
+    Person,
+)
+from bot.cli.demo.transcript import Moment, Transcript, counted
 from bot.cli.match import network_json
-from bot.matching.rounds import RoundConfig
+from bot.matching.rounds.model import RoundConfig
 from bot.offline.fakeslack import Response
 from bot.offline.fakeslack.blocks import message_paragraphs
-from bot.offline.sandbox import ManualClock, Sandbox
-from bot.text import ZERO_WIDTH_SPACE
+from bot.offline.sandbox import Sandbox
 from handlers.ids import ActionId, BlockId
-
-SEED = 7
-MIN_PEOPLE = 4
-MAX_PEOPLE = 200
-MAX_WIDTH = 100
-TAG_WIDTH = 14
-MANAGER_ID = "UMANAGER"
-DIGEST_CHANNEL = "CDIGEST"
-
-# Section titles, also how tests find their way around the transcript.
-JOINING = "1. Joining"
-ROUND = "2. The matching round"
-WEEK = "3. The week"
-DIGEST = "4. The digest"
-SEEN = "5. What each person saw"
-MANAGERS_CHANNEL = "The managers' channel"
-
-# What people write in the evaluation's private comment: never shown to managers.
-PRIVATE_COMMENTS = (
-    "Honestly, we spent half the time on small talk, but I got what I needed.",
-    "My partner was twenty minutes late and seemed in a rush.",
-    "Great session, I would happily do it again next month.",
-    "Too theoretical for me; I hoped for hands-on examples.",
-)
-PLACES = ("Room 4.12", "Café Lumière, 2nd floor", "video call")
-PARIS, NEW_YORK, SINGAPORE = "Europe/Paris", "America/New_York", "Asia/Singapore"
-BOTH = ("fr", "en")  # the French speakers of the demo exchange in English too
-
-
-@dataclass(frozen=True)
-class Person:
-    """A simulated member: who they are and what they put in the join modal."""
-
-    name: str
-    tz: str
-    teach: tuple[str, ...]
-    learn: tuple[str, ...]
-    locale: str = "en-US"
-    languages: tuple[str, ...] = ()  # ticked in the profile; else their Slack locale's
-
-
-# Designed so the round shows every kind of introduction: swaps (Amélie and Rahul, Sophie and
-# Lucas, Chloé and Daniel), a 3-cycle (Mei Lin, Olivia, Hiroshi), a public speaking group led
-# by Émilie, and one-way pairs; spellings differ in case and accents as people really type.
-COMMUNITY = (
-    Person("Amélie Durand", PARIS, ("Excel",), ("Python",), "fr-FR", BOTH),
-    Person("Rahul Mehta", SINGAPORE, ("python",), ("excel",)),
-    Person(
-        "Sophie Martin", PARIS, ("Prise de parole en public",), ("Photographie",), "fr-FR", BOTH
-    ),
-    Person(
-        "Lucas Bernard", PARIS, ("photographie",), ("prise de parole en public",), "fr-FR", BOTH
-    ),
-    Person("Chloé Lefèvre", PARIS, ("Négociation",), ("SQL",), "fr-FR", BOTH),
-    Person("Daniel Kim", NEW_YORK, ("SQL",), ("negociation",)),
-    Person("Mei Lin Tan", SINGAPORE, ("Kubernetes",), ("Figma",)),
-    Person("Olivia Brown", NEW_YORK, ("Figma",), ("Data visualisation",)),
-    Person("Hiroshi Sato", SINGAPORE, ("data visualisation",), ("kubernetes",)),
-    Person("Émilie Rousseau", PARIS, ("Public speaking",), ("Spanish",), "fr-FR", BOTH),
-    Person("James Carter", NEW_YORK, ("Project management",), ("public speaking",)),
-    Person("Priya Nair", SINGAPORE, ("Machine learning",), ("Public Speaking",)),
-    Person("Thomas Petit", PARIS, ("Gestion de projet",), ("public speaking",), "fr-FR", BOTH),
-    Person("Carmen García", NEW_YORK, ("Spanish",), ("négociation",)),
-    Person("Marc Dubois", PARIS, ("Rédaction web",), ("excel",), "fr-FR", BOTH),
-    Person("Aisha Rahman", SINGAPORE, ("Design thinking",), ("machine learning",)),
-    Person("Noah Williams", NEW_YORK, ("Git",), ("design thinking",)),
-    Person("Léa Moreau", PARIS, ("Copywriting",), ("git",), "fr-FR", BOTH),
-    Person("Ethan Cohen", NEW_YORK, ("Customer interviews",), ("Kubernetes",)),
-    Person("Nadia Haddad", PARIS, ("Arabic",), ("Photographie",), "fr-FR", BOTH),
-)
-MANAGER = Person("Camille Laurent", PARIS, (), (), "fr-FR")
-# Scripted moments, by position in the community (the pause goes to the last person).
-REFUSED, TEACHES, SHOWS_PROFILE = 0, 1, 11
-LEADERBOARD_FANS = 8  # people 1 to 7 let the digest name them
-EXTRA_SKILL = "Pandas"
-
-FIRST_NAMES = ("Inès", "Yuki", "Omar", "Grace", "Mateo", "Zoé", "Arjun", "Hannah", "Kenji", "Elif")
-LAST_NAMES = ("Fontaine", "Nakamura", "Okafor", "Schmidt", "Rossi", "Lim", "Dupont", "Silva")
-
-
-def community(size: int, rng: random.Random) -> list[Person]:
-    """The designed community, then made-up colleagues teaching and learning the same skills."""
-    people = list(COMMUNITY[:size])
-    taught = sorted({s for p in COMMUNITY for s in p.teach})
-    wanted = sorted({s for p in COMMUNITY for s in p.learn})
-    spellings: tuple[Callable[[str], str], ...] = (str, str.lower, str.capitalize)
-    names = [f"{first} {last}" for last in LAST_NAMES for first in FIRST_NAMES]
-    while len(people) < size:
-        extra = len(people) - len(COMMUNITY)
-        rounds, index = divmod(extra, len(names))
-        name = names[index] + (f" {rounds + 1}" if rounds else "")
-        teach = rng.choice(spellings)(rng.choice(wanted))
-        learn = rng.choice([s for s in taught if s.lower() != teach.lower()])
-        tz = rng.choice((PARIS, NEW_YORK, SINGAPORE))
-        people.append(Person(name, tz, (teach,), (rng.choice(spellings)(learn),)))
-    return people
-
-
-def counted(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-# --- rendering Slack mrkdwn as plain text ----------------------------------------------------
-
-_TOKEN = re.compile(r"<([^<>]+)>")
-_BUTTON = re.compile(r"\[ [^\]\n]+ \]")  # a button as message_paragraphs shows it
-_GLUE = "\u2060"  # holds a button's words together while lines are wrapped
-# _italic_ and ~strike~ around words (not inside one, as in snake_case)
-_ITALIC = re.compile(r"(?<!\w)[_~](\S(?:[^\n]*?\S)?)[_~](?!\w)")
-_DATE_FORMATS = {
-    "date_long_pretty": "%A, %B {day}",
-    "date_long": "%A, %B {day}, %Y",
-    "date_pretty": "%B {day}, %Y",
-    "date": "%B {day}, %Y",
-    "date_short_pretty": "%b {day}, %Y",
-    "date_short": "%b {day}, %Y",
-    "time": "%H:%M",
-}
-
-
-def _slack_date(target: str, fallback: str, tz: ZoneInfo | None) -> str:
-    """`<!date^stamp^format|fallback>` as Slack shows it in the reader's timezone."""
-    parts = target.split("^")
-    if tz is None or len(parts) < 3 or not parts[1].isdigit():
-        return fallback
-    when = datetime.fromtimestamp(int(parts[1]), tz)
-
-    def token(match: re.Match[str]) -> str:
-        pattern = _DATE_FORMATS.get(match.group(1))
-        return when.strftime(pattern).format(day=when.day) if pattern else match.group(0)
-
-    return re.sub(r"\{(\w+)\}", token, parts[2]) + f" ({when.tzname()})"
-
-
-def plain(text: str, names: Mapping[str, str], tz: ZoneInfo | None = None) -> str:
-    """Slack mrkdwn as Slack shows it, in plain text: mentions by name, dates, emoji as
-    characters, bold, italic, strike and code marks off, entities back."""
-
-    def token(match: re.Match[str]) -> str:
-        target, _, label = match.group(1).partition("|")
-        if target.startswith("@"):
-            return "@" + names.get(target[1:], label or target[1:])
-        if target.startswith("#"):
-            return "#" + (label or names.get(target[1:], target[1:]))
-        if target.startswith("!date^"):
-            return _slack_date(target, label, tz)
-        if target.startswith("!"):
-            return "@" + target[1:]
-        return label or target
-
-    text = emoji.emojize(_TOKEN.sub(token, text), language="alias")  # :wave: → 👋
-    text = _ITALIC.sub(r"\1", text.replace(ZERO_WIDTH_SPACE, ""))
-    text = text.replace("*", "").replace("`", "")
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def modal_summary(view: Mapping[str, Any]) -> str:
-    """A modal in one line: its title and the fields it asks for."""
-    labels = [b["label"]["text"] for b in view.get("blocks", []) if b.get("type") == "input"]
-    return f"{view['title']['text']}: {' / '.join(labels)}"
-
-
-def field_label(view: Mapping[str, Any], block_id: str) -> str:
-    return next(
-        (b["label"]["text"] for b in view.get("blocks", []) if b.get("block_id") == block_id),
-        block_id,
-    )
-
-
-def _buttons(message: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    for block in message.get("blocks") or []:
-        if block.get("type") == "actions":
-            yield from block.get("elements", [])
-
-
-def has_action(message: Mapping[str, Any], action_id: str) -> bool:
-    return any(button.get("action_id") == action_id for button in _buttons(message))
-
-
-def button_label(message: Mapping[str, Any], action_id: str) -> str:
-    """The label a person reads on the button they click."""
-    return next(
-        (str(b["text"]["text"]) for b in _buttons(message) if b.get("action_id") == action_id),
-        action_id,
-    )
-
-
-# --- the transcript --------------------------------------------------------------------------
-
-
-@dataclass(order=True)
-class Moment:
-    """Something a person saw that Slack keeps no message for: a modal, an error in one."""
-
-    at: float
-    tag: str = field(compare=False)
-    text: str = field(compare=False)
-
-
-def terminal_width() -> int:
-    """Up to 100 columns, fewer on a narrow terminal; 100 when stdout is not a terminal."""
-    return max(60, min(MAX_WIDTH, shutil.get_terminal_size((MAX_WIDTH, 24)).columns))
-
-
-@dataclass
-class Transcript:
-    width: int = field(default_factory=terminal_width)
-    lines: list[str] = field(default_factory=list)
-
-    def section(self, title: str, subtitle: str = "") -> None:
-        self.lines += ["", title + (f" · {subtitle}" if subtitle else ""), "═" * self.width]
-
-    def rule(self, title: str) -> None:
-        """A person's header: their name on a light rule, so the rows below read as theirs."""
-        self.lines.append(f"── {title} ".ljust(self.width, "─"))
-
-    def say(self, text: str = "", indent: int = 0, hang: int | None = None) -> None:
-        """Wrapped text; `hang` indents the continuation rows (default: like the first)."""
-        if not text:
-            self.lines.append("")
-            return
-        pad, rest = " " * indent, " " * (indent if hang is None else hang)
-        for line in text.split("\n"):
-            self.lines.append(
-                textwrap.fill(line, self.width, initial_indent=pad, subsequent_indent=rest)
-            )
-
-    def verbatim(self, line: str) -> None:
-        """A line never wrapped, so a command can be copied whole."""
-        self.lines.append(line)
-
-    def tagged(self, tag: str, lines: Sequence[str]) -> None:
-        """`  tag        first line`, the rest hanging under it; a button is never cut."""
-        first = f"  {tag:<{TAG_WIDTH - 3}} "
-        hang = " " * TAG_WIDTH
-        for line in lines:
-            kept = _BUTTON.sub(lambda m: m.group(0).replace(" ", _GLUE), line)
-            wrapped = textwrap.fill(kept, self.width, initial_indent=first, subsequent_indent=hang)
-            self.lines.append(wrapped.replace(_GLUE, " "))
-            first = hang
-
-    def one_row(self, text: str) -> str:
-        """Text squeezed onto one row after the tag, ending in `…` when it does not fit."""
-        flat, room = " ".join(text.split()), self.width - TAG_WIDTH
-        return flat if len(flat) <= room else flat[: room - 1].rstrip() + "…"
-
-    def text(self) -> str:
-        return "\n".join(self.lines).strip("\n") + "\n"
-
-
-# --- the simulation --------------------------------------------------------------------------
 
 
 def monday_morning(now: datetime) -> datetime:
@@ -669,64 +432,3 @@ class Demo:
         for message in self.fake.messages(DIGEST_CHANNEL):
             for paragraph in message_paragraphs(message):
                 self.out.say(self.render(paragraph), 2)
-
-
-@contextmanager
-def quiet_logs() -> Iterator[None]:
-    """Rex logs each delivery at INFO; during the demo stderr is for its progress lines."""
-    logger = logging.getLogger("rex")
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
-def run_demo(people: int = 20, keep: Path | None = None) -> int:
-    """Play the loop with `people` simulated members and print the transcript on stdout;
-    `keep` names a SQLite file to leave behind (with a `rex match` input beside it)."""
-    if not MIN_PEOPLE <= people <= MAX_PEOPLE:
-        print(f"rex demo: --people must be between {MIN_PEOPLE} and {MAX_PEOPLE}", file=sys.stderr)
-        return 2
-    if keep is not None and keep.exists():
-        print(f"rex demo: {keep} already exists: remove it or --keep another file", file=sys.stderr)
-        return 2
-    database_url = f"sqlite:///{keep.resolve()}" if keep is not None else None
-    started = time.perf_counter()
-    rng = random.Random(SEED)
-    clock = ManualClock(monday_morning(datetime.now(UTC)))
-    print("starting the fake Slack and Rex in HTTP mode…", file=sys.stderr)
-    with (
-        quiet_logs(),
-        Sandbox(
-            clock=clock,
-            admins=(MANAGER_ID,),
-            digest_channel=DIGEST_CHANNEL,
-            database_url=database_url,
-        ) as sandbox,
-    ):
-        demo = Demo(sandbox, community(people, rng), rng)
-        demo.setup()
-        demo.out.say("Rex demo: an offline sandbox")
-        demo.out.say(
-            "A fake Slack workspace, the real Rex bot answering signed requests over HTTP, and a "
-            "throwaway SQLite database. Nothing leaves this machine; the clock is simulated. "
-            f"{MANAGER.name} is the community manager, a Rex admin."
-        )
-        demo.joining()
-        demo.matching_round()
-        demo.the_week()
-        demo.digest()
-        demo.what_each_saw()
-        if keep is not None:
-            demo.keep(keep)
-        print(demo.out.text(), end="")  # before shutdown, so a failing teardown hides nothing
-        stats = demo.stats
-    elapsed = time.perf_counter() - started
-    print(
-        f"\nDemo finished in {elapsed:.1f} s: {stats.joined} people joined, "
-        f"{counted(stats.intros, 'introduction')}, {counted(stats.evaluations, 'evaluation')}, "
-        f"{'digest posted' if stats.digest_posted else 'no digest'}."
-    )
-    return 0
