@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from bot import matching
 from bot.cli.main import main
+from bot.matching import lexicon
 from bot.offline.fakeslack import FakeSlack
+from bot.runtime.rex import build_runtime
 from bot.settings import load_settings
 from tests.processes import free_port
 
@@ -149,3 +152,17 @@ def test_blank_variables_count_as_unset(monkeypatch: pytest.MonkeyPatch, tmp_pat
     monkeypatch.setenv("DATABASE_URL", "")
     settings = load_settings(_env_file=None)
     assert not settings.socket_mode and settings.database_url == "sqlite:///rex.db"
+
+
+def test_the_runtime_loads_the_vocabulary_before_the_first_request(
+    env: pytest.MonkeyPatch,
+) -> None:
+    """A join is answered within Slack's 3 s: the vocabulary it reads is loaded at start,
+    not inside the first request."""
+    env.setattr(matching, "_current", None)
+    rex = build_runtime(load_settings())
+    try:
+        assert matching._current is not None
+        assert lexicon.word_frequency.cache_info().currsize > 0
+    finally:
+        rex.engine.dispose()

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.matching.engine import MATCH_THRESHOLD, NORMALIZED_MAX, Matcher, Skill, SkillKey
+from bot.matching.lexicon import word_frequency
 from bot.matching.vocabulary.files import ALIASES_FILE, PARTS_FILE
 from bot.matching.vocabulary.loading import default_vocabulary, load_vocabulary
 from bot.matching.vocabulary.lookup import Vocabulary
@@ -37,6 +38,7 @@ __all__ = [
     "skill_names",
     "use_extra_vocabulary",
     "use_vocabulary",
+    "warm_up",
 ]
 
 _current: Matcher | None = None
@@ -51,6 +53,14 @@ def default_matcher() -> Matcher:
     if _current is None:
         _current = Matcher(default_vocabulary())
     return _current
+
+
+def warm_up() -> None:
+    """Load the vocabulary and the word frequencies now, at start: otherwise the first label
+    read (someone joining, say) pays about 1.5 s of loading inside Slack's 3-second window,
+    and on a busy machine misses it."""
+    default_matcher()
+    word_frequency("rex")
 
 
 def use_vocabulary(vocab: Vocabulary) -> Matcher:

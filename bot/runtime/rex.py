@@ -23,7 +23,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from bot.i18n.l10n import from_locale, language_of_member
-from bot.matching import use_extra_vocabulary
+from bot.matching import use_extra_vocabulary, warm_up
 from bot.matching.rounds.model import RoundConfig
 from bot.matching.suggest import SkillSuggester
 from bot.runtime import metrics
@@ -281,6 +281,7 @@ def build_runtime(
             use_extra_vocabulary(settings.rex_vocabulary_dir)
         except (OSError, ValueError) as exc:
             raise SettingsError(f"REX_VOCABULARY_DIR: {exc}") from exc
+    warm_up()
     return Rex(
         settings=settings,
         engine=engine,
