@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from bot.offline.sandbox import ManualClock, Sandbox
 from storage.db import make_engine, migrate
-from tests.pgserver import find_pg_bin, postgres_server
+from tests.support.database import wipe
+from tests.support.pgserver import find_pg_bin, postgres_server
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -49,17 +50,6 @@ def migrated_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     migrate(engine)
     yield engine
     engine.dispose()
-
-
-def wipe(engine: Engine) -> None:
-    """Empty every table so each test starts from nothing."""
-    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
 
 
 @pytest.fixture

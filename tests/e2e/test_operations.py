@@ -21,9 +21,11 @@ from bot.serve.jobs import run_scheduled
 from storage.db import is_current, make_engine
 from storage.models import DueWork, SeenEvent, WorkKind
 from tests.conftest import START
-from tests.processes import clean_env, get
+from tests.support.http import get
+from tests.support.processes import clean_env
+from tests.support.slack import join_pair
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _metrics(sandbox: Sandbox) -> dict[str, float]:
@@ -39,8 +41,7 @@ def _metrics(sandbox: Sandbox) -> dict[str, float]:
 
 
 def test_metrics_count_messages_429s_backlog_rounds_and_members(sandbox: Sandbox) -> None:
-    sandbox.join("UADA", ["Python"], ["Public speaking"])
-    sandbox.join("UBOB", ["public speaking"], ["python"])
+    join_pair(sandbox)
     before = _metrics(sandbox)
     assert before["rex_members_active"] == 2
     assert before["rex_outbox_backlog"] == 0 and before["rex_slack_token_ok"] == 1

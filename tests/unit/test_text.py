@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from bot.i18n.messages import t, tn
 from bot.text import InvalidInput, clean_label, clean_text, escape
-from tests.catalogue import CATALOGUES
+from tests.support.catalogue import CATALOGUES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_escape_neutralises_mentions_and_links() -> None:

@@ -11,8 +11,9 @@ from bot import delivery
 from bot.i18n.messages import t
 from bot.offline.sandbox import ManualClock, Sandbox
 from handlers.ids import ActionId, BlockId, CallbackId
-from storage.models import Evaluation, Exchange, ExchangeEvent, ExchangeState, Skill
+from storage.models import Evaluation, ExchangeEvent, ExchangeState, Skill
 from tests.conftest import START
+from tests.support.slack import exchange, opened_intro, save_profile
 
 
 @pytest.fixture
@@ -44,28 +45,16 @@ def _dm(sandbox: Sandbox, user: str, text: str, **extra: Any) -> list[dict[str, 
     return sandbox.fake.messages(channel)[before:]
 
 
-def _exchange(sandbox: Sandbox) -> Exchange:
-    with Session(sandbox.rex.engine) as session:
-        return session.exec(select(Exchange)).one()
-
-
 def _matched(sandbox: Sandbox, a: str, b: str, *, a_speaks: tuple[str, ...] = ()) -> str:
     sandbox.join(a, ["Python"], ["Photographie"])
     sandbox.join(b, ["photographie"], ["python"])
     if a_speaks:  # ticked in the profile (else only their Slack locale's language counts)
-        sandbox.driver.command(a, "")
-        sandbox.settle()
-        sandbox.submit(
-            a,
-            {
-                BlockId.TEACH_SKILLS: ["Python"],
-                BlockId.LEARN_SKILLS: ["Photographie"],
-                BlockId.PROFILE_LANGUAGES: list(a_speaks),
-            },
+        save_profile(
+            sandbox, a, ["Python"], ["Photographie"], **{BlockId.PROFILE_LANGUAGES: list(a_speaks)}
         )
     sandbox.command("UADMIN", "admin round")
-    [call] = [c for c in sandbox.fake.calls_to("conversations.open") if not c.faulted]
-    return str(call.response["channel"]["id"])
+    channel, _ = opened_intro(sandbox)
+    return channel
 
 
 def test_french_speakers_go_through_the_loop_in_french(bilingual: Sandbox) -> None:
@@ -84,7 +73,7 @@ def test_french_speakers_go_through_the_loop_in_french(bilingual: Sandbox) -> No
     ]
     [answer] = _dm(sandbox, "UFR2", "ouii on s'est vus hier")
     assert answer["text"].startswith("Parfait, c’est noté")
-    assert _exchange(sandbox).state == ExchangeState.HELD
+    assert exchange(sandbox).state == ExchangeState.HELD
     sandbox.click("UFR2", ActionId.EVALUATE, sandbox.fake.dm_channel("UFR2"), answer["ts"])
     view = sandbox.fake.last_view("UFR2")
     assert view is not None and view["callback_id"] == CallbackId.EVALUATION
@@ -137,7 +126,7 @@ def test_answers_to_did_it_happen(bilingual: Sandbox, typed: str, state: str, re
     delivery.sweep(sandbox.rex)
     [answer] = _dm(sandbox, "UEN1", typed)
     assert answer["text"].startswith(reply)
-    assert _exchange(sandbox).state == state
+    assert exchange(sandbox).state == state
 
 
 def test_commands_typed_in_the_dm_work_in_both_languages(bilingual: Sandbox) -> None:
@@ -203,7 +192,7 @@ def test_mentions_in_the_group_dm(bilingual: Sandbox) -> None:
     sandbox.driver.event(mention)
     sandbox.settle()
     assert sandbox.fake.messages(channel)[-1]["text"].startswith("<@UEN1> says you met.")
-    assert _exchange(sandbox).state == ExchangeState.HELD
+    assert exchange(sandbox).state == ExchangeState.HELD
     sandbox.driver.event({**mention, "text": "<@UREXBOT> tell me a joke", "ts": "4.0"})
     sandbox.settle()
     [hint] = sandbox.fake.ephemerals("UEN1")[-1:]
@@ -300,7 +289,7 @@ def test_partners_who_disagree_each_get_an_answer_that_fits(
     assert answer["text"] == t("dm.disputed", lang, who=f"<@{first}>")
     buttons = [e["text"]["text"] for e in answer["blocks"][1]["elements"]]
     assert buttons == [t("button.schedule", lang), t("button.it_happened", lang)]
-    assert _exchange(sandbox).state == ExchangeState.HELD
+    assert exchange(sandbox).state == ExchangeState.HELD
     with Session(sandbox.rex.engine) as session:
         events = session.exec(select(ExchangeEvent).where(ExchangeEvent.to_state == "disputed"))
         assert len(events.all()) == 1

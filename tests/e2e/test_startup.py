@@ -11,9 +11,9 @@ import pytest
 from bot.cli.main import main
 from bot.offline.fakeslack import FakeSlack
 from bot.settings import load_settings
-from tests.processes import free_port
+from tests.support.http import free_port
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -1,23 +1,16 @@
 """Replicas are safe by construction: each scheduled job runs once per due time whatever the
 number of processes, rounds never run at once, a digest is owed once per period, and Slack's
-pace is one budget for the whole deployment (PostgreSQL); SQLite refuses a second process."""
+pace is one budget for the whole deployment (PostgreSQL). Real processes: tests/e2e."""
 
-import subprocess
-import sys
 import threading
 import time
-from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from slack_sdk import WebClient
-from sqlalchemy import Engine, func, update
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
 
 from bot.matching.rounds.model import RoundConfig
-from bot.offline.fakeslack import FakeSlack
 from bot.offline.sandbox import ManualClock
 from bot.rounds import ROUND_LOCK, run_round
 from bot.runtime.pacing import Limit, SharedPacer
@@ -32,23 +25,13 @@ from storage.models import (
     Job,
     Lesson,
     Member,
-    MemberStatus,
     Round,
     WorkKind,
-    utcnow,
 )
-from tests.conftest import wipe
-from tests.processes import RexProcess, clean_env, seed_due_work, wait_for
-from tests.test_digest import add_member
+from tests.support.database import wipe
+from tests.support.history import SWAPS, seed_swaps
 
 T0 = datetime(2026, 12, 7, 7, 59, 30, tzinfo=UTC)  # a Monday
-SWAPS = [
-    ("Python", "Excel"),
-    ("SQL", "Figma"),
-    ("Git", "Spanish"),
-    ("Kubernetes", "Photography"),
-    ("Negotiation", "Copywriting"),
-]
 
 
 def _replica(engine: Engine, clock: ManualClock, **settings: str) -> Rex:
@@ -72,17 +55,6 @@ def _replica(engine: Engine, clock: ManualClock, **settings: str) -> Rex:
 def _count(engine: Engine, model: type[DueWork] | type[Round] | type[Exchange]) -> int:
     with Session(engine) as session:
         return session.exec(select(func.count()).select_from(model)).one()
-
-
-def _seed_swaps(engine: Engine) -> list[str]:
-    with Session(engine) as session:
-        people = []
-        for i, (one, other) in enumerate(SWAPS):
-            add_member(session, f"a{i}", teach=[one], learn=[other])
-            add_member(session, f"b{i}", teach=[other], learn=[one])
-            people += [f"UA{i}", f"UB{i}"]
-        session.commit()
-    return people
 
 
 def test_a_job_runs_once_per_due_time_however_many_replicas(engine: Engine) -> None:
@@ -137,7 +109,7 @@ def test_rounds_wait_for_each_other_and_introduce_nobody_twice(postgres_url: str
     engine = make_engine(postgres_url)
     migrate(engine)
     wipe(engine)
-    _seed_swaps(engine)
+    seed_swaps(engine)
     sessions = session_factory(engine)
     config = RoundConfig(teacher_capacity=2, learner_capacity=1, cooldown_days=90)
     finished = threading.Event()
@@ -196,132 +168,9 @@ def test_the_pace_is_one_budget_for_every_process(postgres_url: str) -> None:
         engine.dispose()
 
 
-# --- real processes -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as running:
-        running.add_channel("CDIGEST", "rex-digest", members=[running.bot_user_id])
-        yield running
-
-
-def test_a_second_process_on_one_sqlite_database_is_refused_in_one_line(
-    fake: FakeSlack, tmp_path: Path
-) -> None:
-    url = f"sqlite:///{tmp_path / 'rex.db'}"
-    first = RexProcess(fake, url, tmp_path).wait_healthy()
-    try:
-        env = clean_env(
-            SLACK_BOT_TOKEN=fake.bot_token,
-            SLACK_SIGNING_SECRET="s",
-            SLACK_API_URL=fake.api_url,
-            DATABASE_URL=url,
-        )
-        second = subprocess.run(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    finally:
-        first.stop()
-    assert second.returncode == 2
-    assert second.stderr.strip().splitlines() == [
-        f"rex: another Rex process already runs on {tmp_path / 'rex.db'}: SQLite is for one "
-        "process; for replicas use PostgreSQL (DATABASE_URL=postgresql://user:password@host/rex)"
-    ]
-
-
-def _calls_in_window(times: list[float], seconds: float) -> int:
-    """The most calls any `seconds`-long window holds."""
-    times, most, start = sorted(times), 0, 0
-    for end, at in enumerate(times):
-        while at - times[start] >= seconds:
-            start += 1
-        most = max(most, end - start + 1)
-    return most
-
-
-def test_two_replicas_with_crons_every_ten_seconds(
-    fake: FakeSlack, postgres_url: str, tmp_path: Path
-) -> None:
-    """Every cron fires every 10 s (the seconds field tests may use) in two `rex run` on one
-    PostgreSQL: one round per due time, one digest for the period, no pair introduced
-    twice, and both replicas' posts paced as one."""
-    engine = make_engine(postgres_url)
-    migrate(engine)
-    wipe(engine)
-    for user in _seed_swaps(engine):
-        fake.add_user(user, user.lower())
-    seed_due_work(engine, fake, 60, WorkKind.FOLLOWUP)
-    with Session(engine) as session:  # only owed a follow-up: not in the rounds
-        session.execute(
-            update(Member)
-            .where(col(Member.slack_id).startswith("UT") | col(Member.slack_id).startswith("UL"))
-            .values(status=MemberStatus.PAUSED)
-        )
-        session.commit()
-    every_ten = "*/10 * * * * *"
-    settings = {
-        "REX_ROUND_CRON": every_ten,
-        "REX_DIGEST_CRON": every_ten,
-        "REX_DIGEST_CHANNEL": "CDIGEST",
-        "REX_PACING_FACTOR": "2",
-    }
-    replicas = [
-        RexProcess(fake, postgres_url, tmp_path, log=tmp_path / f"rex{i}.log", **settings)
-        for i in range(2)
-    ]
-    try:
-        for replica in replicas:
-            replica.wait_healthy()
-        started = time.monotonic()
-        wait_for(lambda: time.monotonic() - started > 25, 40, "three due times")
-        wait_for(lambda: _pending(engine) == 0, 30, "every message")
-    finally:
-        for replica in replicas:
-            replica.stop()
-    with Session(engine) as session:
-        rounds = session.exec(select(Round.planned_at)).all()
-        pairs = session.exec(
-            select(Lesson.teacher_id, Lesson.learner_id)
-            .join(Exchange, col(Exchange.id) == Lesson.exchange_id)
-            .where(col(Exchange.round_id).is_not(None))
-        ).all()
-        digests = session.exec(select(DueWork).where(DueWork.kind == WorkKind.DIGEST)).all()
-        workers = set(session.exec(select(DueWork.claimed_by)).all())
-    slots = Counter(at.replace(second=at.second // 10 * 10, microsecond=0) for at in rounds)
-    assert len(rounds) >= 2 and set(slots.values()) == {1}  # once per due time
-    assert len(pairs) == 2 * len(SWAPS) and len(set(pairs)) == len(pairs)
-    assert len(digests) == 1
-    [digest] = [m for m in fake.messages("CDIGEST") if "metadata" in m]
-    assert digest["metadata"]["event_payload"] == {"work_id": digests[0].id}
-    assert len(workers - {None}) == 2  # both replicas sent
-    posts = [c.at for c in fake.calls_to("chat.postMessage") if c.status == 200]
-    interval, burst = 61 / (600 - 10 + 1), 10
-    assert len(posts) == 60 + len(SWAPS) + 1
-    assert _calls_in_window(posts, 3.0) <= burst + 3.0 / interval + 1
-    assert not [c for c in fake.calls if c.status == 429]
-    wipe(engine)
-    engine.dispose()
-
-
-def _pending(engine: Engine) -> int:
-    """Rows due by now and not sent (a follow-up's reminder, days ahead, is not due)."""
-    with Session(engine) as session:
-        return session.exec(
-            select(func.count())
-            .select_from(DueWork)
-            .where(col(DueWork.done_at).is_(None), col(DueWork.due_at) <= utcnow())
-        ).one()
-
-
 def test_a_round_takes_its_lock_on_either_backend(engine: Engine) -> None:
     """On either backend a round takes its lock and plans as before."""
-    _seed_swaps(engine)
+    seed_swaps(engine)
     with Session(engine) as session:
         result = run_round(
             session, config=RoundConfig(learner_capacity=1, cooldown_days=90), now=T0

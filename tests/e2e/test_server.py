@@ -1,13 +1,9 @@
 """The real entry points: `rex run` in HTTP mode, `rex migrate`, and the health check."""
 
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,22 +17,10 @@ from bot.runtime.rex import build_runtime
 from bot.serve.server import wsgi_app
 from bot.settings import load_settings
 from storage.db import is_current, make_engine
+from tests.support.http import free_port, get
+from tests.support.processes import clean_env
 
 SECRET = "s3cr3t-signing-value"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _get(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as answer:
-            return answer.status, answer.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
 
 
 @pytest.fixture
@@ -46,15 +30,10 @@ def fake() -> Iterator[FakeSlack]:
         yield running
 
 
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REX_"))}
-    return {**env, "DATABASE_URL": f"sqlite:///{tmp_path}/rex.db", **extra}
-
-
 def test_rex_run_serves_slack_and_healthz_over_http(fake: FakeSlack, tmp_path: Path) -> None:
-    port = _free_port()
-    env = _env(
-        tmp_path,
+    port = free_port()
+    env = clean_env(
+        DATABASE_URL=f"sqlite:///{tmp_path}/rex.db",
         SLACK_BOT_TOKEN=fake.bot_token,
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=fake.api_url,
@@ -72,7 +51,7 @@ def test_rex_run_serves_slack_and_healthz_over_http(fake: FakeSlack, tmp_path: P
         status = 0
         while time.monotonic() < deadline and status != 200:
             try:
-                status, body = _get(f"http://127.0.0.1:{port}/healthz")
+                status, body = get(f"http://127.0.0.1:{port}/healthz")
             except OSError:
                 time.sleep(0.2)
         assert status == 200 and body == b"ok"
@@ -85,7 +64,7 @@ def test_rex_run_serves_slack_and_healthz_over_http(fake: FakeSlack, tmp_path: P
             time.sleep(0.05)
         [post] = fake.hook_posts(answer.response_url)
         assert "/rex join" in str(post.body)
-        assert _get(f"http://127.0.0.1:{port}/nowhere")[0] == 404
+        assert get(f"http://127.0.0.1:{port}/nowhere")[0] == 404
     finally:
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=15)
@@ -97,7 +76,7 @@ def test_rex_migrate_brings_the_database_to_head(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bot", "migrate"],
         cwd=tmp_path,
-        env=_env(tmp_path),
+        env=clean_env(DATABASE_URL=f"sqlite:///{tmp_path}/rex.db"),
         capture_output=True,
         text=True,
         timeout=60,

@@ -3,10 +3,8 @@
 import io
 import json
 import urllib.request
-from typing import Any
 
 from matplotlib.image import imread
-from sqlmodel import Session, select
 
 from bot import delivery
 from bot.charts import HEIGHT, WIDTH
@@ -21,28 +19,7 @@ from storage.models import (
     Setting,
     Skill,
 )
-
-
-def _rows(sandbox: Sandbox, model: type[Any]) -> list[Any]:
-    with Session(sandbox.rex.engine) as session:
-        return list(session.exec(select(model)).all())
-
-
-def _intro(sandbox: Sandbox) -> tuple[str, dict[str, Any]]:
-    """The group DM Rex opened and its intro message."""
-    [call] = [c for c in sandbox.fake.calls_to("conversations.open") if not c.faulted]
-    channel = call.response["channel"]["id"]
-    return channel, sandbox.fake.messages(channel)[-1]
-
-
-def _dm_texts(sandbox: Sandbox, user_id: str) -> list[str]:
-    return [m.get("text", "") for m in sandbox.fake.messages(sandbox.fake.dm_channel(user_id))]
-
-
-def _pair(sandbox: Sandbox) -> None:
-    assert sandbox.join("UADA", ["Python", "Excel"], ["Public speaking"]).status == 200
-    assert sandbox.join("UBOB", ["public speaking"], ["python"]).status == 200
-
+from tests.support.slack import dm_texts, evaluate_follow_up, join_pair, opened_intro, rows
 
 # --- joining ------------------------------------------------------------------------------
 
@@ -68,13 +45,13 @@ def test_join_opens_the_charter_modal_and_stores_the_profile(sandbox: Sandbox) -
         },
     )
     assert answer.status == 200 and not answer.body
-    skills = sorted((s.kind, s.label) for s in _rows(sandbox, Skill))
+    skills = sorted((s.kind, s.label) for s in rows(sandbox, Skill))
     assert skills == [
         ("learn", "Prise de parole en public"),
         ("teach", "Excel pivot tables"),
         ("teach", "Python"),
     ]
-    assert "Welcome to Rex" in _dm_texts(sandbox, "UADA")[-1]
+    assert "Welcome to Rex" in dm_texts(sandbox, "UADA")[-1]
 
 
 def test_join_without_reciprocity_or_charter_is_refused_in_the_modal(sandbox: Sandbox) -> None:
@@ -87,11 +64,11 @@ def test_join_without_reciprocity_or_charter_is_refused_in_the_modal(sandbox: Sa
         answer = sandbox.join("UADA", teach, learn, agree=agree)
         assert answer.json is not None and answer.json["response_action"] == "errors"
         assert list(answer.json["errors"]) == [block]
-    assert _rows(sandbox, Member) == [] and _rows(sandbox, Skill) == []
+    assert rows(sandbox, Member) == [] and rows(sandbox, Skill) == []
 
 
 def test_join_when_already_a_member_shows_the_profile(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     [text] = sandbox.command("UADA", "join")
     assert "already a member" in text and "*Python*" in text
 
@@ -100,7 +77,7 @@ def test_join_when_already_a_member_shows_the_profile(sandbox: Sandbox) -> None:
 
 
 def test_teach_learn_and_me(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     assert sandbox.command("UADA", "teach SQL") == ["Added *SQL* to what you can teach."]
     assert sandbox.command("UADA", "teach sql") == ["*SQL* is already in your profile."]
     assert sandbox.command("UADA", "learn Kubernetes") == [
@@ -112,7 +89,7 @@ def test_teach_learn_and_me(sandbox: Sandbox) -> None:
 
 
 def test_user_text_is_escaped_and_pings_nobody(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     [answer] = sandbox.command("UADA", "teach <!channel> & <@UBOB>")
     assert answer == "Added *&lt;!channel&gt; &amp; &lt;@UBOB&gt;* to what you can teach."
     [refused] = sandbox.command("UADA", "learn " + "y" * 81)
@@ -138,29 +115,29 @@ def test_help_and_unknown_commands(sandbox: Sandbox) -> None:
 
 
 def test_pause_resume_leave(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     assert "Paused" in sandbox.command("UBOB", "pause")[0]
     assert sandbox.command("UADMIN", "admin round") == ["Round done: 0 introductions on their way."]
     assert "Welcome back" in sandbox.command("UBOB", "resume")[0]
     sandbox.command("UADMIN", "admin round")
-    assert len(_rows(sandbox, Exchange)) == 1
+    assert len(rows(sandbox, Exchange)) == 1
     assert "left Rex" in sandbox.command("UBOB", "leave")[0]
-    [bob] = [m for m in _rows(sandbox, Member) if m.slack_id == "UBOB"]
+    [bob] = [m for m in rows(sandbox, Member) if m.slack_id == "UBOB"]
     assert bob.status == MemberStatus.LEFT
-    assert [e.state for e in _rows(sandbox, Exchange)] == [ExchangeState.CANCELLED]
+    assert [e.state for e in rows(sandbox, Exchange)] == [ExchangeState.CANCELLED]
 
 
 # --- rounds and intros --------------------------------------------------------------------
 
 
 def test_round_opens_a_group_dm_with_an_intro_and_buttons(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     sandbox.join("UCLE", ["Cooking"], ["Cooking"])  # nobody else: never paired with herself
     answer = sandbox.command("UADMIN", "admin round")
     assert answer == ["Round done: 1 introduction on its way."]
     [opened] = sandbox.fake.calls_to("conversations.open")
     assert sorted(opened.body["users"].split(",")) == ["UADA", "UBOB"]
-    channel, intro = _intro(sandbox)
+    channel, intro = opened_intro(sandbox)
     assert sorted(sandbox.fake.mpim_members(channel)) == ["UADA", "UBOB"]
     text = json.dumps(intro["blocks"])
     assert "<@UADA>" in text and "<@UBOB>" in text and "*Python*" in text
@@ -168,7 +145,7 @@ def test_round_opens_a_group_dm_with_an_intro_and_buttons(sandbox: Sandbox) -> N
     assert buttons == [ActionId.SCHEDULE, ActionId.MET, ActionId.NOT_FIT, ActionId.REPORT]
     # one open exchange per learner: a second round proposes nothing new
     sandbox.command("UADMIN", "admin round")
-    assert len(_rows(sandbox, Exchange)) == 1
+    assert len(rows(sandbox, Exchange)) == 1
     assert len(sandbox.fake.calls_to("conversations.open")) == 1
 
 
@@ -187,79 +164,69 @@ ADMIN_COMMANDS = (
 def test_every_admin_command_is_for_admins_only(sandbox: Sandbox) -> None:
     """A member typing any admin command gets the same polite refusal and changes
     nothing: no exchange, digest, file, pause or setting."""
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     before = [c.method for c in sandbox.fake.calls]
     for text in ADMIN_COMMANDS:
         assert sandbox.command("UADA", text) == ["Only Rex admins can do that."], text
-    assert _rows(sandbox, Exchange) == []
-    assert {m.status for m in _rows(sandbox, Member)} == {MemberStatus.ACTIVE}
-    assert _rows(sandbox, Setting) == []
+    assert rows(sandbox, Exchange) == []
+    assert {m.status for m in rows(sandbox, Member)} == {MemberStatus.ACTIVE}
+    assert rows(sandbox, Setting) == []
     assert sandbox.fake.messages("CDIGEST") == [] and sandbox.fake.files == {}
     answers = [c.method for c in sandbox.fake.calls][len(before) :]
     assert set(answers) <= {"users.info"}, answers  # only who is asking was looked up
 
 
 def test_intro_survives_rate_limits_and_server_errors(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     sandbox.fake.inject("conversations.open", status=429, retry_after=1, times=1)
     sandbox.fake.inject("chat.postMessage", status=500, times=1)
     sandbox.command("UADMIN", "admin round")
-    channel, _ = _intro(sandbox)
+    channel, _ = opened_intro(sandbox)
     assert len(sandbox.fake.messages(channel)) == 1
     faulted = [c.method for c in sandbox.fake.calls if c.faulted]
     assert faulted == ["conversations.open", "chat.postMessage"]
 
 
 def test_intro_to_a_deactivated_account_is_given_up_not_retried_forever(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     sandbox.fake.inject("conversations.open", error="account_inactive", times=1)
     sandbox.command("UADMIN", "admin round")
     assert delivery.sweep(sandbox.rex).sent == 0
     assert sandbox.fake.calls_to("chat.postMessage")[-1].body["channel"] in ("UADA", "UBOB")
-    [exchange] = _rows(sandbox, Exchange)
+    [exchange] = rows(sandbox, Exchange)
     assert exchange.state == ExchangeState.CANCELLED  # marked, and its people free again
     sandbox.command("UADMIN", "admin round")
-    assert len(_rows(sandbox, Exchange)) == 2
+    assert len(rows(sandbox, Exchange)) == 2
 
 
 # --- the exchange: schedule, met, not a fit ----------------------------------------------
 
 
 def test_we_met_twice_records_one_meeting(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     sandbox.command("UADMIN", "admin round")
-    channel, intro = _intro(sandbox)
+    channel, intro = opened_intro(sandbox)
     sandbox.click("UADA", ActionId.MET, channel, intro["ts"])
     second = sandbox.click("UBOB", ActionId.MET, channel, intro["ts"])
     assert second.status == 200
     said = [m["text"] for m in sandbox.fake.messages(channel)[1:]]
     assert said == ["<@UADA> says you met. Thanks! I'll ask each of you for a short evaluation."]
-    [exchange] = _rows(sandbox, Exchange)
+    [exchange] = rows(sandbox, Exchange)
     assert exchange.state == ExchangeState.HELD and exchange.held_at == sandbox.clock()
 
 
 # --- follow-up, evaluation and digest ------------------------------------------------------
 
 
-def _evaluate(sandbox: Sandbox, user_id: str, values: dict[str, Any]) -> Any:
-    [message] = [
-        m
-        for m in sandbox.fake.messages(sandbox.fake.dm_channel(user_id))
-        if m.get("blocks") and "Did your session" in m["text"]
-    ]
-    sandbox.click(user_id, ActionId.EVALUATE, sandbox.fake.dm_channel(user_id), message["ts"])
-    return sandbox.submit(user_id, values)
-
-
 def test_follow_up_after_n_days_then_evaluation_then_digest(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     sandbox.command("UADMIN", "admin round")
     sandbox.clock.advance(days=6)
     assert delivery.sweep(sandbox.rex).sent == 1  # only the nudge of a silent intro
     sandbox.clock.advance(days=1, minutes=1)
     assert delivery.sweep(sandbox.rex).sent == 2
     assert delivery.sweep(sandbox.rex).sent == 0  # each follow-up once
-    learner_view = _evaluate(sandbox, "UBOB", {})  # opens the modal, submits nothing valid
+    learner_view = evaluate_follow_up(sandbox, "UBOB", {})  # opens the modal, submits nothing valid
     assert learner_view.json is not None
     view = sandbox.fake.last_view("UBOB")
     assert view is not None and view["callback_id"] == CallbackId.EVALUATION
@@ -274,7 +241,7 @@ def test_follow_up_after_n_days_then_evaluation_then_digest(sandbox: Sandbox) ->
         },
     )
     assert ok.status == 200 and not ok.body
-    teacher = _evaluate(
+    teacher = evaluate_follow_up(
         sandbox,
         "UADA",
         {
@@ -283,13 +250,13 @@ def test_follow_up_after_n_days_then_evaluation_then_digest(sandbox: Sandbox) ->
         },
     )
     assert teacher.status == 200
-    evaluations = sorted(_rows(sandbox, Evaluation), key=lambda e: e.satisfaction)
+    evaluations = sorted(rows(sandbox, Evaluation), key=lambda e: e.satisfaction)
     assert [(e.satisfaction, e.goal_met, e.hours) for e in evaluations] == [
         (3, None, 2.0),
         (5, "partly", 1.5),
     ]
-    assert _dm_texts(sandbox, "UBOB")[-1].startswith("Thanks for your evaluation!")
-    [exchange] = _rows(sandbox, Exchange)
+    assert dm_texts(sandbox, "UBOB")[-1].startswith("Thanks for your evaluation!")
+    [exchange] = rows(sandbox, Exchange)
     assert exchange.state == ExchangeState.EVALUATED  # both have evaluated
     # next Monday: the digest covers the week that just ended, Monday Dec 7 to Sunday 13
     sandbox.clock.advance(days=7)
@@ -314,13 +281,15 @@ def test_follow_up_after_n_days_then_evaluation_then_digest(sandbox: Sandbox) ->
 
 
 def test_evaluation_with_bad_hours_gets_a_field_error(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     sandbox.command("UADMIN", "admin round")
     sandbox.clock.advance(days=8)
     delivery.sweep(sandbox.rex)
-    answer = _evaluate(sandbox, "UADA", {BlockId.EVAL_SATISFACTION: "4", BlockId.EVAL_HOURS: "250"})
+    answer = evaluate_follow_up(
+        sandbox, "UADA", {BlockId.EVAL_SATISFACTION: "4", BlockId.EVAL_HOURS: "250"}
+    )
     assert answer.json is not None and BlockId.EVAL_HOURS in answer.json["errors"]
-    assert _rows(sandbox, Evaluation) == []
+    assert rows(sandbox, Evaluation) == []
 
 
 def test_empty_digest_is_friendly(sandbox: Sandbox) -> None:
@@ -342,7 +311,7 @@ def test_bad_signature_and_stale_timestamp_are_rejected(sandbox: Sandbox) -> Non
 
 
 def test_app_home_is_published_and_redelivered_events_handled_once(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     event = {"type": "app_home_opened", "user": "UADA", "channel": "D1", "tab": "home"}
     sandbox.fake.reset_calls()
     sandbox.driver.event(event, event_id="Ev0001")
@@ -363,7 +332,7 @@ def test_healthz_answers_when_the_database_does(sandbox: Sandbox) -> None:
 
 
 def test_admin_preview_shows_the_round_and_sends_nothing(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     sandbox.join("UCLE", ["Cooking"], ["Rust"])
     sandbox.join("UDAN", ["Go"], ["rust"])
     assert sandbox.command("UADA", "admin preview") == ["Only Rex admins can do that."]
@@ -372,30 +341,30 @@ def test_admin_preview_shows_the_round_and_sends_nothing(sandbox: Sandbox) -> No
     assert "Exchanges proposed: *1* (swaps: 1, cycles: 0, groups: 0, pairs: 0)" in preview
     assert "<@UBOB> and <@UADA> swap *public speaking* / *Python*" in preview
     assert "*Wanted, nobody teaches:* *Rust* (2)" in preview
-    assert _rows(sandbox, Exchange) == []
+    assert rows(sandbox, Exchange) == []
     assert sandbox.fake.calls_to("conversations.open") == []
 
 
 def test_members_left_out_are_told_why_once_per_round(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     sandbox.join("UCLE", ["Cooking"], ["Rust"])
     sandbox.join("UDAN", ["Go"], ["rust"])
     sandbox.command("UADMIN", "admin round")
-    [notice] = [t for t in _dm_texts(sandbox, "UCLE") if "this round" in t]
+    [notice] = [t for t in dm_texts(sandbox, "UCLE") if "this round" in t]
     assert notice.startswith(
         "No introduction for you this round: nobody in the network "
         "teaches *Rust* yet; 1 other person wants it too."
     )
     assert delivery.sweep(sandbox.rex).sent == 0  # nothing sent twice
-    assert not [t for t in _dm_texts(sandbox, "UADA") if "this round" in t]
+    assert not [t for t in dm_texts(sandbox, "UADA") if "this round" in t]
     sandbox.command("UDAN", "pause")
     sandbox.command("UADMIN", "admin round")  # a second round: a new notice, not for the paused
-    assert len([t for t in _dm_texts(sandbox, "UCLE") if "this round" in t]) == 2
-    assert len([t for t in _dm_texts(sandbox, "UDAN") if "this round" in t]) == 1
+    assert len([t for t in dm_texts(sandbox, "UCLE") if "this round" in t]) == 2
+    assert len([t for t in dm_texts(sandbox, "UDAN") if "this round" in t]) == 1
 
 
 def test_french_subcommands_work_beside_english_ones(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     assert sandbox.command("UADA", "enseigner Photographie") == [
         "Added *Photographie* to what you can teach."
     ]
@@ -407,7 +376,7 @@ def test_french_subcommands_work_beside_english_ones(sandbox: Sandbox) -> None:
 
 
 def test_admin_stats_pause_and_leaderboard_opt_in(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     assert sandbox.command("UADA", "admin stats") == ["Only Rex admins can do that."]
     sandbox.clock.advance(days=7)  # stats cover whole weeks: these four end on Dec 6
     [stats] = sandbox.command("UADMIN", "admin stats month")
@@ -418,9 +387,9 @@ def test_admin_stats_pause_and_leaderboard_opt_in(sandbox: Sandbox) -> None:
         "Paused <@UBOB>. They can type `/rex resume` whenever they wish."
     ]
     assert sandbox.command("UADMIN", "admin pause <@UCLE>") == ["<@UCLE> isn't a member of Rex."]
-    [bob] = [m for m in _rows(sandbox, Member) if m.slack_id == "UBOB"]
+    [bob] = [m for m in rows(sandbox, Member) if m.slack_id == "UBOB"]
     assert bob.status == MemberStatus.PAUSED
     assert sandbox.command("UADA", "leaderboard on")[0].startswith("You may now be named")
     assert sandbox.command("UADA", "classement non") == ["The digest won't name you any more."]
-    [ada] = [m for m in _rows(sandbox, Member) if m.slack_id == "UADA"]
+    [ada] = [m for m in rows(sandbox, Member) if m.slack_id == "UADA"]
     assert ada.leaderboard is False

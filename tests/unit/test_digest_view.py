@@ -28,7 +28,7 @@ from bot.periods import Period
 from bot.text import escape
 from handlers.blockkit import MESSAGE_BLOCK_LIMIT
 from handlers.digest_view import chart_labels, digest_blocks, digest_title, worth_charting
-from tests.catalogue import CATALOGUES
+from tests.support.catalogue import CATALOGUES
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 PERIOD = Period.weeks_to(NOW.date(), weeks=1, tz=UTC)  # Monday Nov 23 to Sunday Nov 29

@@ -15,17 +15,16 @@ from bot.offline.sandbox import Sandbox
 from bot.periods import Period
 from bot.serve import jobs
 from handlers.ids import ActionId, BlockId, CallbackId
-from storage.models import Avoidance, Exchange, Member, MemberStatus, Skill
-
-
-def _pair(sandbox: Sandbox) -> None:
-    assert sandbox.join("UADA", ["Python", "Excel"], ["Public speaking"]).status == 200
-    assert sandbox.join("UBOB", ["public speaking"], ["python"]).status == 200
-
-
-def _member(sandbox: Sandbox, slack_id: str) -> Member:
-    with Session(sandbox.rex.engine) as session:
-        return session.exec(select(Member).where(Member.slack_id == slack_id)).one()
+from storage.models import Avoidance, Exchange, MemberStatus, Skill
+from tests.support.slack import (
+    dm_texts,
+    evaluate_follow_up,
+    join_pair,
+    member,
+    opened_intro,
+    rows,
+    save_profile,
+)
 
 
 def _home_text(sandbox: Sandbox, slack_id: str) -> str:
@@ -56,7 +55,7 @@ def test_rex_alone_opens_the_profile_and_saving_updates_it_and_the_home(sandbox:
     sandbox.settle()
     join_view = sandbox.fake.last_view("UCLE")
     assert join_view is not None and join_view["callback_id"] == CallbackId.JOIN
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     sandbox.driver.command("UADA", "")
     sandbox.settle()
     view = sandbox.fake.last_view("UADA")
@@ -72,7 +71,7 @@ def test_rex_alone_opens_the_profile_and_saving_updates_it_and_the_home(sandbox:
         },
     )
     assert answer.status == 200 and not answer.body
-    ada = _member(sandbox, "UADA")
+    ada = member(sandbox, "UADA")
     assert (ada.bio, ada.languages, ada.preference) == (
         "Data analyst, Lyon. Café first!",
         "en,fr",
@@ -87,11 +86,11 @@ def test_rex_alone_opens_the_profile_and_saving_updates_it_and_the_home(sandbox:
         "response_action": "errors",
         "errors": {BlockId.PROFILE_BIO: "At most 500 characters here."},
     }
-    assert _member(sandbox, "UADA").bio == "Data analyst, Lyon. Café first!"
+    assert member(sandbox, "UADA").bio == "Data analyst, Lyon. Café first!"
 
 
 def test_remove_and_its_refusals(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     assert sandbox.command("UADA", "remove excel") == ["Removed *Excel* from your profile."]
     assert sandbox.command("UADA", "remove <b>Go</b>") == [
         "*&lt;b&gt;Go&lt;/b&gt;* isn't in your profile."
@@ -103,7 +102,7 @@ def test_remove_and_its_refusals(sandbox: Sandbox) -> None:
 
 
 def test_sixteenth_skill_and_bad_input_are_refused(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     for skill in (
         "SQL",
         "Git",
@@ -130,7 +129,7 @@ def test_sixteenth_skill_and_bad_input_are_refused(sandbox: Sandbox) -> None:
 
 
 def test_pause_until_a_date_then_resume_automatically(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     until = (sandbox.clock() + timedelta(days=10)).date().isoformat()
     [answer] = sandbox.command("UBOB", f"pause until {until}")
     assert answer.startswith(f"Paused until {until}.")
@@ -142,13 +141,13 @@ def test_pause_until_a_date_then_resume_automatically(sandbox: Sandbox) -> None:
     assert sandbox.fake.calls_to("conversations.open") == []
     sandbox.clock.advance(days=11)
     jobs.resume_paused(sandbox.rex)
-    assert _member(sandbox, "UBOB").status == MemberStatus.ACTIVE
+    assert member(sandbox, "UBOB").status == MemberStatus.ACTIVE
     sandbox.command("UADMIN", "admin round")
     assert len(sandbox.fake.calls_to("conversations.open")) == 1
 
 
 def test_avoid_is_confidential_and_respected_by_rounds(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     assert sandbox.command("UADA", "avoid <@UADA|ada>") == ["You can't avoid yourself."]
     [added] = sandbox.command("UADA", "avoid <@UBOB|bob>")
     assert added.startswith("Noted, confidentially: I'll never match you with <@UBOB>.")
@@ -167,7 +166,7 @@ def test_avoid_is_confidential_and_respected_by_rounds(sandbox: Sandbox) -> None
 
 
 def test_mydata_sends_a_json_file_of_everything(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     sandbox.command("UADA", "avoid <@UCLE>")
     assert sandbox.command("UADA", "mydata") == [
         "I've sent you everything Rex stores about you as a JSON file, in our DM."
@@ -201,7 +200,7 @@ def _every_value(sandbox: Sandbox) -> str:
 
 
 def test_forget_me_leaves_no_personal_data_and_keeps_totals(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     sandbox.command("UBOB", "avoid <@UCLE>")
     sandbox.join("UCLE", ["Cooking"], ["Rust"])
     sandbox.command("UCLE", "avoid <@UBOB>")
@@ -211,12 +210,6 @@ def test_forget_me_leaves_no_personal_data_and_keeps_totals(sandbox: Sandbox) ->
 
     delivery.sweep(sandbox.rex)
     for user_id, hours in (("UBOB", "2"), ("UADA", "1.5")):
-        message = next(
-            m
-            for m in sandbox.fake.messages(sandbox.fake.dm_channel(user_id))
-            if m.get("blocks") and "Did your session" in m["text"]
-        )
-        sandbox.click(user_id, ActionId.EVALUATE, sandbox.fake.dm_channel(user_id), message["ts"])
         values: dict[str, Any] = {
             BlockId.EVAL_SATISFACTION: "4",
             BlockId.EVAL_HOURS: hours,
@@ -224,7 +217,7 @@ def test_forget_me_leaves_no_personal_data_and_keeps_totals(sandbox: Sandbox) ->
         }
         if user_id == "UBOB":
             values[BlockId.EVAL_GOAL] = "yes"
-        sandbox.submit(user_id, values)
+        evaluate_follow_up(sandbox, user_id, values)
     window = Period(sandbox.clock() - timedelta(days=30), sandbox.clock() + timedelta(days=1))
     with Session(sandbox.rex.engine) as session:
         before = compute_digest(session, period=window).current
@@ -240,27 +233,22 @@ def test_forget_me_leaves_no_personal_data_and_keeps_totals(sandbox: Sandbox) ->
         after = compute_digest(session, period=window).current
         assert session.exec(select(Avoidance)).all() == []
         assert all(
-            s.member_id != _member(sandbox, "UADA").id or True
+            s.member_id != member(sandbox, "UADA").id or True
             for s in session.exec(select(Skill)).all()
         )
     for figure in ("proposed", "held", "evaluations", "satisfaction_rate", "goals_yes", "hours"):
         assert getattr(after, figure) == getattr(before, figure), figure
-    assert len(_rows_exchanges(sandbox)) == 1
-
-
-def _rows_exchanges(sandbox: Sandbox) -> list[Exchange]:
-    with Session(sandbox.rex.engine) as session:
-        return list(session.exec(select(Exchange)).all())
+    assert len(rows(sandbox, Exchange)) == 1
 
 
 def test_home_tab_buttons(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     sandbox.driver.event({"type": "app_home_opened", "user": "UADA", "tab": "home"})
     sandbox.settle()
     home = _home_text(sandbox, "UADA")
     assert "*Python*" in home and "*Status:* active" in home
     assert "taught 0 h · learned 0 h" in home
-    assert _member(sandbox, "UADA").tz == "Europe/Paris"  # from users.info, never asked
+    assert member(sandbox, "UADA").tz == "Europe/Paris"  # from users.info, never asked
     sandbox.driver.click("UADA", ActionId.ADD_SKILL)
     sandbox.settle()
     refused = sandbox.submit(
@@ -337,24 +325,9 @@ def test_hostile_skills_never_crash_or_reach_slack_unescaped(
 # ---- who can meet (issue 13): the site in the profile, and rounds that respect it -------
 
 
-def _profile(
-    sandbox: Sandbox, user_id: str, teach: list[str], learn: list[str], **values: Any
-) -> Any:
-    """Open `/rex` and save the profile with these skills and other fields."""
-    sandbox.driver.command(user_id, "")
-    sandbox.settle()
-    return sandbox.submit(
-        user_id, {BlockId.TEACH_SKILLS: teach, BlockId.LEARN_SKILLS: learn, **values}
-    )
-
-
-def _dm_texts(sandbox: Sandbox, user_id: str) -> list[str]:
-    return [m.get("text", "") for m in sandbox.fake.messages(sandbox.fake.dm_channel(user_id))]
-
-
 def test_the_profile_modal_saves_the_site_and_shows_it_everywhere(sandbox: Sandbox) -> None:
-    _pair(sandbox)
-    answer = _profile(
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    answer = save_profile(
         sandbox,
         "UADA",
         ["Python"],
@@ -362,7 +335,7 @@ def test_the_profile_modal_saves_the_site_and_shows_it_everywhere(sandbox: Sandb
         **{BlockId.PROFILE_PREFERENCE: "in_person", BlockId.PROFILE_SITE: "  Saint-Étienne  "},
     )
     assert answer.status == 200 and not answer.body
-    assert _member(sandbox, "UADA").site == "Saint-Étienne"
+    assert member(sandbox, "UADA").site == "Saint-Étienne"
     sandbox.driver.command("UADA", "")
     sandbox.settle()
     view = sandbox.fake.last_view("UADA")
@@ -379,18 +352,18 @@ def test_the_profile_modal_saves_the_site_and_shows_it_everywhere(sandbox: Sandb
     [stored] = sandbox.fake.files.values()
     assert stored.data is not None
     assert json.loads(stored.data)["member"]["site"] == "Saint-Étienne"
-    too_long = _profile(sandbox, "UADA", ["Python"], [], **{BlockId.PROFILE_SITE: "x" * 81})
+    too_long = save_profile(sandbox, "UADA", ["Python"], [], **{BlockId.PROFILE_SITE: "x" * 81})
     assert too_long.json == {
         "response_action": "errors",
         "errors": {BlockId.PROFILE_SITE: "At most 80 characters here."},
     }
-    _profile(sandbox, "UADA", ["Python"], ["Public speaking"], **{BlockId.PROFILE_SITE: ""})
-    assert _member(sandbox, "UADA").site is None
+    save_profile(sandbox, "UADA", ["Python"], ["Public speaking"], **{BlockId.PROFILE_SITE: ""})
+    assert member(sandbox, "UADA").site is None
 
 
 def test_in_person_without_a_site_is_asked_for_one(sandbox: Sandbox) -> None:
-    _pair(sandbox)
-    _profile(
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    save_profile(
         sandbox,
         "UBOB",
         ["public speaking"],
@@ -403,9 +376,9 @@ def test_in_person_without_a_site_is_asked_for_one(sandbox: Sandbox) -> None:
     assert hint in me
     sandbox.command("UADMIN", "admin round")
     assert sandbox.fake.calls_to("conversations.open") == []
-    [notice] = [t for t in _dm_texts(sandbox, "UBOB") if "this round" in t]
+    [notice] = [t for t in dm_texts(sandbox, "UBOB") if "this round" in t]
     assert "you'd like to meet in person, but your profile has no site" in notice
-    _profile(
+    save_profile(
         sandbox,
         "UBOB",
         ["public speaking"],
@@ -416,9 +389,9 @@ def test_in_person_without_a_site_is_asked_for_one(sandbox: Sandbox) -> None:
 
 
 def test_a_round_keeps_in_person_exchanges_on_one_site(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox, ada_teaches=("Python", "Excel"))
     in_person = {BlockId.PROFILE_PREFERENCE: "in_person"}
-    _profile(
+    save_profile(
         sandbox,
         "UADA",
         ["Python"],
@@ -426,7 +399,7 @@ def test_a_round_keeps_in_person_exchanges_on_one_site(sandbox: Sandbox) -> None
         **in_person,
         **{BlockId.PROFILE_SITE: "Toulouse"},
     )
-    _profile(
+    save_profile(
         sandbox,
         "UBOB",
         ["public speaking"],
@@ -436,9 +409,9 @@ def test_a_round_keeps_in_person_exchanges_on_one_site(sandbox: Sandbox) -> None
     )
     sandbox.command("UADMIN", "admin round")
     assert sandbox.fake.calls_to("conversations.open") == []
-    [notice] = [t for t in _dm_texts(sandbox, "UBOB") if "this round" in t]
+    [notice] = [t for t in dm_texts(sandbox, "UBOB") if "this round" in t]
     assert "the only person who teaches *python* works in Toulouse, and you asked" in notice
-    _profile(
+    save_profile(
         sandbox,
         "UBOB",
         ["public speaking"],
@@ -448,8 +421,7 @@ def test_a_round_keeps_in_person_exchanges_on_one_site(sandbox: Sandbox) -> None
     )
     sandbox.clock.advance(days=7)
     sandbox.command("UADMIN", "admin round")
-    [call] = [c for c in sandbox.fake.calls_to("conversations.open") if not c.faulted]
-    intro = sandbox.fake.messages(call.response["channel"]["id"])[0]
+    _, intro = opened_intro(sandbox)
     assert "works in Toulouse" in json.dumps(intro.get("blocks", []), ensure_ascii=False)
 
 
@@ -459,11 +431,11 @@ def test_people_without_a_language_in_common_are_told_so(sandbox: Sandbox) -> No
     assert sandbox.join("UBOB", ["public speaking"], ["python"]).status == 200
     sandbox.command("UADMIN", "admin round")
     assert sandbox.fake.calls_to("conversations.open") == []  # French only, English only
-    [notice] = [t for t in _dm_texts(sandbox, "UBOB") if "this round" in t]
+    [notice] = [t for t in dm_texts(sandbox, "UBOB") if "this round" in t]
     assert "nobody who speaks English teaches *python* yet" in notice
-    [avis] = [t for t in _dm_texts(sandbox, "UFRA") if "à ce tour" in t]
+    [avis] = [t for t in dm_texts(sandbox, "UFRA") if "à ce tour" in t]
     assert "personne qui parle français n’enseigne encore *Public speaking*" in avis
-    _profile(
+    save_profile(
         sandbox,
         "UFRA",
         ["Python"],

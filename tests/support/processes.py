@@ -3,29 +3,22 @@ developer's SLACK_/REX_ variables), stopped with SIGTERM, killed with SIGKILL.""
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from bot.offline.fakeslack import FakeSlack
-from storage.models import DueWork, Exchange, Lesson, Member, WorkKind, utcnow
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from storage.models import WorkKind
+from tests.support.database import seed_due_work
+from tests.support.http import free_port, get
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
+    """Poll until `condition` holds; fail naming `what` after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -33,15 +26,8 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None
         time.sleep(0.05)
 
 
-def get(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as answer:
-            return answer.status, answer.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
 def clean_env(**extra: str) -> dict[str, str]:
+    """This environment without the developer's SLACK_/REX_ settings, plus `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REX_"))}
     return {**env, **extra}
 
@@ -117,35 +103,9 @@ class RexProcess:
             self._log.close()
 
 
-def seed_due_work(engine: Engine, fake: FakeSlack, count: int, kind: WorkKind) -> list[str]:
-    """`count` pair exchanges with an intro (or each participant's follow-up) due now."""
-    now = utcnow()
-    people: list[str] = []
-    with Session(engine) as session:
-        for i in range(count):
-            a, b = f"UT{i:05d}", f"UL{i:05d}"
-            for user in (a, b):
-                fake.add_user(user, user.lower())
-            teacher, learner = Member(slack_id=a), Member(slack_id=b)
-            exchange = Exchange(created_at=now)
-            session.add_all([teacher, learner, exchange])
-            session.flush()
-            assert teacher.id and learner.id and exchange.id
-            session.add(
-                Lesson(
-                    exchange_id=exchange.id,
-                    teacher_id=teacher.id,
-                    learner_id=learner.id,
-                    teach_label="Go",
-                    learn_label="go",
-                )
-            )
-            if kind == WorkKind.INTRO:
-                session.add(DueWork(kind=kind, exchange_id=exchange.id, due_at=now))
-            else:
-                session.add(
-                    DueWork(kind=kind, exchange_id=exchange.id, member_id=teacher.id, due_at=now)
-                )
-            people += [a, b]
-        session.commit()
+def seed_known_work(fake: FakeSlack, engine: Engine, count: int, kind: WorkKind) -> list[str]:
+    """`seed_due_work`, each person it creates known to the fake Slack; their Slack ids."""
+    people = seed_due_work(engine, count, kind)
+    for user in people:
+        fake.add_user(user, user.lower())
     return people

@@ -8,12 +8,13 @@ import contextlib
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from tests.support.http import free_port
 
 
 def find_pg_bin() -> Path | None:
@@ -23,12 +24,6 @@ def find_pg_bin() -> Path | None:
         return Path(os.path.realpath(on_path)).parent
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
     return Path(candidates[0]).parent if candidates else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _as_owner(argv: list[str]) -> list[str]:
@@ -51,7 +46,7 @@ def postgres_server() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
         root.chmod(0o700)
-    port = _free_port()
+    port = free_port()
     subprocess.run(
         _as_owner(
             [

@@ -27,7 +27,7 @@ from bot.cli.main import main
 from bot.i18n.l10n import from_locale
 from bot.i18n.messages import t
 from bot.offline.sandbox import SIGNING_SECRET
-from tests.catalogue import CATALOGUES
+from tests.support.catalogue import CATALOGUES
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from string import Formatter
 
 import pytest
 
-from tests.catalogue import flat
+from tests.support.catalogue import flat
 
 ENGLISH = flat("en")
 FR = flat("fr")

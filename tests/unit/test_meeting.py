@@ -3,7 +3,6 @@ hours that overlap when there is a choice, and the real reason when nobody fits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -18,29 +17,13 @@ from bot.matching.meeting import (
     same_site,
     utc_offset_minutes,
 )
-from bot.matching.rounds.model import Candidate, PastExchange, RoundConfig, RoundResult, Unmatched
+from bot.matching.rounds.model import Candidate, PastExchange, RoundConfig
 from bot.matching.rounds.planner import plan_round
 from handlers.blocks import unmatched_text
+from tests.support.candidates import member, pairs_taught, reason_of
 
 NO_GROUPS = RoundConfig(group_max_size=2)
 PARIS, NEW_YORK, TOKYO = 60, -300, 540  # UTC offsets in minutes, in winter
-
-
-def member(
-    member_id: str, teach: Iterable[str] = (), learn: Iterable[str] = (), **fields: Any
-) -> Candidate:
-    if "languages" in fields:
-        fields["languages"] = frozenset(fields["languages"])
-    return Candidate(member_id, tuple(teach), tuple(learn), **fields)
-
-
-def pairs_taught(result: RoundResult) -> set[tuple[str, str]]:
-    return {(lesson.teacher, lesson.learner) for x in result.exchanges for lesson in x.lessons}
-
-
-def reason_of(result: RoundResult, member_id: str) -> Unmatched:
-    (found,) = [item for item in result.unmatched if item.id == member_id]
-    return found
 
 
 # ---- the pieces -----------------------------------------------------------------------

@@ -10,30 +10,23 @@ from bot import delivery
 from bot.cli.main import main
 from bot.offline.sandbox import Sandbox
 from bot.records import CSV_HEADER, EXCEL_BOM
-from handlers.ids import ActionId, BlockId
+from handlers.ids import BlockId
+from tests.support.slack import evaluate_follow_up, join_pair
 
 
 def _held_and_evaluated(sandbox: Sandbox) -> None:
-    sandbox.join("UADA", ["Python"], ["Public speaking"])
-    sandbox.join("UBOB", ["public speaking"], ["python"])
+    join_pair(sandbox)
     sandbox.command("UADMIN", "admin round")
     sandbox.clock.advance(days=7, minutes=1)
     delivery.sweep(sandbox.rex)
     for user, hours in (("UADA", "1.5"), ("UBOB", "2")):
-        dm = sandbox.fake.dm_channel(user)
-        [question] = [
-            m
-            for m in sandbox.fake.messages(dm)
-            if m.get("blocks") and "happen?" in m.get("text", "")
-        ]
-        sandbox.click(user, ActionId.EVALUATE, dm, question["ts"])
         values: dict[str, Any] = {
             BlockId.EVAL_SATISFACTION: "4",
             BlockId.EVAL_HOURS: hours,
             BlockId.EVAL_GOAL: "yes",
             BlockId.EVAL_USEFUL: "yes",
         }
-        assert sandbox.submit(user, values).status == 200
+        assert evaluate_follow_up(sandbox, user, values).status == 200
 
 
 def test_me_hours_is_a_members_own_attestation(sandbox: Sandbox) -> None:

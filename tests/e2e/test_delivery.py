@@ -15,13 +15,9 @@ from bot.offline.fakeslack import FakeSlack
 from bot.offline.sandbox import Sandbox
 from storage.db import make_engine, migrate
 from storage.models import DueWork, Exchange, WorkKind
-from tests.conftest import wipe
-from tests.processes import RexProcess, seed_due_work, wait_for
-
-
-def _pair(sandbox: Sandbox) -> None:
-    sandbox.join("UADA", ["Python"], ["Public speaking"])
-    sandbox.join("UBOB", ["public speaking"], ["python"])
+from tests.support.database import pending, wipe
+from tests.support.processes import RexProcess, seed_known_work, wait_for
+from tests.support.slack import group_dms, join_pair
 
 
 def _sent_ids(fake: FakeSlack, channels: list[str]) -> Counter[int]:
@@ -38,7 +34,7 @@ def _sent_ids(fake: FakeSlack, channels: list[str]) -> Counter[int]:
 def test_a_crash_after_slack_took_the_post_does_not_post_it_again(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _pair(sandbox)
+    join_pair(sandbox)
     original = exchanges.intro_sent
     crashes = iter([True])
 
@@ -49,7 +45,7 @@ def test_a_crash_after_slack_took_the_post_does_not_post_it_again(
 
     monkeypatch.setattr(exchanges, "intro_sent", crash_once)
     sandbox.command("UADMIN", "admin round")  # first attempt: posted, then "crashed"
-    [channel] = [c.response["channel"]["id"] for c in sandbox.fake.calls_to("conversations.open")]
+    [channel] = group_dms(sandbox.fake)
     assert len(sandbox.fake.messages(channel)) == 1
     sandbox.clock.advance(minutes=5)
     report = delivery.sweep(sandbox.rex)
@@ -65,7 +61,7 @@ def test_without_the_history_scopes_a_retry_falls_back_to_at_least_once(
 ) -> None:
     """The documented trade-off: a retry cannot look for its message, so after a crash that
     followed Slack's acceptance it is posted again, rather than never or forever retried."""
-    _pair(sandbox)
+    join_pair(sandbox)
     original = exchanges.intro_sent
     crashes = iter([True])
 
@@ -79,19 +75,15 @@ def test_without_the_history_scopes_a_retry_falls_back_to_at_least_once(
     sandbox.fake.inject("conversations.history", error="missing_scope")
     sandbox.clock.advance(minutes=5)
     assert delivery.sweep(sandbox.rex).sent == 1
-    [channel] = {c.response["channel"]["id"] for c in sandbox.fake.calls_to("conversations.open")}
+    [channel] = group_dms(sandbox.fake)
     assert len(sandbox.fake.messages(channel)) == 2
 
 
 def test_server_errors_beyond_retries_come_back_later_once(sandbox: Sandbox) -> None:
-    _pair(sandbox)
+    join_pair(sandbox)
     sandbox.fake.inject("chat.postMessage", status=500, times=3)
     sandbox.command("UADMIN", "admin round")
-    [channel] = {
-        c.response["channel"]["id"]
-        for c in sandbox.fake.calls_to("conversations.open")
-        if not c.faulted
-    }
+    [channel] = group_dms(sandbox.fake)
     assert sandbox.fake.messages(channel) == []
     sandbox.clock.advance(minutes=1)
     assert delivery.sweep(sandbox.rex).sent == 1
@@ -101,29 +93,10 @@ def test_server_errors_beyond_retries_come_back_later_once(sandbox: Sandbox) -> 
 # --- real processes -----------------------------------------------------------------------
 
 
-def _pending(engine: Engine, kind: WorkKind) -> int:
-    with Session(engine) as session:
-        return session.exec(
-            select(func.count())
-            .select_from(DueWork)
-            .where(col(DueWork.done_at).is_(None), DueWork.kind == kind)
-        ).one()
-
-
 @pytest.fixture
 def fake() -> Iterator[FakeSlack]:
     with FakeSlack() as running:
         yield running
-
-
-def _intro_channels(fake: FakeSlack) -> list[str]:
-    return sorted(
-        {
-            c.response["channel"]["id"]
-            for c in fake.calls_to("conversations.open")
-            if c.response.get("ok")
-        }
-    )
 
 
 def _held(engine: Engine) -> int:
@@ -143,7 +116,7 @@ def test_sigkill_mid_drain_with_the_default_lease_loses_and_doubles_none(
     url = f"sqlite:///{tmp_path / 'rex.db'}"
     engine = make_engine(url)
     migrate(engine)
-    seed_due_work(engine, fake, 500, WorkKind.INTRO)
+    seed_known_work(fake, engine, 500, WorkKind.INTRO)
     first = RexProcess(fake, url, tmp_path)
     try:
         wait_for(lambda: len(fake.calls_to("chat.postMessage")) >= 150, 60, "150 intros")
@@ -155,11 +128,11 @@ def test_sigkill_mid_drain_with_the_default_lease_loses_and_doubles_none(
     second = RexProcess(fake, url, tmp_path)
     restarted = time.monotonic()
     try:
-        wait_for(lambda: _pending(engine, WorkKind.INTRO) == 0, 60, "every intro delivered")
+        wait_for(lambda: pending(engine, WorkKind.INTRO) == 0, 60, "every intro delivered")
     finally:
         second.stop()
     assert time.monotonic() - restarted < 60
-    sent = _sent_ids(fake, _intro_channels(fake))
+    sent = _sent_ids(fake, group_dms(fake))
     assert len(sent) == 500 and set(sent.values()) == {1}
     engine.dispose()
 
@@ -170,7 +143,7 @@ def test_sigterm_mid_drain_hands_back_what_it_held_and_exits_within_10_s(
     engine = make_engine(postgres_url)
     migrate(engine)
     wipe(engine)
-    seed_due_work(engine, fake, 500, WorkKind.INTRO)
+    seed_known_work(fake, engine, 500, WorkKind.INTRO)
     first = RexProcess(fake, postgres_url, tmp_path, REX_PACING_FACTOR="100")
     try:
         wait_for(lambda: len(fake.calls_to("chat.postMessage")) >= 100, 60, "100 intros")
@@ -183,11 +156,11 @@ def test_sigterm_mid_drain_hands_back_what_it_held_and_exits_within_10_s(
     second = RexProcess(fake, postgres_url, tmp_path)
     restarted = time.monotonic()
     try:
-        wait_for(lambda: _pending(engine, WorkKind.INTRO) == 0, 60, "every intro delivered")
+        wait_for(lambda: pending(engine, WorkKind.INTRO) == 0, 60, "every intro delivered")
     finally:
         second.stop()
     assert time.monotonic() - restarted < 60
-    sent = _sent_ids(fake, _intro_channels(fake))
+    sent = _sent_ids(fake, group_dms(fake))
     assert len(sent) == 500 and set(sent.values()) == {1}
     wipe(engine)
     engine.dispose()
@@ -199,10 +172,10 @@ def test_two_processes_on_one_postgresql_send_1000_follow_ups_once(
     engine = make_engine(postgres_url)
     migrate(engine)
     wipe(engine)
-    people = seed_due_work(engine, fake, 1000, WorkKind.FOLLOWUP)
+    people = seed_known_work(fake, engine, 1000, WorkKind.FOLLOWUP)
     bots = [RexProcess(fake, postgres_url, tmp_path), RexProcess(fake, postgres_url, tmp_path)]
     try:
-        wait_for(lambda: _pending(engine, WorkKind.FOLLOWUP) == 0, 120, "1000 follow-ups")
+        wait_for(lambda: pending(engine, WorkKind.FOLLOWUP) == 0, 120, "1000 follow-ups")
     finally:
         for bot in bots:
             bot.stop()

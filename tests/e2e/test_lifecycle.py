@@ -22,6 +22,7 @@ from storage.models import (
     MemberStatus,
 )
 from tests.conftest import PEOPLE
+from tests.support.slack import exchange, introduce_pair
 
 # A Monday morning in Paris (UTC+1 in winter).
 START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -39,20 +40,6 @@ def lifecycle_sandbox(engine: Any) -> Any:
             "UNYC", "nina", real_name="Nina York", tz="America/New_York", locale="en-US"
         )
         yield running
-
-
-def _pair(sandbox: Sandbox, learner: str = "UBOB") -> tuple[str, dict[str, Any]]:
-    sandbox.join("UADA", ["Python"], ["Public speaking"])
-    sandbox.join(learner, ["public speaking"], ["python"])
-    sandbox.command("UADMIN", "admin round")
-    [call] = [c for c in sandbox.fake.calls_to("conversations.open") if not c.faulted]
-    channel = call.response["channel"]["id"]
-    return channel, sandbox.fake.messages(channel)[0]
-
-
-def _exchange(sandbox: Sandbox) -> Exchange:
-    with Session(sandbox.rex.engine) as session:
-        return session.exec(select(Exchange)).one()
 
 
 def _events(sandbox: Sandbox) -> list[tuple[str | None, str]]:
@@ -87,7 +74,7 @@ def test_schedule_sends_an_invitation_in_the_schedulers_timezone_and_a_reminder(
     lifecycle_sandbox: Sandbox,
 ) -> None:
     sandbox = lifecycle_sandbox
-    channel, intro = _pair(sandbox, learner="UNYC")
+    channel, intro = introduce_pair(sandbox, learner="UNYC")
     refused = _schedule(sandbox, "UADA", channel, intro, "2026-11-29", "10:00")
     assert refused.json is not None and BlockId.SCHEDULE_DATE in refused.json["errors"]
     bad_link = _schedule(
@@ -133,7 +120,7 @@ def test_schedule_sends_an_invitation_in_the_schedulers_timezone_and_a_reminder(
     sandbox.clock.advance(hours=2)
     assert delivery.sweep(sandbox.rex).sent == 1
     assert sandbox.fake.messages(channel)[-1]["text"].startswith("Reminder: your session is")
-    assert _exchange(sandbox).state == ExchangeState.SCHEDULED
+    assert exchange(sandbox).state == ExchangeState.SCHEDULED
     assert _events(sandbox) == [
         (None, "proposed"),
         ("proposed", "scheduled"),
@@ -143,7 +130,7 @@ def test_schedule_sends_an_invitation_in_the_schedulers_timezone_and_a_reminder(
 
 def test_not_a_fit_keeps_the_reason_private_and_frees_both(lifecycle_sandbox: Sandbox) -> None:
     sandbox = lifecycle_sandbox
-    channel, intro = _pair(sandbox)
+    channel, intro = introduce_pair(sandbox)
     sandbox.click("UBOB", ActionId.NOT_FIT, channel, intro["ts"])
     view = sandbox.fake.last_view("UBOB")
     assert view is not None and view["callback_id"] == CallbackId.NOT_FIT
@@ -151,7 +138,7 @@ def test_not_a_fit_keeps_the_reason_private_and_frees_both(lifecycle_sandbox: Sa
     said = sandbox.fake.messages(channel)[-1]["text"]
     assert said.startswith("<@UBOB> can't take this one on. No problem at all")
     assert "rude" not in json.dumps([c.body for c in sandbox.fake.calls])
-    assert _exchange(sandbox).state == ExchangeState.DECLINED
+    assert exchange(sandbox).state == ExchangeState.DECLINED
     with Session(sandbox.rex.engine) as session:
         [declined] = session.exec(
             select(ExchangeEvent).where(ExchangeEvent.to_state == "declined")
@@ -167,7 +154,7 @@ def test_not_a_fit_keeps_the_reason_private_and_frees_both(lifecycle_sandbox: Sa
 
 def test_a_silent_intro_is_nudged_once_then_expires(lifecycle_sandbox: Sandbox) -> None:
     sandbox = lifecycle_sandbox
-    channel, _ = _pair(sandbox)
+    channel, _ = introduce_pair(sandbox)
     sandbox.clock.advance(days=3, minutes=1)
     delivery.sweep(sandbox.rex)
     texts = [m["text"] for m in sandbox.fake.messages(channel)]
@@ -178,14 +165,14 @@ def test_a_silent_intro_is_nudged_once_then_expires(lifecycle_sandbox: Sandbox) 
     texts = [m["text"] for m in sandbox.fake.messages(channel)]
     assert sum(t.startswith("A gentle nudge") for t in texts) == 1
     assert texts[-1].startswith("This introduction has expired after 14 days")
-    assert _exchange(sandbox).state == ExchangeState.EXPIRED
+    assert exchange(sandbox).state == ExchangeState.EXPIRED
 
 
 def test_an_intro_someone_acted_on_is_neither_nudged_nor_expired(
     lifecycle_sandbox: Sandbox,
 ) -> None:
     sandbox = lifecycle_sandbox
-    channel, intro = _pair(sandbox)
+    channel, intro = introduce_pair(sandbox)
     sandbox.click("UADA", ActionId.MET, channel, intro["ts"])
     sandbox.clock.advance(days=15)
     delivery.sweep(sandbox.rex)
@@ -193,7 +180,7 @@ def test_an_intro_someone_acted_on_is_neither_nudged_nor_expired(
     assert not any(t.startswith(("A gentle nudge", "This introduction has expired")) for t in texts)
     # but its follow-ups went unanswered, even after a reminder: it closed as not evaluated
     assert texts[-1] == "Without news, I've closed this exchange. Thank you all!"
-    assert _exchange(sandbox).state == ExchangeState.CLOSED
+    assert exchange(sandbox).state == ExchangeState.CLOSED
 
 
 def test_three_expired_intros_in_a_row_pause_a_member_who_chooses_what_next(
@@ -234,7 +221,7 @@ def test_three_expired_intros_in_a_row_pause_a_member_who_chooses_what_next(
 
 def test_a_problem_report_reaches_the_managers_only(lifecycle_sandbox: Sandbox) -> None:
     sandbox = lifecycle_sandbox
-    channel, intro = _pair(sandbox)
+    channel, intro = introduce_pair(sandbox)
     sandbox.click("UBOB", ActionId.REPORT, channel, intro["ts"])
     empty = sandbox.submit("UBOB", {BlockId.REPORT_TEXT: "   "})
     assert empty.json is not None and BlockId.REPORT_TEXT in empty.json["errors"]
@@ -269,7 +256,7 @@ def _answer_followup(sandbox: Sandbox, user: str, action: str) -> None:
     sandbox.click(user, action, dm, message["ts"])
 
 
-def _evaluate(
+def _evaluate_session(
     sandbox: Sandbox, user: str, hours: str, *, another: bool = False, teacher: bool = True
 ) -> None:
     _answer_followup(sandbox, user, ActionId.EVALUATE)
@@ -290,22 +277,22 @@ def test_another_session_keeps_the_exchange_open_and_hours_add_up(
     lifecycle_sandbox: Sandbox,
 ) -> None:
     sandbox = lifecycle_sandbox
-    channel, intro = _pair(sandbox)  # a swap: each teaches and learns
+    channel, intro = introduce_pair(sandbox)  # a swap: each teaches and learns
     sandbox.click("UADA", ActionId.MET, channel, intro["ts"])
-    _evaluate(sandbox, "UADA", "1", another=True)
-    _evaluate(sandbox, "UBOB", "1.5")
+    _evaluate_session(sandbox, "UADA", "1", another=True)
+    _evaluate_session(sandbox, "UBOB", "1.5")
     assert sandbox.fake.messages(channel)[-1]["text"] == (
         "<@UADA> would like another session: pick a time with *Schedule*."
     )
-    assert _exchange(sandbox).state == ExchangeState.HELD  # not evaluated: more to come
+    assert exchange(sandbox).state == ExchangeState.HELD  # not evaluated: more to come
     _schedule(sandbox, "UBOB", channel, intro, "2026-12-08", "10:00")
-    exchange = _exchange(sandbox)
-    assert (exchange.state, exchange.session_number) == (ExchangeState.SCHEDULED, 2)
+    again = exchange(sandbox)
+    assert (again.state, again.session_number) == (ExchangeState.SCHEDULED, 2)
     sandbox.clock.advance(days=8, hours=3)  # the second session is over
     delivery.sweep(sandbox.rex)
-    _evaluate(sandbox, "UADA", "2")
-    _evaluate(sandbox, "UBOB", "2")
-    assert _exchange(sandbox).state == ExchangeState.EVALUATED
+    _evaluate_session(sandbox, "UADA", "2")
+    _evaluate_session(sandbox, "UBOB", "2")
+    assert exchange(sandbox).state == ExchangeState.EVALUATED
     with Session(sandbox.rex.engine) as session:
         rows = session.exec(select(Evaluation)).all()
         assert sorted((e.session_number, e.hours) for e in rows) == [
@@ -321,14 +308,14 @@ def test_did_it_happen_not_yet_reschedules_and_wont_happen_cancels(
     lifecycle_sandbox: Sandbox,
 ) -> None:
     sandbox = lifecycle_sandbox
-    channel, _ = _pair(sandbox)
+    channel, _ = introduce_pair(sandbox)
     sandbox.clock.advance(days=7, minutes=1)
     delivery.sweep(sandbox.rex)
     _answer_followup(sandbox, "UBOB", ActionId.NOT_YET)
     view = sandbox.fake.last_view("UBOB")
     assert view is not None and view["callback_id"] == CallbackId.SCHEDULE
     _answer_followup(sandbox, "UADA", ActionId.WONT_HAPPEN)
-    assert _exchange(sandbox).state == ExchangeState.CANCELLED
+    assert exchange(sandbox).state == ExchangeState.CANCELLED
     assert sandbox.fake.messages(channel)[-1]["text"].startswith(
         "<@UADA> says it won't happen this time."
     )
@@ -394,10 +381,10 @@ def test_a_time_in_someones_night_is_confirmed_first(lifecycle_sandbox: Sandbox)
     """07:30 in Paris is 01:30 for Nina in New York: the form comes back naming her and her
     time, with what was picked; ticking the box keeps it."""
     sandbox = lifecycle_sandbox
-    channel, intro = _pair(sandbox, learner="UNYC")
+    channel, intro = introduce_pair(sandbox, learner="UNYC")
     asked = _schedule(sandbox, "UADA", channel, intro, "2026-12-03", "07:30", place="Room 4")
     assert asked.json is not None and asked.json["response_action"] == "update"
-    assert _exchange(sandbox).scheduled_at is None and not sandbox.fake.files
+    assert exchange(sandbox).scheduled_at is None and not sandbox.fake.files
     form = sandbox.fake.last_view("UADA")
     assert form is not None
     shown = json.dumps(form["blocks"], ensure_ascii=False)
@@ -405,4 +392,4 @@ def test_a_time_in_someones_night_is_confirmed_first(lifecycle_sandbox: Sandbox)
     assert '"initial_time": "07:30"' in shown and '"initial_value": "Room 4"' in shown
     kept = sandbox.submit("UADA", {BlockId.SCHEDULE_NIGHT: ["yes"]})
     assert kept.status == 200 and not kept.body
-    assert _exchange(sandbox).scheduled_at == datetime(2026, 12, 3, 6, 30, tzinfo=UTC)
+    assert exchange(sandbox).scheduled_at == datetime(2026, 12, 3, 6, 30, tzinfo=UTC)

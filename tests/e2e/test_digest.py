@@ -14,7 +14,7 @@ from bot.offline.fakeslack.blocks import message_paragraphs
 from bot.offline.sandbox import ManualClock, Sandbox
 from storage.models import DueWork, WorkKind
 from tests.conftest import START
-from tests.test_digest import NOW, add_member, seed_history
+from tests.support.history import NOW, add_member, seed_history
 
 SKILLED_MEMBERS = 250  # each with a skill to teach and one to learn that nobody else names
 

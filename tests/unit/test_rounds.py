@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Iterable
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,32 +16,17 @@ from bot.matching.rounds.model import (
     ProposedExchange,
     RoundConfig,
     RoundResult,
-    Unmatched,
 )
 from bot.matching.rounds.planner import plan_round
+from tests.support.candidates import member, pairs_taught, reason_of
 
 # Skills whose case variants match and which never match each other, whatever the tuning.
 SKILLS = ("Python", "Excel", "Kubernetes", "Figma", "Accounting", "Photoshop", "Negotiation")
 NO_GROUPS = RoundConfig(group_max_size=2)
 
 
-def member(
-    member_id: str, teach: Iterable[str] = (), learn: Iterable[str] = (), **fields: Any
-) -> Candidate:
-    return Candidate(member_id, tuple(teach), tuple(learn), **fields)
-
-
-def pairs_taught(result: RoundResult) -> set[tuple[str, str]]:
-    return {(lesson.teacher, lesson.learner) for x in result.exchanges for lesson in x.lessons}
-
-
 def kinds(result: RoundResult) -> list[str]:
     return [exchange.kind for exchange in result.exchanges]
-
-
-def reason_of(result: RoundResult, member_id: str) -> Unmatched:
-    (found,) = [item for item in result.unmatched if item.id == member_id]
-    return found
 
 
 def lessons_given(result: RoundResult, teacher: str) -> int:
