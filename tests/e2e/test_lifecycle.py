@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import Session, select
 
-from bot import delivery, exchanges, lifecycle, rounds
+from bot import delivery, exchanges, rounds
 from bot.offline.sandbox import ManualClock, Sandbox
 from handlers.ids import ActionId, BlockId, CallbackId
 from storage.models import (
@@ -234,18 +234,6 @@ def test_a_problem_report_reaches_the_managers_only(lifecycle_sandbox: Sandbox) 
         m.get("text", "").startswith("Thank you. Your report went to the community")
         for m in sandbox.fake.messages(sandbox.fake.dm_channel("UBOB"))
     )
-
-
-def test_transitions_follow_the_state_machine() -> None:
-    held = Exchange(id=1, state=ExchangeState.HELD)
-    assert lifecycle.can_move(held, ExchangeState.EVALUATED)
-    assert not lifecycle.can_move(held, ExchangeState.DECLINED)
-    for end in lifecycle.NEVER_HAPPENED | {ExchangeState.EVALUATED}:
-        closed = Exchange(id=1, state=end)
-        assert not any(lifecycle.can_move(closed, to) for to in ExchangeState)
-    assert lifecycle.can_move(
-        Exchange(id=1, state=ExchangeState.SCHEDULED), ExchangeState.SCHEDULED
-    )  # rescheduling
 
 
 def _answer_followup(sandbox: Sandbox, user: str, action: str) -> None:

@@ -1,21 +1,17 @@
-"""Running Rex as a service: /metrics for Prometheus, JSON logs, the retention job, the
-migration lock, and the Dockerfile and compose file the README describes."""
+"""Running Rex as a service: /metrics for Prometheus, the retention job, and the migration
+lock with several `rex migrate` at once."""
 
-import io
 import json
-import logging
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
 
-import yaml
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, func, text
 from sqlmodel import Session, select
 
 from bot import delivery
-from bot.cli.main import configure_logging
 from bot.offline.sandbox import Sandbox
 from bot.serve.jobs import run_scheduled
 from storage.db import is_current, make_engine
@@ -24,8 +20,6 @@ from tests.conftest import START
 from tests.support.http import get
 from tests.support.processes import clean_env
 from tests.support.slack import join_pair
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _metrics(sandbox: Sandbox) -> dict[str, float]:
@@ -93,24 +87,6 @@ def test_the_retention_job_forgets_old_events_and_sent_messages(
         assert session.exec(select(func.count()).select_from(DueWork)).one() == 2
 
 
-def test_json_logs_are_one_object_per_line() -> None:
-    stream = io.StringIO()
-    root = logging.getLogger()
-    saved = root.handlers[:]
-    root.handlers = []
-    try:
-        configure_logging(json=True)
-        handler = root.handlers[0]
-        assert isinstance(handler, logging.StreamHandler)
-        handler.setStream(stream)
-        logging.getLogger("rex.delivery").info("intro.sent exchange=%s", 7)
-    finally:
-        root.handlers = saved
-    record = json.loads(stream.getvalue())
-    assert record["message"] == "intro.sent exchange=7"
-    assert (record["level"], record["logger"]) == ("INFO", "rex.delivery") and record["time"]
-
-
 def test_replicas_migrating_at_once_are_safe(scratch_url: str, tmp_path: Path) -> None:
     """Three `rex migrate` at once on one empty database (PostgreSQL: they take turns under
     an advisory lock); on SQLite, one process as ever."""
@@ -132,27 +108,3 @@ def test_replicas_migrating_at_once_are_safe(scratch_url: str, tmp_path: Path) -
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
     engine.dispose()
-
-
-def test_compose_runs_postgresql_and_two_rex_replicas_after_migrating() -> None:
-    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
-    services = compose["services"]
-    assert services["postgres"]["image"].startswith("postgres:")
-    replicas = [s for s in services.values() if s.get("command") == ["run"]]
-    assert len(replicas) == 2
-    for replica in replicas:
-        assert replica["build"] == "."
-        assert replica["environment"]["DATABASE_URL"].startswith("postgresql://")
-        assert replica["depends_on"] == {"migrate": {"condition": "service_completed_successfully"}}
-    assert services["migrate"]["command"] == ["migrate"]
-    assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
-    assert "pgdata" in compose["volumes"]
-
-
-def test_the_dockerfile_runs_the_install_script_as_a_non_root_user() -> None:
-    lines = [line.strip() for line in (ROOT / "Dockerfile").read_text().splitlines()]
-    assert "RUN sh scripts/install.sh \\" in lines
-    users = [line for line in lines if line.startswith("USER ")]
-    assert users and users[-1] not in ("USER root", "USER 0")
-    assert any(line.startswith("HEALTHCHECK") for line in lines)
-    assert 'ENTRYPOINT ["rex"]' in lines and 'CMD ["run"]' in lines
