@@ -1,18 +1,17 @@
 """Shared fixtures: a database per backend (SQLite and a real PostgreSQL), and the clock."""
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.offline.sandbox import ManualClock, Sandbox
 from storage.db import make_engine, migrate
-from tests.support.database import wipe
+from tests.support.database import scratch_postgres, wipe
 from tests.support.pgserver import find_pg_bin, postgres_server
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -91,14 +90,5 @@ def scratch_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'scratch.db'}"
         return
-    server = str(request.getfixturevalue("postgres_url"))
-    name = f"rex_scratch_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield server.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-        admin.dispose()
+    with scratch_postgres(str(request.getfixturevalue("postgres_url"))) as url:
+        yield url

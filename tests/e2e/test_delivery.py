@@ -15,7 +15,7 @@ from bot.offline.fakeslack import FakeSlack
 from bot.offline.sandbox import Sandbox
 from storage.db import make_engine, migrate
 from storage.models import DueWork, Exchange, WorkKind
-from tests.support.database import pending, wipe
+from tests.support.database import backlog, wipe
 from tests.support.processes import RexProcess, seed_known_work, wait_for
 from tests.support.slack import group_dms, join_pair
 
@@ -128,7 +128,7 @@ def test_sigkill_mid_drain_with_the_default_lease_loses_and_doubles_none(
     second = RexProcess(fake, url, tmp_path)
     restarted = time.monotonic()
     try:
-        wait_for(lambda: pending(engine, WorkKind.INTRO) == 0, 60, "every intro delivered")
+        wait_for(lambda: backlog(engine, WorkKind.INTRO) == 0, 60, "every intro delivered")
     finally:
         second.stop()
     assert time.monotonic() - restarted < 60
@@ -156,7 +156,7 @@ def test_sigterm_mid_drain_hands_back_what_it_held_and_exits_within_10_s(
     second = RexProcess(fake, postgres_url, tmp_path)
     restarted = time.monotonic()
     try:
-        wait_for(lambda: pending(engine, WorkKind.INTRO) == 0, 60, "every intro delivered")
+        wait_for(lambda: backlog(engine, WorkKind.INTRO) == 0, 60, "every intro delivered")
     finally:
         second.stop()
     assert time.monotonic() - restarted < 60
@@ -175,7 +175,7 @@ def test_two_processes_on_one_postgresql_send_1000_follow_ups_once(
     people = seed_known_work(fake, engine, 1000, WorkKind.FOLLOWUP)
     bots = [RexProcess(fake, postgres_url, tmp_path), RexProcess(fake, postgres_url, tmp_path)]
     try:
-        wait_for(lambda: pending(engine, WorkKind.FOLLOWUP) == 0, 120, "1000 follow-ups")
+        wait_for(lambda: backlog(engine, WorkKind.FOLLOWUP) == 0, 120, "1000 follow-ups")
     finally:
         for bot in bots:
             bot.stop()

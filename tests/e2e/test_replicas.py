@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from bot.offline.fakeslack import FakeSlack
 from storage.db import make_engine, migrate
 from storage.models import DueWork, Exchange, Lesson, Member, MemberStatus, Round, WorkKind, utcnow
-from tests.support.database import pending, wipe
+from tests.support.database import backlog, wipe
 from tests.support.history import SWAPS, seed_swaps
 from tests.support.processes import RexProcess, clean_env, seed_known_work, wait_for
 
@@ -101,7 +101,7 @@ def test_two_replicas_with_crons_every_ten_seconds(
             replica.wait_healthy()
         started = time.monotonic()
         wait_for(lambda: time.monotonic() - started > 25, 40, "three due times")
-        wait_for(lambda: pending(engine, due_by=utcnow()) == 0, 30, "every message")
+        wait_for(lambda: backlog(engine, due_by=utcnow()) == 0, 30, "every message")
     finally:
         for replica in replicas:
             replica.stop()

@@ -2,6 +2,7 @@
 backlog, and due work seeded the way a round leaves it."""
 
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -41,7 +42,7 @@ def scratch_database(url: str | None, prefix: str = "rex-bench-") -> Iterator[st
     yield url
 
 
-def pending(engine: Engine, kind: WorkKind | None = None, *, due_by: datetime | None = None) -> int:
+def backlog(engine: Engine, kind: WorkKind | None = None, *, due_by: datetime | None = None) -> int:
     """Outbox rows not sent yet: of one kind if given, due by a time if given (a follow-up's
     reminder, days ahead, is not due)."""
     query = select(func.count()).select_from(DueWork).where(col(DueWork.done_at).is_(None))
@@ -87,3 +88,18 @@ def seed_due_work(
             session.flush()
         session.commit()
     return users
+
+
+@contextmanager
+def scratch_postgres(server: str, prefix: str = "rex_scratch") -> Iterator[str]:
+    """A new empty database of its own on the PostgreSQL `server`, dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+        admin.dispose()
