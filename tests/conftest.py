@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot.offline.fakeslack import FakeSlack
 from bot.offline.sandbox import ManualClock, Sandbox
 from storage.db import make_engine, migrate
 from tests.support.database import scratch_postgres, wipe
@@ -64,6 +65,14 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    """A running fake Slack that knows nobody yet: a module overrides this fixture (asking for
+    it) to add the people and channels its tests expect."""
+    with FakeSlack() as running:
+        yield running
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Listeners called directly, as Bolt would, with a real Web API client on the fake Slack."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -36,10 +35,10 @@ class Recorder:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as running:
-        running.add_user("U1", "ada")
-        yield running
+def fake(fake: FakeSlack) -> FakeSlack:
+    """The fake Slack with one person, not a member yet."""
+    fake.add_user("U1", "ada")
+    return fake
 
 
 @pytest.fixture

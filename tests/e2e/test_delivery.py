@@ -2,7 +2,6 @@
 
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,12 +90,6 @@ def test_server_errors_beyond_retries_come_back_later_once(sandbox: Sandbox) -> 
 
 
 # --- real processes -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as running:
-        yield running
 
 
 def _held(engine: Engine) -> int:

@@ -5,7 +5,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,10 +20,10 @@ from tests.support.processes import RexProcess, clean_env, seed_known_work, wait
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as running:
-        running.add_channel("CDIGEST", "rex-digest", members=[running.bot_user_id])
-        yield running
+def fake(fake: FakeSlack) -> FakeSlack:
+    """The fake Slack with the digest channel, Rex in it."""
+    fake.add_channel("CDIGEST", "rex-digest", members=[fake.bot_user_id])
+    return fake
 
 
 def test_a_second_process_on_one_sqlite_database_is_refused_in_one_line(

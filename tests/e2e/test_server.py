@@ -4,7 +4,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +23,10 @@ SECRET = "s3cr3t-signing-value"
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as running:
-        running.add_user("U1", "ada")
-        yield running
+def fake(fake: FakeSlack) -> FakeSlack:
+    """The fake Slack with one person, who types `/rex help`."""
+    fake.add_user("U1", "ada")
+    return fake
 
 
 def test_rex_run_serves_slack_and_healthz_over_http(fake: FakeSlack, tmp_path: Path) -> None:

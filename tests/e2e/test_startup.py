@@ -3,7 +3,6 @@ and one line saying what to set, before anything is served or sent."""
 
 import shutil
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,12 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as running:
-        running.add_channel("CDIGEST", "rex-digest", members=[running.bot_user_id])
-        running.add_channel("CLOBBY", "lobby")  # Rex was never invited
-        running.add_channel("CSECRET", "managers", private=True)
-        yield running
+def fake(fake: FakeSlack) -> FakeSlack:
+    """The fake Slack with a digest channel Rex is in, one it is not in, and a private one."""
+    fake.add_channel("CDIGEST", "rex-digest", members=[fake.bot_user_id])
+    fake.add_channel("CLOBBY", "lobby")  # Rex was never invited
+    fake.add_channel("CSECRET", "managers", private=True)
+    return fake
 
 
 @pytest.fixture
