@@ -19,7 +19,7 @@ from storage.models import (
     Setting,
     Skill,
 )
-from tests.support.slack import dm_texts, evaluate_follow_up, join_pair, opened_intro, rows
+from tests.support.slack import dm_texts, evaluate_follow_up, join_ada_and_bob, opened_intro, rows
 
 # --- joining ------------------------------------------------------------------------------
 
@@ -68,7 +68,7 @@ def test_join_without_reciprocity_or_charter_is_refused_in_the_modal(sandbox: Sa
 
 
 def test_join_when_already_a_member_shows_the_profile(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     [text] = sandbox.command("UADA", "join")
     assert "already a member" in text and "*Python*" in text
 
@@ -77,7 +77,7 @@ def test_join_when_already_a_member_shows_the_profile(sandbox: Sandbox) -> None:
 
 
 def test_teach_learn_and_me(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     assert sandbox.command("UADA", "teach SQL") == ["Added *SQL* to what you can teach."]
     assert sandbox.command("UADA", "teach sql") == ["*SQL* is already in your profile."]
     assert sandbox.command("UADA", "learn Kubernetes") == [
@@ -89,7 +89,7 @@ def test_teach_learn_and_me(sandbox: Sandbox) -> None:
 
 
 def test_user_text_is_escaped_and_pings_nobody(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     [answer] = sandbox.command("UADA", "teach <!channel> & <@UBOB>")
     assert answer == "Added *&lt;!channel&gt; &amp; &lt;@UBOB&gt;* to what you can teach."
     [refused] = sandbox.command("UADA", "learn " + "y" * 81)
@@ -115,7 +115,7 @@ def test_help_and_unknown_commands(sandbox: Sandbox) -> None:
 
 
 def test_pause_resume_leave(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     assert "Paused" in sandbox.command("UBOB", "pause")[0]
     assert sandbox.command("UADMIN", "admin round") == ["Round done: 0 introductions on their way."]
     assert "Welcome back" in sandbox.command("UBOB", "resume")[0]
@@ -131,7 +131,7 @@ def test_pause_resume_leave(sandbox: Sandbox) -> None:
 
 
 def test_round_opens_a_group_dm_with_an_intro_and_buttons(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     sandbox.join("UCLE", ["Cooking"], ["Cooking"])  # nobody else: never paired with herself
     answer = sandbox.command("UADMIN", "admin round")
     assert answer == ["Round done: 1 introduction on its way."]
@@ -164,7 +164,7 @@ ADMIN_COMMANDS = (
 def test_every_admin_command_is_for_admins_only(sandbox: Sandbox) -> None:
     """A member typing any admin command gets the same polite refusal and changes
     nothing: no exchange, digest, file, pause or setting."""
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     before = [c.method for c in sandbox.fake.calls]
     for text in ADMIN_COMMANDS:
         assert sandbox.command("UADA", text) == ["Only Rex admins can do that."], text
@@ -177,7 +177,7 @@ def test_every_admin_command_is_for_admins_only(sandbox: Sandbox) -> None:
 
 
 def test_intro_survives_rate_limits_and_server_errors(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     sandbox.fake.inject("conversations.open", status=429, retry_after=1, times=1)
     sandbox.fake.inject("chat.postMessage", status=500, times=1)
     sandbox.command("UADMIN", "admin round")
@@ -188,7 +188,7 @@ def test_intro_survives_rate_limits_and_server_errors(sandbox: Sandbox) -> None:
 
 
 def test_intro_to_a_deactivated_account_is_given_up_not_retried_forever(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     sandbox.fake.inject("conversations.open", error="account_inactive", times=1)
     sandbox.command("UADMIN", "admin round")
     assert delivery.sweep(sandbox.rex).sent == 0
@@ -203,7 +203,7 @@ def test_intro_to_a_deactivated_account_is_given_up_not_retried_forever(sandbox:
 
 
 def test_we_met_twice_records_one_meeting(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     sandbox.command("UADMIN", "admin round")
     channel, intro = opened_intro(sandbox)
     sandbox.click("UADA", ActionId.MET, channel, intro["ts"])
@@ -219,7 +219,7 @@ def test_we_met_twice_records_one_meeting(sandbox: Sandbox) -> None:
 
 
 def test_follow_up_after_n_days_then_evaluation_then_digest(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     sandbox.command("UADMIN", "admin round")
     sandbox.clock.advance(days=6)
     assert delivery.sweep(sandbox.rex).sent == 1  # only the nudge of a silent intro
@@ -281,7 +281,7 @@ def test_follow_up_after_n_days_then_evaluation_then_digest(sandbox: Sandbox) ->
 
 
 def test_evaluation_with_bad_hours_gets_a_field_error(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     sandbox.command("UADMIN", "admin round")
     sandbox.clock.advance(days=8)
     delivery.sweep(sandbox.rex)
@@ -311,7 +311,7 @@ def test_bad_signature_and_stale_timestamp_are_rejected(sandbox: Sandbox) -> Non
 
 
 def test_app_home_is_published_and_redelivered_events_handled_once(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     event = {"type": "app_home_opened", "user": "UADA", "channel": "D1", "tab": "home"}
     sandbox.fake.reset_calls()
     sandbox.driver.event(event, event_id="Ev0001")
@@ -332,7 +332,7 @@ def test_healthz_answers_when_the_database_does(sandbox: Sandbox) -> None:
 
 
 def test_admin_preview_shows_the_round_and_sends_nothing(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     sandbox.join("UCLE", ["Cooking"], ["Rust"])
     sandbox.join("UDAN", ["Go"], ["rust"])
     assert sandbox.command("UADA", "admin preview") == ["Only Rex admins can do that."]
@@ -346,7 +346,7 @@ def test_admin_preview_shows_the_round_and_sends_nothing(sandbox: Sandbox) -> No
 
 
 def test_members_left_out_are_told_why_once_per_round(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     sandbox.join("UCLE", ["Cooking"], ["Rust"])
     sandbox.join("UDAN", ["Go"], ["rust"])
     sandbox.command("UADMIN", "admin round")
@@ -364,7 +364,7 @@ def test_members_left_out_are_told_why_once_per_round(sandbox: Sandbox) -> None:
 
 
 def test_french_subcommands_work_beside_english_ones(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     assert sandbox.command("UADA", "enseigner Photographie") == [
         "Added *Photographie* to what you can teach."
     ]
@@ -376,7 +376,7 @@ def test_french_subcommands_work_beside_english_ones(sandbox: Sandbox) -> None:
 
 
 def test_admin_stats_pause_and_leaderboard_opt_in(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     assert sandbox.command("UADA", "admin stats") == ["Only Rex admins can do that."]
     sandbox.clock.advance(days=7)  # stats cover whole weeks: these four end on Dec 6
     [stats] = sandbox.command("UADMIN", "admin stats month")

@@ -19,7 +19,7 @@ from storage.models import Avoidance, Exchange, MemberStatus, Skill
 from tests.support.slack import (
     dm_texts,
     evaluate_follow_up,
-    join_pair,
+    join_ada_and_bob,
     member,
     opened_intro,
     rows,
@@ -55,7 +55,7 @@ def test_rex_alone_opens_the_profile_and_saving_updates_it_and_the_home(sandbox:
     sandbox.settle()
     join_view = sandbox.fake.last_view("UCLE")
     assert join_view is not None and join_view["callback_id"] == CallbackId.JOIN
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     sandbox.driver.command("UADA", "")
     sandbox.settle()
     view = sandbox.fake.last_view("UADA")
@@ -90,7 +90,7 @@ def test_rex_alone_opens_the_profile_and_saving_updates_it_and_the_home(sandbox:
 
 
 def test_remove_and_its_refusals(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     assert sandbox.command("UADA", "remove excel") == ["Removed *Excel* from your profile."]
     assert sandbox.command("UADA", "remove <b>Go</b>") == [
         "*&lt;b&gt;Go&lt;/b&gt;* isn't in your profile."
@@ -102,7 +102,7 @@ def test_remove_and_its_refusals(sandbox: Sandbox) -> None:
 
 
 def test_sixteenth_skill_and_bad_input_are_refused(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     for skill in (
         "SQL",
         "Git",
@@ -129,7 +129,7 @@ def test_sixteenth_skill_and_bad_input_are_refused(sandbox: Sandbox) -> None:
 
 
 def test_pause_until_a_date_then_resume_automatically(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     until = (sandbox.clock() + timedelta(days=10)).date().isoformat()
     [answer] = sandbox.command("UBOB", f"pause until {until}")
     assert answer.startswith(f"Paused until {until}.")
@@ -147,7 +147,7 @@ def test_pause_until_a_date_then_resume_automatically(sandbox: Sandbox) -> None:
 
 
 def test_avoid_is_confidential_and_respected_by_rounds(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     assert sandbox.command("UADA", "avoid <@UADA|ada>") == ["You can't avoid yourself."]
     [added] = sandbox.command("UADA", "avoid <@UBOB|bob>")
     assert added.startswith("Noted, confidentially: I'll never match you with <@UBOB>.")
@@ -166,7 +166,7 @@ def test_avoid_is_confidential_and_respected_by_rounds(sandbox: Sandbox) -> None
 
 
 def test_mydata_sends_a_json_file_of_everything(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     sandbox.command("UADA", "avoid <@UCLE>")
     assert sandbox.command("UADA", "mydata") == [
         "I've sent you everything Rex stores about you as a JSON file, in our DM."
@@ -200,7 +200,7 @@ def _every_value(sandbox: Sandbox) -> str:
 
 
 def test_forget_me_leaves_no_personal_data_and_keeps_totals(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     sandbox.command("UBOB", "avoid <@UCLE>")
     sandbox.join("UCLE", ["Cooking"], ["Rust"])
     sandbox.command("UCLE", "avoid <@UBOB>")
@@ -242,7 +242,7 @@ def test_forget_me_leaves_no_personal_data_and_keeps_totals(sandbox: Sandbox) ->
 
 
 def test_home_tab_buttons(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     sandbox.driver.event({"type": "app_home_opened", "user": "UADA", "tab": "home"})
     sandbox.settle()
     home = _home_text(sandbox, "UADA")
@@ -326,7 +326,7 @@ def test_hostile_skills_never_crash_or_reach_slack_unescaped(
 
 
 def test_the_profile_modal_saves_the_site_and_shows_it_everywhere(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     answer = save_profile(
         sandbox,
         "UADA",
@@ -362,7 +362,7 @@ def test_the_profile_modal_saves_the_site_and_shows_it_everywhere(sandbox: Sandb
 
 
 def test_in_person_without_a_site_is_asked_for_one(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     save_profile(
         sandbox,
         "UBOB",
@@ -389,7 +389,7 @@ def test_in_person_without_a_site_is_asked_for_one(sandbox: Sandbox) -> None:
 
 
 def test_a_round_keeps_in_person_exchanges_on_one_site(sandbox: Sandbox) -> None:
-    join_pair(sandbox, ada_teaches=("Python", "Excel"))
+    join_ada_and_bob(sandbox)
     in_person = {BlockId.PROFILE_PREFERENCE: "in_person"}
     save_profile(
         sandbox,

@@ -3,30 +3,25 @@ taking for a while, the app uninstalled, and sessions called off in people's cal
 
 import json
 import logging
-from collections.abc import Iterator
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot import delivery
-from bot.offline.sandbox import ManualClock, Sandbox
+from bot.offline.sandbox import Sandbox
 from bot.serve.jobs import run_scheduled
 from handlers.ids import ActionId, BlockId
 from storage.models import DueWork, Exchange, ExchangeState, MemberStatus, Skill, WorkKind
-from tests.conftest import PEOPLE, START
 from tests.support.http import get
 from tests.support.slack import group_dms, introduce_pair, join_pair, member, rows
 
 
 @pytest.fixture
-def sandbox(engine: Engine) -> Iterator[Sandbox]:
-    with Sandbox(engine=engine, clock=ManualClock(START)) as running:
-        for user_id, name in PEOPLE.items():
-            running.add_person(user_id, name)
-        running.rex.slack.probe_seconds = 0  # ask auth.test at every sweep, not every 10 s
-        yield running
+def sandbox(sandbox: Sandbox) -> Sandbox:
+    """The shared sandbox, asking auth.test at every sweep instead of every 10 s."""
+    sandbox.rex.slack.probe_seconds = 0
+    return sandbox
 
 
 def _deactivate(sandbox: Sandbox, user_id: str) -> None:
