@@ -37,15 +37,11 @@ import argparse
 import json
 import logging
 import multiprocessing
-import os
-import platform
-import resource
 import sys
-import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from multiprocessing.connection import Connection
@@ -55,8 +51,6 @@ from unittest.mock import patch
 
 from slack_sdk.http_retry import builtin_handlers
 from slack_sdk.http_retry import handler as retry_handler
-from sqlalchemy import Engine, func, text
-from sqlmodel import Session, SQLModel, col, select
 
 from bot import delivery
 from bot.offline.fakeslack import server as fake_server
@@ -64,8 +58,10 @@ from bot.offline.fakeslack.server import FakeSlack
 from bot.runtime.pacing import Pacer, scaled_limits
 from bot.runtime.rex import Rex, build_runtime
 from bot.settings import Settings, load_settings
-from storage.db import make_engine, migrate
-from storage.models import DueWork, Exchange, Lesson, Member, WorkKind, utcnow
+from storage.db import migrate
+from storage.models import WorkKind, utcnow
+from tests.support.database import backlog, scratch_database, seed_due_work
+from tests.support.machine import machine, peak_rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "delivery_bench.json"
@@ -74,7 +70,6 @@ SLACK_PER_MINUTE = {"conversations.open": 50, "chat.postMessage": 300, "conversa
 OPEN_PER_MINUTE = SLACK_PER_MINUTE["conversations.open"]
 NO_PACING = 100_000.0  # the largest rex_pacing_factor settings accept: pacing in name only
 PROGRESS_EVERY = 500
-SEED_CHUNK = 500
 
 Model = Literal["compressed", "scaled"]
 
@@ -244,7 +239,7 @@ def measure(spec: RunSpec) -> dict[str, Any]:
         else []
     )
     try:
-        with _database(spec.database_url) as url, ExitStack() as stack:
+        with scratch_database(spec.database_url) as url, ExitStack() as stack:
             for patched in retry_sleeps:
                 stack.enter_context(patched)
             settings = load_settings(
@@ -260,7 +255,7 @@ def measure(spec: RunSpec) -> dict[str, Any]:
             )
             migrate(rex.engine)
             started = time.perf_counter()
-            users = _seed(rex.engine, spec.intros, now=clock.now())
+            users = seed_due_work(rex.engine, spec.intros, now=clock.now())
             fake.ask("users", users)
             seed_seconds = time.perf_counter() - started
             drained = _drain(rex, spec, fake)
@@ -280,69 +275,6 @@ def _pacer(settings: Settings, clock: CompressedTime | None) -> Pacer | None:
     return Pacer(
         methods, default=default, per_channel=per_channel, clock=clock.monotonic, sleep=clock.sleep
     )
-
-
-@contextmanager
-def _database(url: str | None) -> Iterator[str]:
-    """A new SQLite file, or the given database emptied (it must be a scratch one)."""
-    if url is None:
-        with tempfile.TemporaryDirectory(prefix="rex-delivery-bench-") as tmp:
-            yield f"sqlite:///{tmp}/rex.db"
-        return
-    engine = make_engine(url)
-    migrate(engine)
-    _wipe(engine)
-    engine.dispose()
-    yield url
-
-
-def _wipe(engine: Engine) -> None:
-    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
-
-
-def _seed(engine: Engine, count: int, *, now: datetime) -> list[str]:
-    """`count` pair exchanges, each with its intro due now (as a round leaves them); returns
-    the Slack ids the fake must know."""
-    users: list[str] = []
-    with Session(engine) as session:
-        for first in range(0, count, SEED_CHUNK):
-            chunk = range(first, min(first + SEED_CHUNK, count))
-            pairs = [(Member(slack_id=f"UT{i:06d}"), Member(slack_id=f"UL{i:06d}")) for i in chunk]
-            found = [Exchange(created_at=now) for _ in chunk]
-            session.add_all([m for pair in pairs for m in pair])
-            session.add_all(found)
-            session.flush()
-            for (teacher, learner), exchange in zip(pairs, found, strict=True):
-                assert teacher.id and learner.id and exchange.id
-                session.add(
-                    Lesson(
-                        exchange_id=exchange.id,
-                        teacher_id=teacher.id,
-                        learner_id=learner.id,
-                        teach_label="Go",
-                        learn_label="go",
-                    )
-                )
-                session.add(DueWork(kind=WorkKind.INTRO, exchange_id=exchange.id, due_at=now))
-                users += [teacher.slack_id, learner.slack_id]
-            session.flush()
-        session.commit()
-    return users
-
-
-def _pending(engine: Engine) -> int:
-    with Session(engine) as session:
-        return session.exec(
-            select(func.count())
-            .select_from(DueWork)
-            .where(col(DueWork.done_at).is_(None), DueWork.kind == WorkKind.INTRO)
-        ).one()
 
 
 @dataclass
@@ -373,7 +305,7 @@ def _drain(rex: Rex, spec: RunSpec, fake: FakeProcess) -> Drained:
                 file=sys.stderr,
             )
             mark = (done // PROGRESS_EVERY + 1) * PROGRESS_EVERY
-        pending = _pending(rex.engine)
+        pending = backlog(rex.engine, WorkKind.INTRO)
         if pending == 0 or time.perf_counter() > deadline:
             break
         if report == delivery.SweepReport():
@@ -420,13 +352,8 @@ def _summarise(
         "missing": n - fake["posted_work_ids"],
         **{key: fake[key] for key in ("duplicates", "rate_limited_total", "rate_limited")},
         "calls": fake["calls"],
-        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
     }
-
-
-def _peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes vs KiB
 
 
 def run_isolated(spec: RunSpec) -> dict[str, Any]:
@@ -487,11 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{name}: {specs[name].intros:,} intros, K = {args.speedup:g}", file=sys.stderr)
         runs.append(run_isolated(specs[name]))
     report = {
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        "machine": machine(),
         "slack_limits_per_minute": SLACK_PER_MINUTE,
         "runs": runs,
     }

@@ -7,7 +7,7 @@
 A seeded history (members and their skills, exchanges with their lessons, every state move
 as an `ExchangeEvent`, the evaluations of every session) is bulk-loaded into a migrated
 SQLite file (executemany) and into a scratch PostgreSQL database (COPY), created on the
-server given by URL, or on a throwaway server (`tests.pgserver`) with `auto`, and dropped
+server given by URL, or on a throwaway server (`tests.support.pgserver`) with `auto`, and dropped
 after. Ids follow time, as they do in production.
 
 One run per `--weeks`: the history spans that many weeks up to the digest's end (its period
@@ -27,17 +27,14 @@ from __future__ import annotations
 import argparse
 import heapq
 import json
-import os
-import platform
 import random
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -45,7 +42,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from benchmarks.synthetic import spell, vocabulary
@@ -55,7 +52,9 @@ from bot.matching import key_of
 from bot.periods import Period
 from storage.db import make_engine, migrate
 from storage.models import ExchangeKind, ExchangeState, GoalMet, MemberStatus, SkillKind
-from tests.pgserver import find_pg_bin, postgres_server
+from tests.support.database import scratch_postgres
+from tests.support.machine import machine
+from tests.support.pgserver import find_pg_bin, postgres_server
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "digest_bench.json"
@@ -467,21 +466,6 @@ def time_digest(engine: Engine, runs: int) -> tuple[list[float], list[tuple[floa
     return walls, session.timings, digest
 
 
-@contextmanager
-def scratch_postgres(server: str) -> Iterator[str]:
-    """A database of its own on `server`, dropped afterwards."""
-    name = f"rex_digest_bench_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield server.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-        admin.dispose()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--evaluations", type=int, default=1_000_000)
@@ -511,12 +495,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_scenario(args, weeks, None if server == "none" else server) for weeks in args.weeks
         ]
     report = {
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "sqlite": sqlite3.sqlite_version,
-        },
+        "machine": {**machine(), "sqlite": sqlite3.sqlite_version},
         "seed": args.seed,
         "members": args.members,
         "budget_seconds": BUDGET_SECONDS,
@@ -538,7 +517,7 @@ def run_scenario(args: argparse.Namespace, weeks: int, server: str | None) -> di
         database.unlink(missing_ok=True)
         urls = {"sqlite": f"sqlite:///{database}"}
         if server is not None:
-            urls["postgresql"] = stack.enter_context(scratch_postgres(server))
+            urls["postgresql"] = stack.enter_context(scratch_postgres(server, "rex_digest_bench"))
         engines = {name: make_engine(url) for name, url in urls.items()}
         for engine in engines.values():
             migrate(engine)

@@ -20,10 +20,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,11 +36,13 @@ from typing import Any
 
 from sqlmodel import Session
 
-from benchmarks.delivery_bench import _database
 from bot.matching import key_of
 from bot.offline.fakeslack import FakeSlack, Response, SlackDriver
 from storage.db import make_engine, migrate
 from storage.models import Member, Skill, SkillKind
+from tests.support.database import scratch_database
+from tests.support.http import free_port
+from tests.support.machine import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "load_bench.json"
@@ -94,11 +94,15 @@ def _seed(url: str, people: list[str], rng: random.Random) -> None:
 def measure(members: int, requests: int, database_url: str | None) -> dict[str, Any]:
     rng = random.Random(5)
     people = [f"ULOAD{i:03d}" for i in range(members)]
-    with _database(database_url) as url, FakeSlack() as fake, tempfile.TemporaryDirectory() as cwd:
+    with (
+        scratch_database(database_url) as url,
+        FakeSlack() as fake,
+        tempfile.TemporaryDirectory() as cwd,
+    ):
         for i, user in enumerate(people):
             fake.add_user(user, f"member{i}", locale="en-US")
         _seed(url, people, rng)
-        port = _free_port()
+        port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REX_"))}
         env.update(
             SLACK_BOT_TOKEN=fake.bot_token,
@@ -143,12 +147,6 @@ def measure(members: int, requests: int, database_url: str | None) -> dict[str, 
 
 
 KINDS = ("slash command", "home opened", "dm reply")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_healthy(port: int, rex: subprocess.Popen[bytes]) -> None:
@@ -222,11 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.database_url:
         runs.append(measure(args.members, args.requests, args.database_url))
     report = {
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        "machine": machine(),
         "runs": runs,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -23,8 +23,6 @@ import argparse
 import json
 import logging
 import multiprocessing
-import os
-import platform
 import sys
 import time
 from collections.abc import Sequence
@@ -35,13 +33,15 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from benchmarks.delivery_bench import SLACK_PER_MINUTE, FakeProcess, _database, _pending, _seed
+from benchmarks.delivery_bench import SLACK_PER_MINUTE, FakeProcess
 from bot import delivery
 from bot.runtime.pacing import SharedPacer
 from bot.runtime.rex import build_runtime
 from bot.settings import load_settings
 from storage.db import make_engine
 from storage.models import DueWork, WorkKind, utcnow
+from tests.support.database import backlog, scratch_database, seed_due_work
+from tests.support.machine import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "replicas_bench.json"
@@ -68,7 +68,7 @@ def _replica(url: str, api_url: str, token: str, factor: float, conn: Connection
         report = delivery.sweep(rex)
         sent += report.sent
         if report.claimed == 0:
-            if _pending(rex.engine) == 0:
+            if backlog(rex.engine, WorkKind.INTRO) == 0:
                 break
             time.sleep(0.05)
     rex.engine.dispose()
@@ -79,9 +79,9 @@ def measure(url: str, intros: int, speedup: float, replicas: int) -> dict[str, A
     limits = {m: round(n * speedup) for m, n in SLACK_PER_MINUTE.items()}
     fake = FakeProcess(1.0, limits)
     try:
-        with _database(url) as database:
+        with scratch_database(url) as database:
             engine = make_engine(database)
-            fake.ask("users", _seed(engine, intros, now=utcnow()))
+            fake.ask("users", seed_due_work(engine, intros, now=utcnow()))
             context = multiprocessing.get_context("spawn")
             pipes, processes = [], []
             for _ in range(replicas):
@@ -143,11 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{count} replica(s): {args.intros:,} intros, K = {args.speedup:g}", file=sys.stderr)
         runs.append(measure(args.database_url, args.intros, args.speedup, count))
     report = {
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        "machine": machine(),
         "slack_limits_per_minute": SLACK_PER_MINUTE,
         "runs": runs,
     }

@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -37,6 +35,7 @@ from bot.cli.match import load_network
 from bot.matching import normalize
 from bot.matching.rounds.model import RoundConfig
 from bot.matching.rounds.planner import gc_paused, plan_round
+from tests.support.machine import machine, peak_rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "round_bench.json"
@@ -66,7 +65,7 @@ def measure_round(path: Path, seed: int) -> dict[str, Any]:
     return {
         "wall_seconds": round(wall, 3),
         "matcher_setup_seconds": round(setup, 3),
-        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
         "learn_entries": sum(len(m.learn) for m in members if m.teach),
         "teach_entries": sum(len(m.teach) for m in members if m.learn),
         **result.stats,
@@ -153,11 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         row["baseline_seconds"] = round(naive, 1)
         row["speedup"] = round(naive / row["wall_seconds"], 1)
     report = {
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        "machine": machine(),
         "seed": args.seed,
         "rounds": rounds,
         "baseline": baseline,
@@ -185,11 +180,6 @@ def _run_child(path: Path, seed: int) -> dict[str, Any]:
     )
     row: dict[str, Any] = json.loads(done.stdout)
     return row
-
-
-def _peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes vs KiB
 
 
 def _table(rounds: list[dict[str, Any]]) -> str:

@@ -14,12 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
-import resource
 import statistics
-import sys
 import threading
 import time
 import tracemalloc
@@ -31,6 +27,7 @@ from typing import Any, NamedTuple
 from benchmarks.synthetic import generate_network, typo
 from bot.matching import normalize
 from bot.matching.suggest import SkillSuggester, clean
+from tests.support.machine import machine, peak_rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "suggest_bench.json"
@@ -176,7 +173,7 @@ def run(n_members: int, n_queries: int, seed: int) -> dict[str, Any]:
         "build_cold_seconds": round(cold, 3),
         "build_warm_seconds": round(warm, 3),
         "index_mb": round(index_bytes / 2**20, 1),
-        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
         "queries": latencies,
         "meant_skill_found": hits,
         "queries_two_readers_one_writer": concurrent,
@@ -198,11 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     result = run(args.members, args.queries, args.seed)
     report = {
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        "machine": machine(),
         "seed": args.seed,
         "target_p95_ms": TARGET_P95_MS,
         **result,
@@ -216,11 +209,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _made_up_word(rng: random.Random) -> str:
     return "".join(rng.choice("bcdfghjklmnpqrstvwxz") + rng.choice("aeiou") for _ in range(4))
-
-
-def _peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes vs KiB
 
 
 def _table(result: dict[str, Any]) -> str:

@@ -1,18 +1,19 @@
 """Shared fixtures: a database per backend (SQLite and a real PostgreSQL), and the clock."""
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
-from sqlmodel import Session, SQLModel
+from sqlalchemy import Engine
+from sqlmodel import Session
 
+from bot.offline.fakeslack import FakeSlack
 from bot.offline.sandbox import ManualClock, Sandbox
 from storage.db import make_engine, migrate
-from tests.pgserver import find_pg_bin, postgres_server
+from tests.support.database import scratch_postgres, wipe
+from tests.support.pgserver import find_pg_bin, postgres_server
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -51,17 +52,6 @@ def migrated_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     engine.dispose()
 
 
-def wipe(engine: Engine) -> None:
-    """Empty every table so each test starts from nothing."""
-    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
-
-
 @pytest.fixture
 def engine(migrated_engine: Engine) -> Engine:
     wipe(migrated_engine)
@@ -75,6 +65,14 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    """A running fake Slack that knows nobody yet: a module overrides this fixture (asking for
+    it) to add the people and channels its tests expect."""
+    with FakeSlack() as running:
+        yield running
 
 
 @pytest.fixture
@@ -101,14 +99,5 @@ def scratch_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'scratch.db'}"
         return
-    server = str(request.getfixturevalue("postgres_url"))
-    name = f"rex_scratch_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield server.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-        admin.dispose()
+    with scratch_postgres(str(request.getfixturevalue("postgres_url"))) as url:
+        yield url
