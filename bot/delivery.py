@@ -1,17 +1,16 @@
 """Sending what Rex owes people: due intros and follow-ups are rows, claimed atomically and
 sent here, so a restart or a second replica never loses or doubles a message."""
 
-import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import accounts, calendar, charts, digest, exchanges, lifecycle
+from bot import accounts, calendar, charts, digest, exchanges, lifecycle, outbox
 from bot.i18n.l10n import group_languages, language_of_member
 from bot.i18n.messages import t
 from bot.runtime import metrics
@@ -399,8 +398,8 @@ def _send_auto_paused(rex: Rex, session: Session, work: DueWork, now: datetime) 
     member = repo.get_members(session, ids=[work.member_id or -1]).get(work.member_id or -1)
     if member is None or member.status != MemberStatus.PAUSED:
         return "skipped"
-    count = int(json.loads(work.payload or "{}").get("count", 3))
-    content = blocks.auto_paused_blocks(count, language_of_member(member))
+    notice = outbox.AutoPaused.of(work)
+    content = blocks.auto_paused_blocks(notice.count, language_of_member(member))
     _post(
         rex,
         work,
@@ -416,10 +415,10 @@ def _send_auto_paused(rex: Rex, session: Session, work: DueWork, now: datetime) 
 def _current_session(session: Session, work: DueWork) -> exchanges.ExchangeView | None:
     """The exchange when this row is about its current schedule (not a moved one)."""
     view = _live_exchange(session, work)
-    sequence = json.loads(work.payload or "{}").get("sequence")
+    version = outbox.SessionVersion.of(work)
     if view is None or view.exchange.scheduled_at is None or not view.exchange.channel_id:
         return None
-    return view if sequence == view.exchange.invitation_sequence else None
+    return view if version.sequence == view.exchange.invitation_sequence else None
 
 
 def _send_reminder(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
@@ -504,12 +503,12 @@ def _send_report(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
             "no_managers_channel" if not channel else "no_exchange",
         )
         return "skipped"
-    text = json.loads(work.payload or "{}").get("text", "")
+    report = outbox.ProblemReport.of(work)
     _post(
         rex,
         work,
         channel=channel,
-        text=blocks.report_text(view, reporter.slack_id, text, rex.settings.rex_language),
+        text=blocks.report_text(view, reporter.slack_id, report.text, rex.settings.rex_language),
     )
     log.info("report.sent exchange=%s", view.id)
     return "sent"
@@ -520,22 +519,22 @@ def _send_unmatched(rex: Rex, session: Session, work: DueWork, now: datetime) ->
     member = repo.get_members(session, ids=[work.member_id or -1]).get(work.member_id or -1)
     if member is None or member.status != MemberStatus.ACTIVE:
         return "skipped"
-    notice = json.loads(work.payload or "{}")
+    notice = outbox.UnmatchedNotice.of(work)
     text = blocks.unmatched_text(
-        notice.get("reason", ""),
-        notice.get("skill"),
-        int(notice.get("demand", 0)),
+        notice.reason,
+        notice.skill,
+        notice.demand,
         language_of_member(member),
-        languages=notice.get("languages", ()),
-        sites=notice.get("sites", ()),
-        teachers=int(notice.get("teachers", 0)),
+        languages=notice.languages,
+        sites=notice.sites,
+        teachers=notice.teachers,
     )
     _post(rex, work, channel=None, user=member.slack_id, text=text)
     log.info(
         "unmatched.sent round=%s member=%s reason=%s",
         work.round_id,
         member.id,
-        notice.get("reason"),
+        notice.reason,
     )
     return "sent"
 
@@ -557,12 +556,9 @@ def _send_digest(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
     if not channel:
         log.warning("digest.skipped reason=no_channel")
         return "skipped"
-    owed = json.loads(work.payload or "{}")
     tz = rex.settings.timezone
-    # a row queued before periods were whole weeks has no "until": the week before it
-    until = owed.get("until") or digest.last_monday(work.due_at, tz).isoformat()
-    weeks = int(owed.get("weeks", 1))
-    period = digest.Period.weeks_to(date.fromisoformat(until), weeks=weeks, tz=tz)
+    owed = outbox.DigestPeriod.of(work, week_before_due=digest.last_monday(work.due_at, tz))
+    period = digest.Period.weeks_to(owed.until, weeks=owed.weeks, tz=tz)
     report = digest.compute_digest(session, period=period)
     lang = rex.settings.rex_language
     content = digest_view.digest_blocks(report, lang)
@@ -580,8 +576,8 @@ def _send_digest(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
         "digest.posted work=%s channel=%s until=%s weeks=%d evaluations=%d blocks=%d chart=%s",
         work.id,
         channel,
-        until,
-        weeks,
+        owed.until.isoformat(),
+        owed.weeks,
         report.current.evaluations,
         len(content),
         charted,
@@ -619,7 +615,7 @@ def _send_uninvite(rex: Rex, session: Session, work: DueWork, now: datetime) -> 
     """The calendar cancellation (METHOD:CANCEL, the invitation's UID, a higher SEQUENCE)
     of a session that will not happen, when its invitation went out."""
     view = exchanges.load(session, exchange_id=work.exchange_id or -1)
-    sequence = json.loads(work.payload or "{}").get("sequence")
+    sequence = outbox.SessionVersion.of(work).sequence
     if (
         view is None
         or view.exchange.scheduled_at is None
@@ -683,11 +679,10 @@ def queue_digest(
     per period and channel however often the schedule fires; False when it already was."""
     now = rex.clock()
     until = digest.last_monday(scheduled_at or now, rex.settings.timezone)
-    owed = {"until": until.isoformat(), "weeks": weeks}
-    work = DueWork(kind=WorkKind.DIGEST, due_at=now, payload=json.dumps(owed))
-    if scheduled_at is None:
-        session.add(work)
-        session.flush()
-        return True
-    work.once_key = f"digest:{rex.settings.rex_digest_channel}:{until.isoformat()}:{weeks}"
-    return repo.queue_once(session, work=work)
+    period = outbox.DigestPeriod(until=until, weeks=weeks)
+    once_key = (
+        f"digest:{rex.settings.rex_digest_channel}:{until.isoformat()}:{weeks}"
+        if scheduled_at is not None
+        else None
+    )
+    return outbox.owe_digest(session, period=period, due_at=now, once_key=once_key)
