@@ -16,7 +16,19 @@ from bot.i18n.messages import t
 from bot.runtime import metrics
 from bot.runtime.pacing import Stopping
 from bot.runtime.rex import TOKEN_ERRORS, Rex
-from handlers import blocks, digest_view
+from handlers.views.digest import (
+    chart_labels,
+    chart_title,
+    digest_blocks,
+    digest_title,
+    worth_charting,
+)
+from handlers.views.evaluation import followup_blocks
+from handlers.views.intro import intro_blocks, intro_fallback, nudge_text, report_text
+from handlers.views.kit import for_everyone
+from handlers.views.members import auto_paused_blocks
+from handlers.views.rounds import approval_blocks, unmatched_text
+from handlers.views.schedule import invitation_text, reminder_text, session_plan
 from storage import repo
 from storage.db import unit_of_work
 from storage.models import DueWork, ExchangeState, MemberStatus, WorkKind
@@ -292,8 +304,8 @@ def _send_intro(rex: Rex, session: Session, work: DueWork, now: datetime) -> str
         rex,
         work,
         channel=channel,
-        text=blocks.intro_fallback(view, langs),
-        blocks=blocks.intro_blocks(view, langs, notes=notes, now=now),
+        text=intro_fallback(view, langs),
+        blocks=intro_blocks(view, langs, notes=notes, now=now),
     )
     settings = rex.settings
     exchanges.intro_sent(
@@ -330,9 +342,7 @@ def _send_followup(rex: Rex, session: Session, work: DueWork, now: datetime) -> 
     ):
         return "skipped"
     reminder = work.kind == WorkKind.FOLLOWUP_REMINDER
-    followup = blocks.followup_blocks(
-        view, member.slack_id, language_of_member(member), reminder=reminder
-    )
+    followup = followup_blocks(view, member.slack_id, language_of_member(member), reminder=reminder)
     _post(
         rex,
         work,
@@ -353,7 +363,7 @@ def _send_close(rex: Rex, session: Session, work: DueWork, now: datetime) -> str
     if view is None or not exchanges.close_unevaluated(session, view, now=now):
         return "skipped"
     if view.exchange.channel_id:
-        text = blocks.for_everyone(_group(view), lambda lang: t("closed.text", lang))
+        text = for_everyone(_group(view), lambda lang: t("closed.text", lang))
         _post(rex, work, channel=view.exchange.channel_id, text=text)
     log.info("exchange.closed exchange=%s reason=not_evaluated", view.id)
     return "sent"
@@ -371,7 +381,7 @@ def _send_nudge(rex: Rex, session: Session, work: DueWork, now: datetime) -> str
     view = _still_proposed(session, work)
     if view is None:
         return "skipped"
-    _post(rex, work, channel=view.exchange.channel_id, text=blocks.nudge_text(view, _group(view)))
+    _post(rex, work, channel=view.exchange.channel_id, text=nudge_text(view, _group(view)))
     log.info("intro.nudged exchange=%s", view.id)
     return "sent"
 
@@ -385,7 +395,7 @@ def _send_expiry(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
         rex,
         work,
         channel=view.exchange.channel_id,
-        text=blocks.for_everyone(
+        text=for_everyone(
             _group(view),
             lambda lang: t("expired.text", lang, days=rex.settings.rex_intro_expire_days),
         ),
@@ -399,7 +409,7 @@ def _send_auto_paused(rex: Rex, session: Session, work: DueWork, now: datetime) 
     if member is None or member.status != MemberStatus.PAUSED:
         return "skipped"
     notice = outbox.AutoPaused.of(work)
-    content = blocks.auto_paused_blocks(notice.count, language_of_member(member))
+    content = auto_paused_blocks(notice.count, language_of_member(member))
     _post(
         rex,
         work,
@@ -429,7 +439,7 @@ def _send_reminder(rex: Rex, session: Session, work: DueWork, now: datetime) -> 
         rex,
         work,
         channel=view.exchange.channel_id,
-        text=blocks.reminder_text(view, _group(view)),
+        text=reminder_text(view, _group(view)),
     )
     return "sent"
 
@@ -450,10 +460,10 @@ def _send_invitation(rex: Rex, session: Session, work: DueWork, now: datetime) -
         name=name,
         title=name,
         content=lambda: calendar.build_ics(
-            blocks.session_plan(view, organiser.tz if organiser else None, _group(view)[0]),
+            session_plan(view, organiser.tz if organiser else None, _group(view)[0]),
             now=now,
         ),
-        comment=blocks.invitation_text(view, organiser, _group(view)),
+        comment=invitation_text(view, organiser, _group(view)),
     )
     if uploaded:
         log.info(
@@ -508,7 +518,7 @@ def _send_report(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
         rex,
         work,
         channel=channel,
-        text=blocks.report_text(view, reporter.slack_id, report.text, rex.settings.rex_language),
+        text=report_text(view, reporter.slack_id, report.text, rex.settings.rex_language),
     )
     log.info("report.sent exchange=%s", view.id)
     return "sent"
@@ -520,7 +530,7 @@ def _send_unmatched(rex: Rex, session: Session, work: DueWork, now: datetime) ->
     if member is None or member.status != MemberStatus.ACTIVE:
         return "skipped"
     notice = outbox.UnmatchedNotice.of(work)
-    text = blocks.unmatched_text(
+    text = unmatched_text(
         notice.reason,
         notice.skill,
         notice.demand,
@@ -545,7 +555,7 @@ def _send_approval(rex: Rex, session: Session, work: DueWork, now: datetime) -> 
     channel = rex.settings.rex_managers_channel
     if view is None or view.exchange.state != ExchangeState.PENDING or not channel:
         return "skipped"
-    content = blocks.approval_blocks(view, rex.settings.rex_language)
+    content = approval_blocks(view, rex.settings.rex_language)
     _post(rex, work, channel=channel, text=content[0]["text"]["text"], blocks=content)
     return "sent"
 
@@ -561,15 +571,15 @@ def _send_digest(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
     period = digest.Period.weeks_to(owed.until, weeks=owed.weeks, tz=tz)
     report = digest.compute_digest(session, period=period)
     lang = rex.settings.rex_language
-    content = digest_view.digest_blocks(report, lang)
+    content = digest_blocks(report, lang)
     _post(
         rex,
         work,
         channel=channel,
-        text=digest_view.digest_title(report.period, lang),
+        text=digest_title(report.period, lang),
         blocks=content,
     )
-    charted = digest_view.worth_charting(report)
+    charted = worth_charting(report)
     if charted:
         _share_chart(rex, work, channel, report, lang)
     log.info(
@@ -587,7 +597,7 @@ def _send_digest(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
 
 def _share_chart(rex: Rex, work: DueWork, channel: str, report: digest.Digest, lang: str) -> None:
     """The weekly chart as a PNG in the channel, once even when the row is retried."""
-    title = digest_view.chart_title(lang)
+    title = chart_title(lang)
     _upload(
         rex,
         work,
@@ -595,7 +605,7 @@ def _share_chart(rex: Rex, work: DueWork, channel: str, report: digest.Digest, l
         name=f"rex-digest-{work.id}.png",
         title=title,
         content=lambda: charts.weekly_chart(
-            report.weekly, title=title, labels=digest_view.chart_labels(report, lang)
+            report.weekly, title=title, labels=chart_labels(report, lang)
         ),
     )
 
@@ -605,7 +615,7 @@ def _send_withdrawn(rex: Rex, session: Session, work: DueWork, now: datetime) ->
     view = exchanges.load(session, exchange_id=work.exchange_id or -1)
     if view is None or not view.exchange.channel_id:
         return "skipped"
-    text = blocks.for_everyone(_group(view), lambda lang: t("withdrawn.text", lang))
+    text = for_everyone(_group(view), lambda lang: t("withdrawn.text", lang))
     _post(rex, work, channel=view.exchange.channel_id, text=text)
     log.info("exchange.withdrawn exchange=%s", view.id)
     return "sent"
@@ -635,9 +645,9 @@ def _send_uninvite(rex: Rex, session: Session, work: DueWork, now: datetime) -> 
         name=f"rex-session-{view.id}-v{sequence}-cancelled.ics",
         title=t("uninvite.title", langs[0]),
         content=lambda: calendar.cancel_ics(
-            blocks.session_plan(view, organiser.tz if organiser else None, langs[0]), now=now
+            session_plan(view, organiser.tz if organiser else None, langs[0]), now=now
         ),
-        comment=blocks.for_everyone(langs, lambda lang: t("uninvite.text", lang)),
+        comment=for_everyone(langs, lambda lang: t("uninvite.text", lang)),
     )
     log.info("invitation.cancelled exchange=%s sequence=%s", view.id, sequence)
     return "sent"

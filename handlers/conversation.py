@@ -15,11 +15,12 @@ from bot.i18n import l10n
 from bot.i18n.messages import N_, t
 from bot.replies import Command, Expecting, Hours, Rating, Unknown, command_word, parse_reply
 from bot.text import InvalidInput
-from handlers import blocks
-from handlers.blockkit import Block, button, mention, section
 from handlers.commands import SUBCOMMANDS
 from handlers.context import language_of, rex_of, said, session_of
 from handlers.ids import ActionId
+from handlers.views.help import help_blocks
+from handlers.views.intro import done_by
+from handlers.views.kit import Block, button, mention, section
 
 MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 
@@ -179,7 +180,7 @@ def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -
         if answer is not None:
             session.commit()
             if answer.outcome == conversation.Outcome.MET:
-                say(text=blocks.done_by(view, N_("met.done"), slack_id))
+                say(text=done_by(view, N_("met.done"), slack_id))
             else:
                 _reply_to_answer(answer, say, lang)
             return
@@ -188,7 +189,7 @@ def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -
             channel=channel,
             user=slack_id,
             text=t("help", lang),
-            blocks=blocks.help_blocks(lang, is_admin=False),
+            blocks=help_blocks(lang, is_admin=False),
         )
         return
     client.chat_postEphemeral(channel=channel, user=slack_id, text=t("mention.unknown", lang))

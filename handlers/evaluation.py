@@ -9,7 +9,6 @@ from bot import delivery, evaluations, exchanges
 from bot.i18n import l10n
 from bot.i18n.messages import N_, t
 from bot.text import InvalidInput
-from handlers import blocks
 from handlers.context import (
     exchange_id_of,
     form_errors,
@@ -24,6 +23,7 @@ from handlers.context import (
 )
 from handlers.exchanges import on_schedule_clicked
 from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.views.evaluation import evaluation_modal
 from storage.models import GoalMet
 
 
@@ -49,7 +49,7 @@ def on_evaluate_clicked(
         return
     client.views_open(
         trigger_id=body["trigger_id"],
-        view=blocks.evaluation_modal(
+        view=evaluation_modal(
             exchange_id,
             learner=view.learns(member.id),
             teacher=view.teaches(member.id),

@@ -11,7 +11,6 @@ from sqlmodel import Session
 from bot import calendar, delivery, exchanges
 from bot.i18n.messages import N_, t
 from bot.text import InvalidInput, clean_text
-from handlers import blocks
 from handlers.context import (
     exchange_id_of,
     form_errors,
@@ -26,6 +25,8 @@ from handlers.context import (
     user_id_of,
 )
 from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.views.intro import done_by, not_fit_modal, report_modal
+from handlers.views.schedule import ScheduleForm, schedule_modal
 from storage import repo
 
 
@@ -52,7 +53,7 @@ def on_schedule_clicked(
     today = rex_of(context).clock().date().isoformat()
     client.views_open(
         trigger_id=body["trigger_id"],
-        view=blocks.schedule_modal(exchange_id_of(body), language_of(context), today=today),
+        view=schedule_modal(exchange_id_of(body), language_of(context), today=today),
     )
 
 
@@ -82,7 +83,7 @@ def _answer_in_exchange(
     channel = _channel_of(body)
     view = exchanges.load(session, exchange_id=exchange_id_of(body))
     if channel and view is not None:
-        client.chat_postMessage(channel=channel, text=blocks.done_by(view, done_key, slack_id))
+        client.chat_postMessage(channel=channel, text=done_by(view, done_key, slack_id))
     return True
 
 
@@ -109,8 +110,8 @@ def _opens(modal: Callable[[int, str], dict[str, Any]]) -> Callable[..., None]:
     return handle
 
 
-on_not_fit_clicked = _opens(blocks.not_fit_modal)
-on_report_clicked = _opens(blocks.report_modal)
+on_not_fit_clicked = _opens(not_fit_modal)
+on_report_clicked = _opens(report_modal)
 
 
 def on_not_fit_submitted(
@@ -137,7 +138,7 @@ def on_not_fit_submitted(
     ack()
     loaded = exchanges.load(session, exchange_id=exchange_id)
     if loaded is not None and loaded.exchange.channel_id:
-        text = blocks.done_by(loaded, N_("not_fit.done"), slack_id)
+        text = done_by(loaded, N_("not_fit.done"), slack_id)
         client.chat_postMessage(channel=loaded.exchange.channel_id, text=text)
     delivery.wake(rex_of(context))  # a session it called off: the calendar cancellation
 
@@ -193,8 +194,8 @@ def _night(
     return calendar.night_for(when, people)
 
 
-def _picked(view: dict[str, Any]) -> blocks.ScheduleForm:
-    return blocks.ScheduleForm(
+def _picked(view: dict[str, Any]) -> ScheduleForm:
+    return ScheduleForm(
         day=str(state_of(view, BlockId.SCHEDULE_DATE).get("selected_date") or ""),
         clock=str(state_of(view, BlockId.SCHEDULE_TIME).get("selected_time") or "12:00"),
         duration=selected_value(view, BlockId.SCHEDULE_DURATION) or "60",
@@ -218,7 +219,7 @@ def on_schedule_submitted(
         night = _night(session, exchange_id, when, rex.settings.rex_timezone) if future else []
         if night and "yes" not in selected_values(view, BlockId.SCHEDULE_NIGHT):
             today = rex.clock().date().isoformat()
-            again = blocks.schedule_modal(
+            again = schedule_modal(
                 exchange_id, lang, today=today, picked=_picked(view), night=night
             )
             ack(response_action="update", view=again)

@@ -7,7 +7,6 @@ from slack_sdk import WebClient
 
 from bot import members
 from bot.i18n.messages import t
-from handlers.blockkit import skill_list
 from handlers.context import (
     field_errors,
     language_of,
@@ -18,6 +17,7 @@ from handlers.context import (
 )
 from handlers.home import publish_home, refresh_from_slack
 from handlers.ids import BlockId, CallbackId
+from handlers.views.kit import skill_list
 
 
 def register(app: App) -> None:

@@ -30,7 +30,7 @@ from handlers.context import (
 )
 from handlers.home import publish_home
 from handlers.ids import ActionId, BlockId, CallbackId
-from handlers.member_views import add_skill_modal, pause_modal, profile_modal
+from handlers.views.members import add_skill_modal, pause_modal, profile_modal
 from storage.models import MemberStatus, SkillKind
 
 SUGGESTIONS = 20

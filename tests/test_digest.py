@@ -29,7 +29,7 @@ from bot.digest import (
 )
 from bot.lifecycle import DISPUTED
 from bot.matching import key_of, skill_name
-from handlers.digest_view import chart_labels
+from handlers.views.digest import chart_labels
 from storage.models import (
     Evaluation,
     Exchange,

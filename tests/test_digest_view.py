@@ -26,8 +26,8 @@ from bot.digest import (
 )
 from bot.offline.fakeslack.blocks import message_paragraphs
 from bot.text import escape
-from handlers.blockkit import MESSAGE_BLOCK_LIMIT
-from handlers.digest_view import chart_labels, digest_blocks, digest_title, worth_charting
+from handlers.views.digest import chart_labels, digest_blocks, digest_title, worth_charting
+from handlers.views.kit import MESSAGE_BLOCK_LIMIT
 from tests.catalogue import CATALOGUES
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

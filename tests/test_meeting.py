@@ -26,7 +26,7 @@ from bot.matching.rounds import (
     Unmatched,
     plan_round,
 )
-from handlers.blocks import unmatched_text
+from handlers.views.rounds import unmatched_text
 
 NO_GROUPS = RoundConfig(group_max_size=2)
 PARIS, NEW_YORK, TOKYO = 60, -300, 540  # UTC offsets in minutes, in winter
