@@ -58,12 +58,12 @@ from slack_sdk.http_retry import handler as retry_handler
 from sqlalchemy import Engine, func, text
 from sqlmodel import Session, SQLModel, col, select
 
-from bot import delivery
 from bot.offline.fakeslack import server as fake_server
 from bot.offline.fakeslack.server import FakeSlack
 from bot.runtime.pacing import Pacer, scaled_limits
 from bot.runtime.rex import Rex, build_runtime
 from bot.settings import Settings, load_settings
+from handlers.outbox import delivery
 from storage.db import make_engine, migrate
 from storage.models import DueWork, Exchange, Lesson, Member, WorkKind, utcnow
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import delivery, digest, members, privacy, records
+from bot import digest, members, privacy, records
 from bot.i18n import l10n
 from bot.i18n.messages import N_, t, tn
 from bot.replies import closest_command, resolve_command
@@ -19,6 +19,7 @@ from bot.runtime.rex import Rex
 from bot.text import InvalidInput, escape
 from handlers.context import language_of, rex_of, said, session_of
 from handlers.home import publish_home
+from handlers.outbox import delivery
 from handlers.views.digest import digest_blocks, digest_title
 from handlers.views.help import help_blocks
 from handlers.views.kit import mention, section

@@ -5,7 +5,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import delivery, evaluations, exchanges
+from bot import evaluations, exchanges
 from bot.i18n import l10n
 from bot.i18n.messages import N_, t
 from bot.text import InvalidInput
@@ -23,6 +23,7 @@ from handlers.context import (
 )
 from handlers.exchanges import on_schedule_clicked
 from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.outbox import delivery
 from handlers.views.evaluation import evaluation_modal
 from storage.models import GoalMet
 

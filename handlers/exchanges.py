@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import calendar, delivery, exchanges
+from bot import calendar, exchanges
 from bot.i18n.messages import N_, t
 from bot.text import InvalidInput, clean_text
 from handlers.context import (
@@ -25,6 +25,7 @@ from handlers.context import (
     user_id_of,
 )
 from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.outbox import delivery
 from handlers.views.intro import done_by, not_fit_modal, report_modal
 from handlers.views.schedule import ScheduleForm, schedule_modal
 from storage import repo

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import delivery, members, privacy
+from bot import members, privacy
 from bot.i18n.messages import N_, t, tn
 from bot.matching.suggest import options_for
 from bot.rounds import run_round
@@ -30,6 +30,7 @@ from handlers.context import (
 )
 from handlers.home import publish_home
 from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.outbox import delivery
 from handlers.views.members import add_skill_modal, pause_modal, profile_modal
 from storage.models import MemberStatus, SkillKind
 

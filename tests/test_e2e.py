@@ -8,10 +8,10 @@ from typing import Any
 from matplotlib.image import imread
 from sqlmodel import Session, select
 
-from bot import delivery
 from bot.charts import HEIGHT, WIDTH
 from bot.offline.sandbox import Sandbox
 from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.outbox import delivery
 from storage.models import (
     Evaluation,
     Exchange,

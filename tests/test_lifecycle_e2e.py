@@ -10,9 +10,10 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import Session, select
 
-from bot import delivery, exchanges, lifecycle, rounds
+from bot import exchanges, lifecycle, rounds
 from bot.offline.sandbox import ManualClock, Sandbox
 from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.outbox import delivery
 from storage.models import (
     Evaluation,
     Exchange,

@@ -11,10 +11,10 @@ from icalendar import Calendar
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot import delivery
 from bot.offline.sandbox import ManualClock, Sandbox
 from bot.serve.jobs import run_scheduled
 from handlers.ids import ActionId, BlockId
+from handlers.outbox import delivery
 from storage.models import DueWork, Exchange, ExchangeState, Member, MemberStatus, Skill, WorkKind
 from tests.conftest import PEOPLE, START
 from tests.processes import get

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 import emoji
 from sqlmodel import Session
 
-from bot import delivery, rounds
+from bot import rounds
 from bot.cli.match import network_json
 from bot.matching.rounds import RoundConfig
 from bot.offline.fakeslack import Response
@@ -35,6 +35,7 @@ from bot.offline.fakeslack.blocks import message_paragraphs
 from bot.offline.sandbox import ManualClock, Sandbox
 from bot.text import ZERO_WIDTH_SPACE
 from handlers.ids import ActionId, BlockId
+from handlers.outbox import delivery
 
 SEED = 7
 MIN_PEOPLE = 4
