@@ -52,12 +52,12 @@ from unittest.mock import patch
 from slack_sdk.http_retry import builtin_handlers
 from slack_sdk.http_retry import handler as retry_handler
 
-from bot import delivery
 from bot.offline.fakeslack import server as fake_server
 from bot.offline.fakeslack.server import FakeSlack
 from bot.runtime.pacing import Pacer, scaled_limits
 from bot.runtime.rex import Rex, build_runtime
 from bot.settings import Settings, load_settings
+from handlers.outbox import delivery
 from storage.db import migrate
 from storage.models import WorkKind, utcnow
 from tests.support.database import backlog, scratch_database, seed_due_work

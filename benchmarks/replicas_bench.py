@@ -34,10 +34,10 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from benchmarks.delivery_bench import SLACK_PER_MINUTE, FakeProcess
-from bot import delivery
 from bot.runtime.pacing import SharedPacer
 from bot.runtime.rex import build_runtime
 from bot.settings import load_settings
+from handlers.outbox import delivery
 from storage.db import make_engine
 from storage.models import DueWork, WorkKind, utcnow
 from tests.support.database import backlog, scratch_database, seed_due_work

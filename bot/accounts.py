@@ -4,9 +4,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot import lifecycle, members
+from bot import lifecycle, members, outbox
 from storage import repo
-from storage.models import DueWork, MemberStatus, WorkKind
+from storage.models import MemberStatus
 
 
 def deactivated(session: Session, *, slack_id: str, now: datetime) -> list[int]:
@@ -23,10 +23,8 @@ def deactivated(session: Session, *, slack_id: str, now: datetime) -> list[int]:
         if exchange.state in lifecycle.OPEN and exchange.id is not None
     ]
     members.leave(session, slack_id=slack_id, now=now)
-    session.add_all(
-        DueWork(kind=WorkKind.WITHDRAWN, exchange_id=e.id, member_id=member.id, due_at=now)
-        for e in still_open
-        if e.channel_id
-    )
+    for e in still_open:
+        if e.channel_id and e.id is not None:
+            outbox.owe_withdrawn(session, exchange_id=e.id, member_id=member.id, due_at=now)
     session.flush()
     return [e.id for e in still_open if e.id is not None]

@@ -2,17 +2,15 @@
 closes when nobody acts. Rounds (`bot.rounds`) create exchanges and `bot.evaluations` records how
 they went. Slack-free: the messages they owe are rows the outbox sends."""
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot import lifecycle
+from bot import lifecycle, outbox
 from bot.text import InvalidInput
 from storage import repo
 from storage.models import (
-    DueWork,
     Exchange,
     ExchangeState,
     Lesson,
@@ -127,15 +125,14 @@ def intro_sent(
     view.exchange.intro_ts = ts
     session.add(view.exchange)
     for member_id in repo.participant_ids(view.lessons):
-        repo.add_due_work(
+        outbox.owe_followup(
             session,
-            kind=WorkKind.FOLLOWUP,
             exchange_id=exchange_id,
             member_id=member_id,
             due_at=now + timedelta(days=followup_days),
         )
-    for kind, days in ((WorkKind.NUDGE, nudge_days), (WorkKind.EXPIRE, expire_days)):
-        session.add(DueWork(kind=kind, exchange_id=exchange_id, due_at=now + timedelta(days=days)))
+    outbox.owe_nudge(session, exchange_id=exchange_id, due_at=now + timedelta(days=nudge_days))
+    outbox.owe_expiry(session, exchange_id=exchange_id, due_at=now + timedelta(days=expire_days))
     session.flush()
 
 
@@ -242,15 +239,10 @@ def schedule(
     if further:  # another session: its own follow-ups and evaluations
         exchange.session_number += 1
         settle_work(session, exchange_id, now=now, kinds=PENDING_KINDS)
-        session.add_all(
-            DueWork(
-                kind=WorkKind.FOLLOWUP,
-                exchange_id=exchange_id,
-                member_id=member_id,
-                due_at=when + duration,
+        for member_id in repo.participant_ids(view.lessons):
+            outbox.owe_followup(
+                session, exchange_id=exchange_id, member_id=member_id, due_at=when + duration
             )
-            for member_id in repo.participant_ids(view.lessons)
-        )
     exchange.scheduled_at = when
     exchange.duration_minutes = int(duration.total_seconds() // 60)
     exchange.place, exchange.url = place, url
@@ -259,23 +251,13 @@ def schedule(
     superseded = (WorkKind.NUDGE, WorkKind.EXPIRE, WorkKind.REMINDER, WorkKind.INVITATION)
     settle_work(session, exchange_id, now=now, kinds=superseded)
     settle_work(session, exchange_id, now=now, kinds=(WorkKind.FOLLOWUP,), due_at=when + duration)
-    version = json.dumps({"sequence": exchange.invitation_sequence})
-    session.add(
-        DueWork(
-            kind=WorkKind.INVITATION,
-            exchange_id=exchange_id,
-            member_id=member.id,
-            due_at=now,
-            payload=version,
-        )
+    version = outbox.SessionVersion(exchange.invitation_sequence)
+    outbox.owe_invitation(
+        session, exchange_id=exchange_id, organiser_id=member.id, version=version, due_at=now
     )
     remind_at = when - timedelta(hours=reminder_hours)
     if remind_at > now:
-        session.add(
-            DueWork(
-                kind=WorkKind.REMINDER, exchange_id=exchange_id, due_at=remind_at, payload=version
-            )
-        )
+        outbox.owe_reminder(session, exchange_id=exchange_id, version=version, due_at=remind_at)
     session.flush()
 
 
@@ -284,14 +266,12 @@ def report_problem(
 ) -> None:
     """A confidential report for the managers, sent by the outbox like any message."""
     _, member = participant(session, exchange_id=exchange_id, slack_id=slack_id)
-    session.add(
-        DueWork(
-            kind=WorkKind.REPORT,
-            exchange_id=exchange_id,
-            member_id=member.id,
-            due_at=now,
-            payload=json.dumps({"text": text}),
-        )
+    outbox.owe_report(
+        session,
+        exchange_id=exchange_id,
+        reporter_id=member.id,
+        report=outbox.ProblemReport(text),
+        due_at=now,
     )
     session.flush()
 
@@ -313,14 +293,12 @@ def expire(session: Session, view: ExchangeView, *, now: datetime) -> list[int]:
             member.status = MemberStatus.PAUSED
             member.paused_until = None
             session.add(member)
-            session.add(
-                DueWork(
-                    kind=WorkKind.AUTO_PAUSED,
-                    exchange_id=view.id,
-                    member_id=member_id,
-                    due_at=now,
-                    payload=json.dumps({"count": AUTO_PAUSE_AFTER}),
-                )
+            outbox.owe_auto_paused(
+                session,
+                exchange_id=view.id,
+                member_id=member_id,
+                notice=outbox.AutoPaused(AUTO_PAUSE_AFTER),
+                due_at=now,
             )
             paused.append(member_id)
     session.flush()
@@ -375,18 +353,13 @@ def followup_sent(
     close_days: int = FOLLOWUP_CLOSE_DAYS,
 ) -> None:
     """After a follow-up, one reminder if unanswered, then the exchange closes."""
-    session.add(
-        DueWork(
-            kind=WorkKind.FOLLOWUP_REMINDER,
-            exchange_id=view.id,
-            member_id=member_id,
-            due_at=now + timedelta(days=reminder_days),
-        )
+    outbox.owe_followup(
+        session,
+        exchange_id=view.id,
+        member_id=member_id,
+        due_at=now + timedelta(days=reminder_days),
+        reminder=True,
     )
     if not repo.pending_work(session, exchange_id=view.id, kind=WorkKind.CLOSE):
-        session.add(
-            DueWork(
-                kind=WorkKind.CLOSE, exchange_id=view.id, due_at=now + timedelta(days=close_days)
-            )
-        )
+        outbox.owe_close(session, exchange_id=view.id, due_at=now + timedelta(days=close_days))
     session.flush()

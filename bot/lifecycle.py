@@ -6,13 +6,13 @@ scheduled → scheduled; a further session after a held one goes held → schedu
 is written as an `ExchangeEvent` with its time and author.
 """
 
-import json
 from datetime import datetime
 from typing import Final
 
 from sqlmodel import Session
 
-from storage.models import OPEN_STATES, DueWork, Exchange, ExchangeEvent, ExchangeState, WorkKind
+from bot import outbox
+from storage.models import OPEN_STATES, Exchange, ExchangeEvent, ExchangeState
 
 S = ExchangeState
 ALLOWED: Final[dict[ExchangeState, frozenset[ExchangeState]]] = {
@@ -90,9 +90,12 @@ def move(
     _record(session, exchange, to, now=now, member_id=member_id, reason=reason)
     if _session_called_off(exchange, to, now):
         # the .ics people put in their calendars is withdrawn (METHOD:CANCEL, same UID)
-        sequence = json.dumps({"sequence": exchange.invitation_sequence})
-        session.add(
-            DueWork(kind=WorkKind.UNINVITE, exchange_id=exchange.id, due_at=now, payload=sequence)
+        assert exchange.id is not None
+        outbox.owe_uninvite(
+            session,
+            exchange_id=exchange.id,
+            version=outbox.SessionVersion(exchange.invitation_sequence),
+            due_at=now,
         )
     exchange.state = to
     if to == S.HELD and exchange.held_at is None:

@@ -2,13 +2,12 @@
 planner (`bot.matching.rounds`), store the proposals with the messages they owe, and the
 managers' review of proposals when approval is on. Slack-free."""
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot import exchanges, lifecycle
+from bot import exchanges, lifecycle, outbox
 from bot.matching import key_of
 from bot.matching.meeting import meeting_mode, utc_offset_minutes
 from bot.matching.rounds.model import Candidate, PastExchange, RoundConfig, RoundResult
@@ -16,14 +15,12 @@ from bot.matching.rounds.planner import plan_round
 from bot.members import spoken_languages
 from storage import repo
 from storage.models import (
-    DueWork,
     Exchange,
     ExchangeKind,
     ExchangeState,
     Lesson,
     Round,
     SkillKind,
-    WorkKind,
 )
 
 
@@ -176,27 +173,24 @@ def run_round(
             )
             for lesson in proposed.lessons
         )
-        kind = WorkKind.APPROVAL if review else WorkKind.INTRO
-        session.add(DueWork(kind=kind, exchange_id=exchange.id, due_at=now))
-    session.add_all(
-        DueWork(
-            kind=WorkKind.UNMATCHED,
+        owe = outbox.owe_approval if review else outbox.owe_intro
+        owe(session, exchange_id=exchange.id, due_at=now)
+    assert round_.id is not None
+    for notice in notices:
+        outbox.owe_unmatched(
+            session,
             round_id=round_.id,
             member_id=plan.member_ids[notice.id],
-            due_at=now,
-            payload=json.dumps(
-                {
-                    "reason": notice.reason_code,
-                    "skill": notice.skill,
-                    "demand": notice.demand,
-                    "languages": notice.languages,
-                    "sites": notice.sites,
-                    "teachers": notice.teachers,
-                }
+            notice=outbox.UnmatchedNotice(
+                reason=notice.reason_code,
+                skill=notice.skill,
+                demand=notice.demand,
+                languages=notice.languages,
+                sites=notice.sites,
+                teachers=notice.teachers,
             ),
+            due_at=now,
         )
-        for notice in notices
-    )
     session.flush()
     return result
 
@@ -209,7 +203,7 @@ def approve(session: Session, *, exchange_id: int, manager_id: str, now: datetim
     lifecycle.move(
         session, view.exchange, ExchangeState.PROPOSED, now=now, reason=f"approved by {manager_id}"
     )
-    session.add(DueWork(kind=WorkKind.INTRO, exchange_id=exchange_id, due_at=now))
+    outbox.owe_intro(session, exchange_id=exchange_id, due_at=now)
     session.flush()
 
 

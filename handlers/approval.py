@@ -5,11 +5,12 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot import delivery, rounds
+from bot import rounds
 from bot.i18n.messages import N_, t
 from handlers.context import exchange_id_of, language_of, rex_of, session_of, user_id_of
 from handlers.ids import ActionId
 from handlers.listening import Refusal, committed
+from handlers.outbox import delivery
 
 
 def register(app: App) -> None:

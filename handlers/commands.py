@@ -7,9 +7,9 @@ from slack_sdk import WebClient
 
 from bot import members
 from bot.replies.commands import resolve_command
-from handlers import member_views
 from handlers.context import language_of, session_of
 from handlers.subcommands import SUBCOMMANDS, show_help
+from handlers.views.members import join_modal, profile_modal
 from storage.models import MemberStatus
 
 
@@ -44,7 +44,7 @@ def _open_profile(
     lang = language_of(context)
     profile = members.profile(session_of(context), slack_id=command["user_id"])
     if profile is None or profile.member.status == MemberStatus.LEFT:
-        view = member_views.join_modal(lang)
+        view = join_modal(lang)
     else:
-        view = member_views.profile_modal(profile, lang)
+        view = profile_modal(profile, lang)
     client.views_open(trigger_id=command["trigger_id"], view=view)

@@ -17,12 +17,13 @@ from bot.i18n.messages import N_, t
 from bot.replies.commands import command_word
 from bot.replies.intents import Command, Expecting, Hours, Rating, Unknown
 from bot.replies.parse import parse_reply
-from handlers import blocks
-from handlers.blockkit import Block, button, mention, section
 from handlers.context import language_of, rex_of, session_of
 from handlers.ids import ActionId
 from handlers.listening import answered, committed
 from handlers.subcommands import SUBCOMMANDS
+from handlers.views.help import help_blocks
+from handlers.views.intro import done_by
+from handlers.views.kit import Block, button, mention, section
 
 MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 
@@ -194,7 +195,7 @@ def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -
         if answer is not None:
             session.commit()
             if answer.outcome == conversation.Outcome.MET:
-                say(text=blocks.done_by(view, N_("met.done"), slack_id))
+                say(text=done_by(view, N_("met.done"), slack_id))
             else:
                 _reply_to_answer(answer, say, lang)
             return
@@ -203,7 +204,7 @@ def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -
             channel=channel,
             user=slack_id,
             text=t("help", lang),
-            blocks=blocks.help_blocks(lang, is_admin=False),
+            blocks=help_blocks(lang, is_admin=False),
         )
         return
     client.chat_postEphemeral(channel=channel, user=slack_id, text=t("mention.unknown", lang))

@@ -5,11 +5,10 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import delivery, evaluations, exchanges
+from bot import evaluations, exchanges
 from bot.i18n import l10n
 from bot.i18n.messages import N_, t
 from bot.text import InvalidInput
-from handlers import blocks
 from handlers.context import (
     exchange_id_of,
     language_of,
@@ -23,6 +22,8 @@ from handlers.context import (
 )
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.listening import Fields, answered, committed, submitted
+from handlers.outbox import delivery
+from handlers.views.evaluation import evaluation_modal
 from storage.models import GoalMet
 
 
@@ -47,7 +48,7 @@ def on_evaluate_clicked(
         return
     client.views_open(
         trigger_id=body["trigger_id"],
-        view=blocks.evaluation_modal(
+        view=evaluation_modal(
             exchange_id,
             learner=view.learns(member.id),
             teacher=view.teaches(member.id),

@@ -8,10 +8,9 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import calendar, delivery, exchanges
+from bot import calendar, exchanges
 from bot.i18n.messages import N_, t
 from bot.text import InvalidInput, clean_text
-from handlers import blocks
 from handlers.context import (
     exchange_id_of,
     language_of,
@@ -25,6 +24,9 @@ from handlers.context import (
 )
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.listening import Fields, ShowAgain, answered, committed, submitted
+from handlers.outbox import delivery
+from handlers.views.intro import done_by, not_fit_modal, report_modal
+from handlers.views.schedule import ScheduleForm, schedule_modal
 from storage import repo
 
 
@@ -52,7 +54,7 @@ def on_schedule_clicked(
     today = rex_of(context).clock().date().isoformat()
     client.views_open(
         trigger_id=body["trigger_id"],
-        view=blocks.schedule_modal(exchange_id_of(body), language_of(context), today=today),
+        view=schedule_modal(exchange_id_of(body), language_of(context), today=today),
     )
 
 
@@ -81,7 +83,7 @@ def on_met_clicked(
     channel, done_key = _channel_of(body), N_("met.done")
     view = exchanges.load(session, exchange_id=exchange_id)
     if channel and view is not None:
-        client.chat_postMessage(channel=channel, text=blocks.done_by(view, done_key, slack_id))
+        client.chat_postMessage(channel=channel, text=done_by(view, done_key, slack_id))
     delivery.wake(rex_of(context))
 
 
@@ -96,8 +98,8 @@ def _opens(modal: Callable[[int, str], dict[str, Any]]) -> Callable[..., None]:
     return handle
 
 
-on_not_fit_clicked = _opens(blocks.not_fit_modal)
-on_report_clicked = _opens(blocks.report_modal)
+on_not_fit_clicked = _opens(not_fit_modal)
+on_report_clicked = _opens(report_modal)
 
 
 def on_not_fit_submitted(
@@ -121,7 +123,7 @@ def on_not_fit_submitted(
         return
     loaded = exchanges.load(session, exchange_id=exchange_id)
     if loaded is not None and loaded.exchange.channel_id:
-        text = blocks.done_by(loaded, N_("not_fit.done"), slack_id)
+        text = done_by(loaded, N_("not_fit.done"), slack_id)
         client.chat_postMessage(channel=loaded.exchange.channel_id, text=text)
     delivery.wake(rex_of(context))  # a session it called off: the calendar cancellation
 
@@ -170,8 +172,8 @@ def _night(
     return calendar.night_for(when, people)
 
 
-def _picked(view: dict[str, Any]) -> blocks.ScheduleForm:
-    return blocks.ScheduleForm(
+def _picked(view: dict[str, Any]) -> ScheduleForm:
+    return ScheduleForm(
         day=str(state_of(view, BlockId.SCHEDULE_DATE).get("selected_date") or ""),
         clock=str(state_of(view, BlockId.SCHEDULE_TIME).get("selected_time") or "12:00"),
         duration=selected_value(view, BlockId.SCHEDULE_DURATION) or "60",
@@ -202,9 +204,7 @@ def on_schedule_submitted(
         if night and "yes" not in selected_values(view, BlockId.SCHEDULE_NIGHT):
             today = rex.clock().date().isoformat()
             raise ShowAgain(
-                blocks.schedule_modal(
-                    exchange_id, lang, today=today, picked=_picked(view), night=night
-                )
+                schedule_modal(exchange_id, lang, today=today, picked=_picked(view), night=night)
             )
         try:
             place, url = calendar.parse_place(text_value(view, BlockId.SCHEDULE_PLACE) or "")

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot import exchanges, members
 from bot.runtime.rex import Rex
-from handlers.member_views import home_view
+from handlers.views.home import home_view
 from storage import repo
 
 log = logging.getLogger("rex.home")

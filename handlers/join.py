@@ -7,17 +7,11 @@ from slack_sdk import WebClient
 
 from bot import members
 from bot.i18n.messages import t
-from handlers.blockkit import skill_list
-from handlers.context import (
-    language_of,
-    rex_of,
-    selected_values,
-    session_of,
-    user_id_of,
-)
+from handlers.context import language_of, rex_of, selected_values, session_of, user_id_of
 from handlers.home_tab import publish_home, refresh_from_slack
 from handlers.ids import BlockId, CallbackId
 from handlers.listening import Fields, submitted
+from handlers.views.kit import skill_list
 
 
 def register(app: App) -> None:

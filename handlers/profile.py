@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import delivery, members, privacy
+from bot import members, privacy
 from bot.i18n.messages import N_, t, tn
 from bot.matching.suggest import options_for
 from bot.rounds import run_round
@@ -27,8 +27,9 @@ from handlers.context import (
 from handlers.home_tab import publish_home
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.listening import Fields, Refusal, answered, committed, submitted
-from handlers.member_views import add_skill_modal, pause_modal, profile_modal
+from handlers.outbox import delivery
 from handlers.subcommands import pause_end
+from handlers.views.members import add_skill_modal, pause_modal, profile_modal
 from storage.models import MemberStatus, SkillKind
 
 SUGGESTIONS = 20

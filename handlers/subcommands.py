@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import delivery, members, privacy, records
+from bot import members, privacy, records
 from bot.digest.compute import compute_digest
 from bot.i18n import l10n
 from bot.i18n.messages import N_, t, tn
@@ -21,11 +21,15 @@ from bot.replies.commands import closest_command
 from bot.rounds import APPROVAL_SETTING, preview_round, run_round
 from bot.runtime.rex import Rex
 from bot.text import InvalidInput, escape
-from handlers import blocks, digest_view, member_views
-from handlers.blockkit import mention, section
 from handlers.context import language_of, rex_of, session_of
 from handlers.home_tab import publish_home
 from handlers.listening import Refusal, answered, committed
+from handlers.outbox import delivery
+from handlers.views.digest import digest_blocks, digest_title
+from handlers.views.help import help_blocks
+from handlers.views.kit import mention, section
+from handlers.views.members import forget_blocks, join_modal, profile_blocks, status_text
+from handlers.views.rounds import preview_blocks
 from storage import repo
 from storage.models import MemberStatus, SkillKind
 
@@ -65,7 +69,7 @@ def show_help(
         )
     is_admin = rex_of(context).is_admin(command["user_id"])
     respond(
-        blocks=blocks.help_blocks(lang, is_admin=is_admin, prefix=prefix),
+        blocks=help_blocks(lang, is_admin=is_admin, prefix=prefix),
         text=prefix or t("help", lang),
         response_type="ephemeral",
     )
@@ -84,12 +88,12 @@ def _join(
     profile = members.profile(session_of(context), slack_id=command["user_id"])
     if profile is not None and profile.member.status != MemberStatus.LEFT:
         respond(
-            blocks=[section(t("join.already", lang)), *member_views.profile_blocks(profile, lang)],
+            blocks=[section(t("join.already", lang)), *profile_blocks(profile, lang)],
             text=t("join.already", lang),
             response_type="ephemeral",
         )
         return
-    client.views_open(trigger_id=command["trigger_id"], view=member_views.join_modal(lang))
+    client.views_open(trigger_id=command["trigger_id"], view=join_modal(lang))
 
 
 def _changing(
@@ -221,8 +225,8 @@ def _me(
         _say(respond, t("not_member", lang))
         return
     respond(
-        blocks=member_views.profile_blocks(profile, lang),
-        text=t("me.title", lang, status=member_views.status_text(profile, lang)),
+        blocks=profile_blocks(profile, lang),
+        text=t("me.title", lang, status=status_text(profile, lang)),
         response_type="ephemeral",
     )
 
@@ -273,7 +277,7 @@ def _forget_me(
         _say(respond, t("not_member", lang))
         return
     respond(
-        blocks=member_views.forget_blocks(lang),
+        blocks=forget_blocks(lang),
         text=t("forget.confirm", lang),
         response_type="ephemeral",
     )
@@ -313,7 +317,7 @@ def _preview(
     rex = rex_of(context)
     result = preview_round(session_of(context), config=rex.round_config, now=rex.clock())
     respond(
-        blocks=blocks.preview_blocks(result, lang),
+        blocks=preview_blocks(result, lang),
         text=t("preview.title", lang),
         response_type="ephemeral",
     )
@@ -346,8 +350,8 @@ def _stats(
     period = Period.weeks_to(monday, weeks=_period_weeks(text), tz=rex.settings.timezone)
     report = compute_digest(session_of(context), period=period)
     respond(
-        blocks=digest_view.digest_blocks(report, lang),
-        text=digest_view.digest_title(period, lang),
+        blocks=digest_blocks(report, lang),
+        text=digest_title(period, lang),
         response_type="ephemeral",
     )
 

@@ -6,8 +6,9 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 
-from bot import accounts, delivery, members
+from bot import accounts, members
 from handlers.context import rex_of, session_of
+from handlers.outbox import delivery
 from storage import repo
 
 log = logging.getLogger("rex.workspace")

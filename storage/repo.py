@@ -237,12 +237,6 @@ def get_evaluation(
     ).first()
 
 
-def add_due_work(
-    session: Session, *, kind: WorkKind, exchange_id: int, due_at: datetime, member_id: int | None
-) -> None:
-    session.add(DueWork(kind=kind, exchange_id=exchange_id, member_id=member_id, due_at=due_at))
-
-
 def hours_balance(
     session: Session, *, member_id: int | None = None
 ) -> dict[int, tuple[float, float]]:

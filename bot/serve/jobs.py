@@ -17,11 +17,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
 from sqlmodel import Session
 
-from bot import delivery, members
+from bot import members
 from bot.rounds import run_round
 from bot.runtime import metrics
 from bot.runtime.rex import Rex
 from bot.settings import Settings, cron_trigger, next_after
+from handlers.outbox import delivery
 from storage import repo
 from storage.db import unit_of_work
 from storage.models import utcnow

@@ -29,14 +29,8 @@ from bot.digest.model import (
 from bot.lifecycle import DISPUTED
 from bot.matching import key_of, skill_name
 from bot.periods import Period, last_monday
-from handlers.digest_view import chart_labels
-from storage.models import (
-    ExchangeEvent,
-    GoalMet,
-    MemberStatus,
-    Skill,
-    SkillKind,
-)
+from handlers.views.digest import chart_labels
+from storage.models import ExchangeEvent, GoalMet, MemberStatus, Skill, SkillKind
 from tests.support.history import (
     NOW,
     PERIOD,

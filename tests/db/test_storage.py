@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel, select
 from bot.matching import key_of
 from storage import repo
 from storage.db import alembic_config, is_current, make_engine, migrate, session_factory
-from storage.models import Evaluation, Exchange, Lesson, Member, WorkKind
+from storage.models import DueWork, Evaluation, Exchange, Lesson, Member, WorkKind
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -62,12 +62,12 @@ def test_timestamps_come_back_aware_utc(session: Session) -> None:
 
 def test_claim_takes_due_rows_once_and_respects_the_lease(session: Session) -> None:
     for minutes in (0, 1, 60):
-        repo.add_due_work(
-            session,
-            kind=WorkKind.INTRO,
-            exchange_id=_exchange(session),
-            member_id=None,
-            due_at=NOW + timedelta(minutes=minutes),
+        session.add(
+            DueWork(
+                kind=WorkKind.INTRO,
+                exchange_id=_exchange(session),
+                due_at=NOW + timedelta(minutes=minutes),
+            )
         )
     session.commit()
     lease = timedelta(minutes=5)
@@ -104,9 +104,7 @@ def test_concurrent_claims_never_share_a_row(engine: Engine) -> None:
             session.add(exchange)
             session.flush()
             assert exchange.id is not None
-            repo.add_due_work(
-                session, kind=WorkKind.FOLLOWUP, exchange_id=exchange.id, member_id=None, due_at=NOW
-            )
+            session.add(DueWork(kind=WorkKind.FOLLOWUP, exchange_id=exchange.id, due_at=NOW))
         session.commit()
     taken: dict[str, list[int]] = {}
 

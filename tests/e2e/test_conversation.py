@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from bot import delivery
 from bot.i18n.messages import t
 from bot.offline.sandbox import ManualClock, Sandbox
 from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.outbox import delivery
 from storage.models import Evaluation, ExchangeEvent, ExchangeState, Skill
 from tests.conftest import START
 from tests.support.slack import exchange, opened_intro, save_profile

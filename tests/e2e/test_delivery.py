@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from bot import delivery, exchanges
+from bot import exchanges
 from bot.offline.fakeslack import FakeSlack
 from bot.offline.sandbox import Sandbox
+from handlers.outbox import delivery
 from storage.db import make_engine, migrate
 from storage.models import DueWork, Exchange, WorkKind
 from tests.support.database import backlog, wipe

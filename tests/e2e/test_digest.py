@@ -8,10 +8,10 @@ from matplotlib.image import imread
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot import delivery
 from bot.charts import HEIGHT, WIDTH
 from bot.offline.fakeslack.blocks import message_paragraphs
 from bot.offline.sandbox import ManualClock, Sandbox
+from handlers.outbox import delivery
 from storage.models import DueWork, WorkKind
 from tests.conftest import START
 from tests.support.history import NOW, add_member, seed_history

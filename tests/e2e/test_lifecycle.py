@@ -10,17 +10,11 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import Session, select
 
-from bot import delivery, exchanges, rounds
+from bot import exchanges, rounds
 from bot.offline.sandbox import ManualClock, Sandbox
 from handlers.ids import ActionId, BlockId, CallbackId
-from storage.models import (
-    Evaluation,
-    Exchange,
-    ExchangeEvent,
-    ExchangeState,
-    Member,
-    MemberStatus,
-)
+from handlers.outbox import delivery
+from storage.models import Evaluation, Exchange, ExchangeEvent, ExchangeState, Member, MemberStatus
 from tests.conftest import PEOPLE
 from tests.support.slack import exchange, introduce_pair
 

@@ -6,10 +6,10 @@ import urllib.request
 
 from matplotlib.image import imread
 
-from bot import delivery
 from bot.charts import HEIGHT, WIDTH
 from bot.offline.sandbox import Sandbox
 from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.outbox import delivery
 from storage.models import (
     Evaluation,
     Exchange,

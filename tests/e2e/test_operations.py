@@ -11,9 +11,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, func, text
 from sqlmodel import Session, select
 
-from bot import delivery
 from bot.offline.sandbox import Sandbox
 from bot.serve.jobs import run_scheduled
+from handlers.outbox import delivery
 from storage.db import is_current, make_engine
 from storage.models import DueWork, SeenEvent, WorkKind
 from tests.conftest import START

@@ -206,7 +206,7 @@ def test_forget_me_leaves_no_personal_data_and_keeps_totals(sandbox: Sandbox) ->
     sandbox.command("UCLE", "avoid <@UBOB>")
     sandbox.command("UADMIN", "admin round")
     sandbox.clock.advance(days=8)
-    from bot import delivery
+    from handlers.outbox import delivery
 
     delivery.sweep(sandbox.rex)
     for user_id, hours in (("UBOB", "2"), ("UADA", "1.5")):

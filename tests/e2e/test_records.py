@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from bot import delivery
 from bot.cli.main import main
 from bot.offline.sandbox import Sandbox
 from bot.records import CSV_HEADER, EXCEL_BOM
 from handlers.ids import BlockId
+from handlers.outbox import delivery
 from tests.support.slack import evaluate_follow_up, join_pair
 
 

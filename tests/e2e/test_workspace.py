@@ -8,10 +8,10 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import Session, select
 
-from bot import delivery
 from bot.offline.sandbox import Sandbox
 from bot.serve.jobs import run_scheduled
 from handlers.ids import ActionId, BlockId
+from handlers.outbox import delivery
 from storage.models import DueWork, Exchange, ExchangeState, MemberStatus, Skill, WorkKind
 from tests.support.http import get
 from tests.support.slack import group_dms, introduce_pair, join_pair, member, rows

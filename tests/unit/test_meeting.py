@@ -19,7 +19,7 @@ from bot.matching.meeting import (
 )
 from bot.matching.rounds.model import Candidate, PastExchange, RoundConfig
 from bot.matching.rounds.planner import plan_round
-from handlers.blocks import unmatched_text
+from handlers.views.rounds import unmatched_text
 from tests.support.candidates import member, pairs_taught, reason_of
 
 NO_GROUPS = RoundConfig(group_max_size=2)

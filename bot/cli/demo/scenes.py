@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot import delivery, rounds
+from bot import rounds
 from bot.cli.demo.render import button_label, field_label, has_action, modal_summary, plain
 from bot.cli.demo.script import (
     DIGEST,
@@ -49,6 +49,7 @@ from bot.offline.fakeslack import Response
 from bot.offline.fakeslack.blocks import message_paragraphs
 from bot.offline.sandbox import Sandbox
 from handlers.ids import ActionId, BlockId
+from handlers.outbox import delivery
 
 
 def monday_morning(now: datetime) -> datetime:

@@ -26,8 +26,8 @@ from bot.digest.model import (
 from bot.offline.fakeslack.blocks import message_paragraphs
 from bot.periods import Period
 from bot.text import escape
-from handlers.blockkit import MESSAGE_BLOCK_LIMIT
-from handlers.digest_view import chart_labels, digest_blocks, digest_title, worth_charting
+from handlers.views.digest import chart_labels, digest_blocks, digest_title, worth_charting
+from handlers.views.kit import MESSAGE_BLOCK_LIMIT
 from tests.support.catalogue import CATALOGUES
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -151,7 +151,7 @@ def test_busy_week_in_english() -> None:
         "*Quality* (16 evaluations)\n"
         "75% ▲5 pts satisfied (4 or 5 out of 5), average 4.3/5\n"
         "Goals: 60% ▲10 pts met, 30% partly met\n"
-        "Evaluations returned: 80% (16 of 20)"  # no trend: see digest_view
+        "Evaluations returned: 80% (16 of 20)"  # no trend: see handlers.views.digest
     )
     shown = texts(content)
     assert "*Most offered:* *Python* (6), *Excel* (3)" in shown

@@ -1,41 +1,40 @@
-"""Block Kit for members: the join and profile modals, skills, pausing, the App Home tab."""
+"""A member's own views: the join and profile modals, skills, pausing (and being paused),
+the profile as `/rex me` shows it, and forgetting their data."""
 
 from collections.abc import Sequence
 from typing import Final
 
-from bot.exchanges import ExchangeView
 from bot.i18n import l10n
 from bot.i18n.messages import N_, t
-from bot.matching import skill_name
 from bot.members import LANGUAGES, LEVELS, Profile, needs_site, spoken_languages
 from bot.text import escape
-from handlers.blockkit import (
-    VIEW_BLOCK_LIMIT,
+from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.views.kit import (
     Block,
     View,
     button,
     input_block,
-    lines_with_more,
     mention,
     modal,
     options,
     section,
     text_object,
 )
-from handlers.blocks import PREFERENCES
-from handlers.ids import ActionId, BlockId, CallbackId
 from storage.models import (
     BIO_MAX,
     SITE_MAX,
-    ExchangeState,
     MeetingPreference,
     Member,
     MemberStatus,
-    Skill,
     SkillKind,
 )
 
-HOME_LIST_LIMIT = 10
+# Keys chosen by a value: each a literal, so the extractor finds them all.
+PREFERENCES: Final = {
+    MeetingPreference.IN_PERSON: N_("preference.in_person"),
+    MeetingPreference.REMOTE: N_("preference.remote"),
+    MeetingPreference.EITHER: N_("preference.either"),
+}
 
 
 # Keys chosen by a value: each a literal, so the extractor finds them all.
@@ -43,6 +42,8 @@ SKILL_KINDS: Final = {
     SkillKind.TEACH: N_("skill.kind.teach"),
     SkillKind.LEARN: N_("skill.kind.learn"),
 }
+
+
 LEVEL_NAMES: Final = {
     "basics": N_("level.basics"),
     "intermediate": N_("level.intermediate"),
@@ -50,24 +51,22 @@ LEVEL_NAMES: Final = {
     "beginner": N_("level.beginner"),
     "some": N_("level.some"),
 }
+
+
 STATUSES: Final = {
     MemberStatus.ACTIVE: N_("status.active"),
     MemberStatus.PAUSED: N_("status.paused"),
     MemberStatus.LEFT: N_("status.left"),
 }
+
+
 INCOMPLETE: Final = {
     SkillKind.TEACH: N_("me.incomplete.teach"),
     SkillKind.LEARN: N_("me.incomplete.learn"),
 }
+
+
 ME_SKILLS: Final = {SkillKind.TEACH: N_("me.teach"), SkillKind.LEARN: N_("me.learn")}
-HOME_SKILLS: Final = {SkillKind.TEACH: N_("home.teach"), SkillKind.LEARN: N_("home.learn")}
-STATES: Final = {
-    ExchangeState.PROPOSED: N_("state.proposed"),
-    ExchangeState.SCHEDULED: N_("state.scheduled"),
-    ExchangeState.HELD: N_("state.held"),
-    ExchangeState.DECLINED: N_("state.declined"),
-    ExchangeState.CANCELLED: N_("state.cancelled"),
-}
 
 
 def _skill_option(label: str) -> Block:
@@ -215,6 +214,22 @@ def pause_modal(today: str, lang: str) -> View:
     )
 
 
+def auto_paused_blocks(count: int, lang: str) -> list[Block]:
+    """Rex paused someone who let introductions expire: stay, pause on purpose, or leave."""
+    return [
+        section(t("auto_paused.text", lang, count=count)),
+        {
+            "type": "actions",
+            "block_id": BlockId.AUTO_PAUSE_ACTIONS,
+            "elements": [
+                button(t("button.keep_active", lang), ActionId.RESUME, "resume", "primary"),
+                button(t("button.pause_me", lang), ActionId.PAUSE, "pause"),
+                button(t("button.leave", lang), ActionId.LEAVE, "leave", "danger"),
+            ],
+        },
+    ]
+
+
 def status_text(profile: Profile, lang: str) -> str:
     member = profile.member
     if member.status == MemberStatus.PAUSED and member.paused_until is not None:
@@ -224,16 +239,7 @@ def status_text(profile: Profile, lang: str) -> str:
     return t(STATUSES[MemberStatus(member.status)], lang)
 
 
-def _skill_line(skill: Skill, lang: str) -> str:
-    parts = [f"• *{escape(skill.label)}*"]
-    if skill.level:
-        parts.append(f"({t(LEVEL_NAMES[skill.level], lang)})")
-    if skill.note:
-        parts.append(f"– {escape(skill.note)}")
-    return " ".join(parts)
-
-
-def _missing_lines(profile: Profile, lang: str) -> list[str]:
+def missing_lines(profile: Profile, lang: str) -> list[str]:
     """What keeps the member from being matched: a list left empty, or an in-person
     preference without a site."""
     lines = [t(INCOMPLETE[kind], lang) for kind in profile.missing]
@@ -242,7 +248,7 @@ def _missing_lines(profile: Profile, lang: str) -> list[str]:
     return lines
 
 
-def _meeting_line(member: Member, key: str, lang: str) -> str:
+def meeting_line(member: Member, key: str, lang: str) -> str:
     """How the member meets: mode, languages (those Rex assumes when none are ticked), site."""
     if member.languages:
         languages = member.languages.upper().replace(",", ", ")
@@ -265,8 +271,8 @@ def profile_blocks(profile: Profile, lang: str) -> list[Block]:
         skills = profile.of_kind(kind)
         labels = ", ".join(f"*{escape(s.label)}*" for s in skills) or t("me.none", lang)
         lines.append(t(ME_SKILLS[kind], lang, skills=labels))
-    lines.append(_meeting_line(profile.member, N_("me.meeting"), lang))
-    lines += _missing_lines(profile, lang)
+    lines.append(meeting_line(profile.member, N_("me.meeting"), lang))
+    lines += missing_lines(profile, lang)
     if profile.avoided:
         people = ", ".join(mention(p) for p in profile.avoided)
         lines.append(t("avoid.list", lang, people=people))
@@ -275,90 +281,6 @@ def profile_blocks(profile: Profile, lang: str) -> list[Block]:
         fix = button(t("button.add_skill", lang), ActionId.ADD_SKILL, "add", "primary")
         content.append({"type": "actions", "elements": [fix]})
     return content
-
-
-def _exchange_line(view: ExchangeView, member_id: int, lang: str) -> str:
-    names = (skill_name(lesson.teach_label, lang) for lesson in view.lessons)
-    skills = " / ".join(dict.fromkeys(escape(name) for name in names))
-    others = [m.slack_id for i, m in view.members.items() if i != member_id]
-    return "• " + t(
-        "home.exchange",
-        lang,
-        skills=f"*{skills}*",
-        people=", ".join(mention(o) for o in others) or "–",
-        state=t(STATES[ExchangeState(view.exchange.state)], lang),
-        date=l10n.day(view.exchange.created_at, lang),
-    )
-
-
-def _exchange_section(
-    title: str, views: Sequence[ExchangeView], member_id: int, lang: str
-) -> Block:
-    lines = [_exchange_line(v, member_id, lang) for v in views] or [t("home.none", lang)]
-    return section("\n".join([title, *lines_with_more(lines, HOME_LIST_LIMIT, lang)]))
-
-
-def home_view(
-    profile: Profile | None,
-    lang: str,
-    *,
-    open_exchanges: Sequence[ExchangeView] = (),
-    past_exchanges: Sequence[ExchangeView] = (),
-    hours: tuple[float, float] = (0.0, 0.0),
-) -> View:
-    """The App Home: profile, status, exchanges, balance and what can be done from here.
-    Long lists end in "and N more", so the tab never exceeds Slack's 100 blocks."""
-    blocks: list[Block] = [
-        {"type": "header", "text": text_object(t("home.title", lang))},
-        section(t("home.intro", lang)),
-    ]
-    if profile is None or profile.member.status == MemberStatus.LEFT:
-        blocks.append(section(t("home.not_member", lang)))
-        return {"type": "home", "blocks": blocks}
-    member = profile.member
-    assert member.id is not None
-    status = [t("home.status", lang, status=status_text(profile, lang))]
-    status += _missing_lines(profile, lang)
-    blocks.append(section("\n".join(status)))
-    for kind in SkillKind:
-        lines = [_skill_line(s, lang) for s in profile.of_kind(kind)] or [t("home.none", lang)]
-        blocks.append(
-            section(
-                "\n".join(
-                    [t(HOME_SKILLS[kind], lang), *lines_with_more(lines, HOME_LIST_LIMIT, lang)]
-                )
-            )
-        )
-    details = [_meeting_line(member, N_("home.meeting"), lang)]
-    if member.bio:
-        details.append(t("home.about", lang, bio=escape(member.bio)))
-    details.append(
-        t(
-            "home.balance",
-            lang,
-            taught=l10n.number(hours[0], lang),
-            learned=l10n.number(hours[1], lang),
-        )
-    )
-    blocks.append(section("\n".join(details)))
-    blocks.append(_exchange_section(t("home.open", lang), open_exchanges, member.id, lang))
-    blocks.append(_exchange_section(t("home.past", lang), past_exchanges, member.id, lang))
-    paused = member.status == MemberStatus.PAUSED
-    blocks.append(
-        {
-            "type": "actions",
-            "block_id": BlockId.HOME_ACTIONS,
-            "elements": [
-                button(t("button.edit_profile", lang), ActionId.EDIT_PROFILE, "edit", "primary"),
-                button(t("button.add_skill", lang), ActionId.ADD_SKILL, "add"),
-                button(t("button.resume", lang), ActionId.RESUME, "resume")
-                if paused
-                else button(t("button.pause", lang), ActionId.PAUSE, "pause"),
-                button(t("button.match_now", lang), ActionId.MATCH_NOW, "match"),
-            ],
-        }
-    )
-    return {"type": "home", "blocks": blocks[:VIEW_BLOCK_LIMIT]}
 
 
 def forget_blocks(lang: str) -> list[Block]:

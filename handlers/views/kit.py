@@ -1,6 +1,6 @@
 """Block Kit building blocks shared by every view: pure functions returning Slack dicts."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.i18n.messages import t
@@ -92,3 +92,8 @@ def lines_with_more(lines: Sequence[str], limit: int, lang: str) -> list[str]:
     if len(lines) <= limit:
         return list(lines)
     return [*lines[:limit], t("list.more", lang, count=len(lines) - limit)]
+
+
+def for_everyone(langs: Sequence[str], render: Callable[[str], str]) -> str:
+    """A text for a shared conversation: rendered in each of `langs`, one paragraph each."""
+    return "\n\n".join(render(lang) for lang in langs)
