@@ -44,6 +44,7 @@ PERMANENT_ERRORS = frozenset(
         "cannot_dm_bot",
         "too_many_users",
         "invalid_blocks",
+        "PayloadError",  # a row not as its kind writes it: a bug, never guessed at
     }
 )
 

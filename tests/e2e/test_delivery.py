@@ -79,6 +79,14 @@ def test_without_the_history_scopes_a_retry_falls_back_to_at_least_once(
     assert len(sandbox.fake.messages(channel)) == 2
 
 
+def test_a_payload_not_as_its_kind_writes_it_is_given_up_not_guessed(sandbox: Sandbox) -> None:
+    with Session(sandbox.rex.engine) as session:
+        session.add(DueWork(kind=WorkKind.DIGEST, due_at=sandbox.rex.clock(), payload="{}"))
+        session.commit()
+    assert delivery.sweep(sandbox.rex).failed == 1
+    assert sandbox.fake.messages(sandbox.rex.settings.rex_digest_channel or "") == []
+
+
 def test_server_errors_beyond_retries_come_back_later_once(sandbox: Sandbox) -> None:
     join_pair(sandbox)
     sandbox.fake.inject("chat.postMessage", status=500, times=3)
