@@ -48,8 +48,12 @@ class ExchangeView:
         assert self.exchange.id is not None
         return self.exchange.id
 
+    def participants(self) -> list[Member]:
+        """Its people, in the order of their lessons (teachers first, as the intro reads)."""
+        return [self.members[i] for i in repo.participant_ids(self.lessons)]
+
     def slack_ids(self) -> list[str]:
-        return [self.members[i].slack_id for i in repo.participant_ids(self.lessons)]
+        return [member.slack_id for member in self.participants()]
 
     def member_for(self, slack_id: str) -> Member | None:
         return next((m for m in self.members.values() if m.slack_id == slack_id), None)

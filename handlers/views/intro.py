@@ -22,7 +22,6 @@ from handlers.views.kit import (
     section,
 )
 from handlers.views.members import PREFERENCES
-from storage import repo
 from storage.models import (
     ExchangeKind,
     Lesson,
@@ -114,11 +113,7 @@ def intro_blocks(
     content: list[Block] = []
     for lang in langs:
         content.append(section("\n".join(_headline(view, lang))))
-        about = [
-            line
-            for i in repo.participant_ids(view.lessons)
-            if (line := _about(view.members[i], lang, moment))
-        ]
+        about = [line for member in view.participants() if (line := _about(member, lang, moment))]
         about += [
             t("intro.wants", lang, learner=mention(view.members[i].slack_id), note=escape(note))
             for i, note in (notes or {}).items()
