@@ -1,5 +1,9 @@
 """each lesson keeps the skill it teaches as matching files it, for the digest
 
+The one place storage reaches above itself (README, "Project structure"): the key must be
+the one the code computes, so the migration reuses `bot.matching.key_of`, a pure function,
+imported inside `upgrade`; migrations are outside the import-linter graph.
+
 Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-30 08:50:00.000000
