@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from itertools import islice, pairwise
 
 from bot.matching import match_labels
-from bot.matching.meeting import NEAR_HOURS, NO_SITE, Sites
+from bot.matching.meeting import NEAR_HOURS, NO_SITE, Sites, hours_apart
 from bot.matching.rounds.labels import LabelIds
 from bot.matching.rounds.model import (
     Candidate,
@@ -31,7 +31,6 @@ Pick = tuple[int, int, float]  # (teach label, learn label, score) of one possib
 # the reasons looking for why there was none).
 BLOCKED_SCAN = 64
 _ANY_LANGUAGE = -1  # the bitmask of someone whose languages are not known: all bits set
-_NEAR_MINUTES = NEAR_HOURS * 60
 
 
 class RoundState:
@@ -261,8 +260,7 @@ class RoundState:
         site = self.site[a]
         if site != NO_SITE and site == self.site[b]:
             return True
-        gap = abs(oa - ob) % 1440
-        return min(gap, 1440 - gap) < _NEAR_MINUTES
+        return hours_apart(oa, ob) < NEAR_HOURS
 
     def teach(self, teacher: int, learner: int, t: int, lab: int, s: float) -> Lesson:
         """Record one lesson: learner capacity, the pair's meeting, the learner's skill."""
