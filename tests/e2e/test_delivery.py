@@ -31,10 +31,8 @@ def _sent_ids(fake: FakeSlack, channels: list[str]) -> Counter[int]:
     return seen
 
 
-def test_a_crash_after_slack_took_the_post_does_not_post_it_again(
-    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    join_pair(sandbox)
+def _crash_once_after_the_post(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first intro Slack accepts is never recorded: the process "crashed" right after."""
     original = exchanges.intro_sent
     crashes = iter([True])
 
@@ -44,6 +42,13 @@ def test_a_crash_after_slack_took_the_post_does_not_post_it_again(
         original(*args, **kwargs)
 
     monkeypatch.setattr(exchanges, "intro_sent", crash_once)
+
+
+def test_a_crash_after_slack_took_the_post_does_not_post_it_again(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    join_pair(sandbox)
+    _crash_once_after_the_post(monkeypatch)
     sandbox.command("UADMIN", "admin round")  # first attempt: posted, then "crashed"
     [channel] = group_dms(sandbox.fake)
     assert len(sandbox.fake.messages(channel)) == 1
@@ -62,15 +67,7 @@ def test_without_the_history_scopes_a_retry_falls_back_to_at_least_once(
     """The documented trade-off: a retry cannot look for its message, so after a crash that
     followed Slack's acceptance it is posted again, rather than never or forever retried."""
     join_pair(sandbox)
-    original = exchanges.intro_sent
-    crashes = iter([True])
-
-    def crash_once(*args: Any, **kwargs: Any) -> None:
-        if next(crashes, False):
-            raise ConnectionError("database went away after Slack accepted the post")
-        original(*args, **kwargs)
-
-    monkeypatch.setattr(exchanges, "intro_sent", crash_once)
+    _crash_once_after_the_post(monkeypatch)
     sandbox.command("UADMIN", "admin round")
     sandbox.fake.inject("conversations.history", error="missing_scope")
     sandbox.clock.advance(minutes=5)
