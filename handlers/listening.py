@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from slack_bolt import Ack, BoltContext
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from bot.exchanges import ExchangeGone
 from bot.i18n.messages import N_
@@ -57,10 +59,25 @@ def committed(
     context: BoltContext, change: Callable[[], T], refused: Callable[[Refusal], object]
 ) -> Done[T] | None:
     """Run `change` in the request's transaction: committed and returned when the domain
-    accepts it; rolled back, `refused` told why, and None when it refuses."""
+    accepts it; rolled back, `refused` told why, and None when it refuses.
+
+    A unique constraint broken on the way means the same change was committed at the same
+    instant by another request (a double click, two replicas): it won, so `change` runs once
+    more on what it wrote, and finds it there ("already in your profile")."""
     session = session_of(context)
     try:
+        return _attempt(session, change, refused)
+    except IntegrityError:
+        session.rollback()
+        return _attempt(session, change, refused)
+
+
+def _attempt(
+    session: Session, change: Callable[[], T], refused: Callable[[Refusal], object]
+) -> Done[T] | None:
+    try:
         value = change()
+        session.flush()
     except REFUSALS as error:
         session.rollback()
         refused(error)

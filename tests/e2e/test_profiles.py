@@ -4,18 +4,21 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import inspect, text
 from sqlmodel import Session, select
 
+from bot import members
 from bot.digest.compute import compute_digest
 from bot.i18n import l10n
 from bot.offline.sandbox import Sandbox
 from bot.periods import Period
 from bot.serve import jobs
 from handlers.ids import ActionId, BlockId, CallbackId
-from storage.models import Avoidance, Exchange, MemberStatus, Skill
+from storage import repo
+from storage.models import Avoidance, Exchange, MemberStatus, Skill, SkillKind
 from tests.support.slack import (
     dm_texts,
     evaluate_follow_up,
@@ -25,6 +28,8 @@ from tests.support.slack import (
     rows,
     save_profile,
 )
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
 def _home_text(sandbox: Sandbox, slack_id: str) -> str:
@@ -126,6 +131,32 @@ def test_sixteenth_skill_and_bad_input_are_refused(sandbox: Sandbox) -> None:
     assert sandbox.command("UADA", "learn Café crème ☕") == [
         "Added *Café crème ☕* to what you want to learn."
     ]
+
+
+def test_two_identical_teach_at_once_add_one_skill_and_both_are_answered(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race a double submit (or two replicas) makes: the other request adds the skill
+    between this one's read and its insert. This one breaks the unique constraint, runs
+    again, and says the skill is already there."""
+    join_ada_and_bob(sandbox)
+    read_skills = repo.skills_of
+
+    def the_other_request_wins(session: Session, *, member_id: int) -> list[Skill]:
+        stale = read_skills(session, member_id=member_id)
+        monkeypatch.setattr(repo, "skills_of", read_skills)  # only the first read races
+        with Session(sandbox.rex.engine) as other:
+            members.add_skill(
+                other, slack_id="UADA", kind=SkillKind.TEACH, raw_label="SQL", now=NOW
+            )
+            other.commit()
+        return stale
+
+    monkeypatch.setattr(repo, "skills_of", the_other_request_wins)
+    assert sandbox.command("UADA", "teach sql") == ["*SQL* is already in your profile."]
+    with Session(sandbox.rex.engine) as session:
+        labels = session.exec(select(Skill.label).where(Skill.kind == SkillKind.TEACH)).all()
+    assert sorted(labels) == ["Excel", "Python", "SQL", "public speaking"]
 
 
 def test_pause_until_a_date_then_resume_automatically(sandbox: Sandbox) -> None:

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from slack_bolt import BoltContext
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.exchanges import ExchangeGone
@@ -179,3 +180,35 @@ def test_a_submission_may_show_its_modal_again_instead(
     assert submitted(ack, context, change, Fields(BlockId.SCHEDULE_DATE)) is None
     assert session.ended == ["rollback"]
     assert ack.calls == [((), {"response_action": "update", "view": again})]
+
+
+def _unique_violation() -> IntegrityError:
+    return IntegrityError("INSERT INTO skill …", {}, Exception("UNIQUE constraint failed"))
+
+
+def test_a_change_that_lost_a_race_runs_again_on_what_the_winner_wrote(
+    context: BoltContext, session: RecordingSession
+) -> None:
+    """Two identical `/rex teach X` at once: the second breaks the unique constraint, is
+    rolled back and runs again, now finding the skill the first one added."""
+    attempts: list[IntegrityError | str] = [_unique_violation(), "already in your profile"]
+
+    def change() -> str:
+        outcome = attempts.pop(0)
+        if isinstance(outcome, IntegrityError):
+            raise outcome
+        return outcome
+
+    assert committed(context, change, Recorder()) == Done("already in your profile")
+    assert session.ended == ["rollback", "commit"]
+
+
+def test_a_constraint_broken_twice_is_a_bug_not_a_race(
+    context: BoltContext, session: RecordingSession
+) -> None:
+    def change() -> None:
+        raise _unique_violation()
+
+    with pytest.raises(IntegrityError):
+        committed(context, change, Recorder())
+    assert session.ended == ["rollback"]
