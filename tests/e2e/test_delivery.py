@@ -171,9 +171,12 @@ def test_two_processes_on_one_postgresql_send_1000_follow_ups_once(
     engine = make_engine(postgres_url)
     migrate(engine)
     wipe(engine)
-    people = seed_known_work(fake, engine, 1000, WorkKind.FOLLOWUP)
     bots = [RexProcess(fake, postgres_url, tmp_path), RexProcess(fake, postgres_url, tmp_path)]
     try:
+        # the work appears once both are up, as on a Monday with replicas long started: a
+        # process slower to start (a loaded machine) would otherwise find nothing left
+        wait_for(lambda: all(bot.healthy() for bot in bots), 60, "both processes up")
+        people = seed_known_work(fake, engine, 1000, WorkKind.FOLLOWUP)
         wait_for(lambda: backlog(engine, WorkKind.FOLLOWUP) == 0, 120, "1000 follow-ups")
     finally:
         for bot in bots:
