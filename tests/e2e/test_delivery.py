@@ -108,6 +108,21 @@ def _held(engine: Engine) -> int:
         ).one()
 
 
+def _a_new_process_delivers_the_rest(
+    fake: FakeSlack, url: str, tmp_path: Path, engine: Engine
+) -> None:
+    """A fresh `rex run` finishes the 500 intros within a minute, none of them twice."""
+    second = RexProcess(fake, url, tmp_path)
+    restarted = time.monotonic()
+    try:
+        wait_for(lambda: backlog(engine, WorkKind.INTRO) == 0, 60, "every intro delivered")
+    finally:
+        second.stop()
+    assert time.monotonic() - restarted < 60
+    sent = _sent_ids(fake, group_dms(fake))
+    assert len(sent) == 500 and set(sent.values()) == {1}
+
+
 def test_sigkill_mid_drain_with_the_default_lease_loses_and_doubles_none(
     fake: FakeSlack, tmp_path: Path
 ) -> None:
@@ -124,15 +139,7 @@ def test_sigkill_mid_drain_with_the_default_lease_loses_and_doubles_none(
         first.stop()
     assert 150 <= len(fake.calls_to("chat.postMessage")) < 500
     # what the dead process held (unless it died between two claims) waits for its lease
-    second = RexProcess(fake, url, tmp_path)
-    restarted = time.monotonic()
-    try:
-        wait_for(lambda: backlog(engine, WorkKind.INTRO) == 0, 60, "every intro delivered")
-    finally:
-        second.stop()
-    assert time.monotonic() - restarted < 60
-    sent = _sent_ids(fake, group_dms(fake))
-    assert len(sent) == 500 and set(sent.values()) == {1}
+    _a_new_process_delivers_the_rest(fake, url, tmp_path, engine)
     engine.dispose()
 
 
@@ -152,15 +159,7 @@ def test_sigterm_mid_drain_hands_back_what_it_held_and_exits_within_10_s(
         first.stop()
     assert len(fake.calls_to("chat.postMessage")) < 500
     assert _held(engine) == 0  # handed back: nobody waits for a lease
-    second = RexProcess(fake, postgres_url, tmp_path)
-    restarted = time.monotonic()
-    try:
-        wait_for(lambda: backlog(engine, WorkKind.INTRO) == 0, 60, "every intro delivered")
-    finally:
-        second.stop()
-    assert time.monotonic() - restarted < 60
-    sent = _sent_ids(fake, group_dms(fake))
-    assert len(sent) == 500 and set(sent.values()) == {1}
+    _a_new_process_delivers_the_rest(fake, postgres_url, tmp_path, engine)
     wipe(engine)
     engine.dispose()
 
