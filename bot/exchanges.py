@@ -255,7 +255,7 @@ def schedule(
     superseded = (WorkKind.NUDGE, WorkKind.EXPIRE, WorkKind.REMINDER, WorkKind.INVITATION)
     settle_work(session, exchange_id, now=now, kinds=superseded)
     settle_work(session, exchange_id, now=now, kinds=(WorkKind.FOLLOWUP,), due_at=when + duration)
-    version = outbox.SessionVersion(exchange.invitation_sequence)
+    version = outbox.SessionVersion(sequence=exchange.invitation_sequence)
     outbox.owe_invitation(
         session, exchange_id=exchange_id, organiser_id=member.id, version=version, due_at=now
     )
@@ -274,7 +274,7 @@ def report_problem(
         session,
         exchange_id=exchange_id,
         reporter_id=member.id,
-        report=outbox.ProblemReport(text),
+        report=outbox.ProblemReport(text=text),
         due_at=now,
     )
     session.flush()
@@ -301,7 +301,7 @@ def expire(session: Session, view: ExchangeView, *, now: datetime) -> list[int]:
                 session,
                 exchange_id=view.id,
                 member_id=member_id,
-                notice=outbox.AutoPaused(AUTO_PAUSE_AFTER),
+                notice=outbox.AutoPaused(count=AUTO_PAUSE_AFTER),
                 due_at=now,
             )
             paused.append(member_id)

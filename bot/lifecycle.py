@@ -94,7 +94,7 @@ def move(
         outbox.owe_uninvite(
             session,
             exchange_id=exchange.id,
-            version=outbox.SessionVersion(exchange.invitation_sequence),
+            version=outbox.SessionVersion(sequence=exchange.invitation_sequence),
             due_at=now,
         )
     exchange.state = to

@@ -5,11 +5,10 @@ A payload is written as JSON by its type and read back strictly: a missing, unkn
 mistyped key raises `PayloadError` rather than sending the wrong text. The key names are
 those of rows already queued in deployed databases; keep them."""
 
-import json
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Self, TypeVar
+from typing import ClassVar, Self
 
+from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlmodel import Session
 
 from storage import repo
@@ -20,48 +19,30 @@ class PayloadError(ValueError):
     """A row's payload is not what its kind writes: a bug or a hand-edited row."""
 
 
-T = TypeVar("T")
+class _Payload(BaseModel):
+    """A payload: exactly its fields, of their types (pydantic, strict: no key missing or
+    extra, no "3" for 3), for a row of one of `kinds`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    kinds: ClassVar[tuple[WorkKind, ...]]
+
+    def to_json(self) -> str:
+        return self.model_dump_json()
+
+    @classmethod
+    def of(cls, work: DueWork) -> Self:
+        if work.kind not in cls.kinds:
+            raise PayloadError(f"work {work.id}: a {work.kind} row has no {cls.__name__}")
+        try:
+            return cls.model_validate_json(work.payload or "null")
+        except ValidationError as exc:
+            raise PayloadError(f"work {work.id}: {work.kind} payload {work.payload!r}") from exc
 
 
-def _json(work: DueWork, kinds: tuple[WorkKind, ...]) -> dict[str, Any]:
-    """The payload of `work` as a JSON object, for a row of one of `kinds`."""
-    if work.kind not in kinds:
-        raise PayloadError(f"work {work.id}: a {work.kind} row has no {kinds[0]} payload")
-    try:
-        data = json.loads(work.payload or "null")
-    except json.JSONDecodeError as exc:
-        raise PayloadError(f"work {work.id}: payload is not JSON") from exc
-    if not isinstance(data, dict):
-        raise PayloadError(f"work {work.id}: payload {work.payload!r} is not an object")
-    return data
-
-
-def _fields(work: DueWork, kinds: tuple[WorkKind, ...], keys: tuple[str, ...]) -> dict[str, Any]:
-    """The payload of `work` with exactly `keys`, for a row of one of `kinds`."""
-    data = _json(work, kinds)
-    if set(data) != set(keys):
-        raise PayloadError(f"work {work.id}: {work.kind} payload {work.payload!r} wants {keys}")
-    return data
-
-
-def _typed(data: dict[str, Any], key: str, kind: type[T]) -> T:
-    value = data[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise PayloadError(f"payload key {key!r}: {value!r} is not {kind.__name__}")
-    return value
-
-
-def _strings(data: dict[str, Any], key: str) -> tuple[str, ...]:
-    values = _typed(data, key, list)
-    if not all(isinstance(v, str) for v in values):
-        raise PayloadError(f"payload key {key!r}: {values!r} is not a list of strings")
-    return tuple(values)
-
-
-@dataclass(frozen=True)
-class UnmatchedNotice:
+class UnmatchedNotice(_Payload):
     """Why a member got no introduction this round, as the round planner said it."""
 
+    kinds = (WorkKind.UNMATCHED,)
     reason: str
     skill: str | None
     demand: int
@@ -69,107 +50,53 @@ class UnmatchedNotice:
     sites: tuple[str, ...]
     teachers: int
 
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "reason": self.reason,
-                "skill": self.skill,
-                "demand": self.demand,
-                "languages": list(self.languages),
-                "sites": list(self.sites),
-                "teachers": self.teachers,
-            }
-        )
 
-    @classmethod
-    def of(cls, work: DueWork) -> Self:
-        data = _fields(
-            work,
-            (WorkKind.UNMATCHED,),
-            ("reason", "skill", "demand", "languages", "sites", "teachers"),
-        )
-        skill = data["skill"]
-        if skill is not None and not isinstance(skill, str):
-            raise PayloadError(f"payload key 'skill': {skill!r} is not a string")
-        return cls(
-            reason=_typed(data, "reason", str),
-            skill=skill,
-            demand=_typed(data, "demand", int),
-            languages=_strings(data, "languages"),
-            sites=_strings(data, "sites"),
-            teachers=_typed(data, "teachers", int),
-        )
-
-
-@dataclass(frozen=True)
-class ProblemReport:
+class ProblemReport(_Payload):
     """A participant's confidential report, in their words, for the managers."""
 
+    kinds = (WorkKind.REPORT,)
     text: str
 
-    def to_json(self) -> str:
-        return json.dumps({"text": self.text})
 
-    @classmethod
-    def of(cls, work: DueWork) -> Self:
-        return cls(text=_typed(_fields(work, (WorkKind.REPORT,), ("text",)), "text", str))
-
-
-@dataclass(frozen=True)
-class AutoPaused:
+class AutoPaused(_Payload):
     """Rex paused someone after `count` introductions in a row expired."""
 
+    kinds = (WorkKind.AUTO_PAUSED,)
     count: int
 
-    def to_json(self) -> str:
-        return json.dumps({"count": self.count})
 
-    @classmethod
-    def of(cls, work: DueWork) -> Self:
-        return cls(count=_typed(_fields(work, (WorkKind.AUTO_PAUSED,), ("count",)), "count", int))
+class SessionVersion(_Payload):
+    """Which version of an exchange's session (its invitation sequence) a row is about: the
+    rows about one version are sent only while it is still that one."""
 
-
-# The rows about one version of a scheduled session: sent only while it is still that one.
-SESSION_KINDS = (WorkKind.INVITATION, WorkKind.REMINDER, WorkKind.UNINVITE)
-
-
-@dataclass(frozen=True)
-class SessionVersion:
-    """Which version of an exchange's session (its invitation sequence) a row is about."""
-
+    kinds = (WorkKind.INVITATION, WorkKind.REMINDER, WorkKind.UNINVITE)
     sequence: int
 
-    def to_json(self) -> str:
-        return json.dumps({"sequence": self.sequence})
 
-    @classmethod
-    def of(cls, work: DueWork) -> Self:
-        return cls(sequence=_typed(_fields(work, SESSION_KINDS, ("sequence",)), "sequence", int))
+class _DaysOnly(_Payload):
+    """What a digest row held before periods were whole weeks."""
+
+    kinds = (WorkKind.DIGEST,)
+    days: int
 
 
-@dataclass(frozen=True)
-class DigestPeriod:
+class DigestPeriod(_Payload):
     """The whole weeks a digest reports, fixed when it was queued: `weeks` up to `until`
     (a Monday where the managers are)."""
 
+    kinds = (WorkKind.DIGEST,)
     until: date
     weeks: int
 
-    def to_json(self) -> str:
-        return json.dumps({"until": self.until.isoformat(), "weeks": self.weeks})
-
     @classmethod
-    def of(cls, work: DueWork, *, week_before_due: date) -> Self:
+    def queued(cls, work: DueWork, *, week_before_due: date) -> Self:
         """A row queued before periods were whole weeks holds only `days`: it reports the
         week up to `week_before_due`, the Monday before it was due."""
-        if set(_json(work, (WorkKind.DIGEST,))) == {"days"}:
-            return cls(until=week_before_due, weeks=1)
-        data = _fields(work, (WorkKind.DIGEST,), ("until", "weeks"))
         try:
-            until = date.fromisoformat(_typed(data, "until", str))
-        except ValueError as exc:
-            raise PayloadError(f"work {work.id}: 'until' is not a date") from exc
-        return cls(until=until, weeks=_typed(data, "weeks", int))
+            _DaysOnly.of(work)
+        except PayloadError:
+            return cls.of(work)
+        return cls(until=week_before_due, weeks=1)
 
 
 Payload = UnmatchedNotice | ProblemReport | AutoPaused | SessionVersion | DigestPeriod

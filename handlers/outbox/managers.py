@@ -66,7 +66,7 @@ def _send_digest(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
         log.warning("digest.skipped reason=no_channel")
         return "skipped"
     tz = rex.settings.timezone
-    owed = outbox.DigestPeriod.of(work, week_before_due=last_monday(work.due_at, tz))
+    owed = outbox.DigestPeriod.queued(work, week_before_due=last_monday(work.due_at, tz))
     period = Period.weeks_to(owed.until, weeks=owed.weeks, tz=tz)
     report = compute_digest(session, period=period)
     lang = rex.settings.rex_language

@@ -30,20 +30,20 @@ NOTICE = outbox.UnmatchedNotice(
     ("kind", "payload"),
     [
         (WorkKind.UNMATCHED, NOTICE),
-        (WorkKind.REPORT, outbox.ProblemReport("They never came.\nTwice.")),
-        (WorkKind.AUTO_PAUSED, outbox.AutoPaused(3)),
-        (WorkKind.INVITATION, outbox.SessionVersion(2)),
-        (WorkKind.REMINDER, outbox.SessionVersion(2)),
-        (WorkKind.UNINVITE, outbox.SessionVersion(2)),
+        (WorkKind.REPORT, outbox.ProblemReport(text="They never came.\nTwice.")),
+        (WorkKind.AUTO_PAUSED, outbox.AutoPaused(count=3)),
+        (WorkKind.INVITATION, outbox.SessionVersion(sequence=2)),
+        (WorkKind.REMINDER, outbox.SessionVersion(sequence=2)),
+        (WorkKind.UNINVITE, outbox.SessionVersion(sequence=2)),
     ],
 )
 def test_a_payload_reads_back_as_written(kind: WorkKind, payload: outbox.Payload) -> None:
-    assert type(payload).of(_row(kind, payload.to_json())) == payload  # type: ignore[call-arg]
+    assert type(payload).of(_row(kind, payload.to_json())) == payload
 
 
 def test_a_digest_period_reads_back_as_written() -> None:
     period = outbox.DigestPeriod(until=MONDAY, weeks=4)
-    read = outbox.DigestPeriod.of(
+    read = outbox.DigestPeriod.queued(
         _row(WorkKind.DIGEST, period.to_json()), week_before_due=NOW.date()
     )
     assert read == period
@@ -67,14 +67,14 @@ def test_the_json_of_rows_already_queued_is_read() -> None:
     for kind in (WorkKind.INVITATION, WorkKind.REMINDER, WorkKind.UNINVITE):
         assert outbox.SessionVersion.of(_row(kind, '{"sequence": 4}')).sequence == 4
     digest = _row(WorkKind.DIGEST, '{"until": "2026-11-30", "weeks": 13}')
-    assert outbox.DigestPeriod.of(digest, week_before_due=NOW.date()) == outbox.DigestPeriod(
+    assert outbox.DigestPeriod.queued(digest, week_before_due=NOW.date()) == outbox.DigestPeriod(
         until=MONDAY, weeks=13
     )
 
 
 def test_a_digest_queued_before_periods_were_weeks_reports_the_week_before_it() -> None:
     legacy = _row(WorkKind.DIGEST, '{"days": 7}')
-    assert outbox.DigestPeriod.of(legacy, week_before_due=MONDAY) == outbox.DigestPeriod(
+    assert outbox.DigestPeriod.queued(legacy, week_before_due=MONDAY) == outbox.DigestPeriod(
         until=MONDAY, weeks=1
     )
 
@@ -103,7 +103,7 @@ def test_a_payload_is_read_only_for_its_own_kind() -> None:
     with pytest.raises(outbox.PayloadError):
         outbox.SessionVersion.of(_row(WorkKind.REPORT, '{"sequence": 1}'))
     with pytest.raises(outbox.PayloadError):
-        outbox.DigestPeriod.of(_row(WorkKind.REPORT, '{"days": 7}'), week_before_due=MONDAY)
+        outbox.DigestPeriod.queued(_row(WorkKind.REPORT, '{"days": 7}'), week_before_due=MONDAY)
 
 
 def test_lists_and_dates_are_checked_too() -> None:
@@ -111,6 +111,6 @@ def test_lists_and_dates_are_checked_too() -> None:
     with pytest.raises(outbox.PayloadError):
         outbox.UnmatchedNotice.of(_row(WorkKind.UNMATCHED, wrong))
     with pytest.raises(outbox.PayloadError):
-        outbox.DigestPeriod.of(
+        outbox.DigestPeriod.queued(
             _row(WorkKind.DIGEST, '{"until": "last monday", "weeks": 1}'), week_before_due=MONDAY
         )
