@@ -46,9 +46,10 @@ class UnmatchedNotice(_Payload):
     reason: str
     skill: str | None
     demand: int
-    languages: tuple[str, ...]
-    sites: tuple[str, ...]
-    teachers: int
+    # rows queued before reasons named languages and sites hold only the three above
+    languages: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    teachers: int = 0
 
 
 class ProblemReport(_Payload):

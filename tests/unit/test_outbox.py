@@ -61,6 +61,10 @@ def test_the_json_of_rows_already_queued_is_read() -> None:
         '"languages": [], "sites": [], "teachers": 0}'
     )
     assert outbox.UnmatchedNotice.of(_row(WorkKind.UNMATCHED, no_skill)).skill is None
+    before_sites = '{"reason": "nobody_teaches", "skill": "Pottery", "demand": 3}'
+    assert outbox.UnmatchedNotice.of(_row(WorkKind.UNMATCHED, before_sites)) == (
+        outbox.UnmatchedNotice(reason="nobody_teaches", skill="Pottery", demand=3)
+    )
     report = outbox.ProblemReport.of(_row(WorkKind.REPORT, '{"text": "Rude."}'))
     assert report.text == "Rude."
     assert outbox.AutoPaused.of(_row(WorkKind.AUTO_PAUSED, '{"count": 3}')).count == 3
