@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot import evaluations, exchanges
 from bot.i18n import l10n
 from bot.i18n.messages import N_, t
+from bot.replies.intents import MAX_HOURS
 from bot.text import InvalidInput
 from handlers.context import (
     exchange_id_of,
@@ -109,7 +110,7 @@ def on_evaluation_submitted(
     def evaluate() -> tuple[bool, float]:
         """Whether this is the first evaluation, and the hours it counts."""
         if hours is None:
-            raise InvalidInput("error.hours", max=100)
+            raise InvalidInput("error.hours", max=int(MAX_HOURS))
         fresh = evaluations.evaluate(
             session_of(context),
             exchange_id=exchange_id,

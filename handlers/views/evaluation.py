@@ -4,6 +4,7 @@ from typing import Final
 
 from bot.exchanges import ExchangeView
 from bot.i18n.messages import N_, t
+from bot.replies.intents import MAX_HOURS
 from bot.text import escape
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.views.kit import Block, View, button, input_block, mention, modal, options, section
@@ -96,7 +97,7 @@ def evaluation_modal(exchange_id: int, *, learner: bool, lang: str, teacher: boo
                 "type": "number_input",
                 "is_decimal_allowed": True,
                 "min_value": "0",
-                "max_value": "100",
+                "max_value": str(int(MAX_HOURS)),
             },
         ),
         input_block(
