@@ -25,6 +25,8 @@ from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.listening import Fields, answered, committed, submitted
 from handlers.outbox import delivery
 from handlers.views.evaluation import evaluation_modal
+from handlers.views.intro import done_by
+from handlers.views.kit import mention
 from storage.models import GoalMet
 
 
@@ -74,11 +76,11 @@ def on_wont_happen_clicked(
 
     if committed(context, wont_happen, answered(respond, lang, **only_to_clicker)) is None:
         return
-    done = t("wont_happen.done", lang, who=f"<@{slack_id}>")
-    respond(text=done, **only_to_clicker)
+    respond(text=t("wont_happen.done", lang, who=mention(slack_id)), **only_to_clicker)
     loaded = exchanges.load(session, exchange_id=exchange_id)
     if loaded is not None and loaded.exchange.channel_id:
-        client.chat_postMessage(channel=loaded.exchange.channel_id, text=done)
+        group_text = done_by(loaded, N_("wont_happen.done"), slack_id)
+        client.chat_postMessage(channel=loaded.exchange.channel_id, text=group_text)
     delivery.wake(rex_of(context))  # a session it called off: the calendar cancellation
 
 
@@ -134,6 +136,5 @@ def on_evaluation_submitted(
     client.chat_postMessage(channel=slack_id, text=t(key, lang, hours=l10n.number(counted, lang)))
     loaded = exchanges.load(session_of(context), exchange_id=exchange_id)
     if fresh and another and loaded is not None and loaded.exchange.channel_id:
-        client.chat_postMessage(
-            channel=loaded.exchange.channel_id, text=t("another.asked", lang, who=f"<@{slack_id}>")
-        )
+        asked = done_by(loaded, N_("another.asked"), slack_id)
+        client.chat_postMessage(channel=loaded.exchange.channel_id, text=asked)

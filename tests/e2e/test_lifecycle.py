@@ -305,6 +305,20 @@ def test_did_it_happen_not_yet_reschedules_and_wont_happen_cancels(
     assert delivery.sweep(sandbox.rex).sent == 0  # no reminder, no closing note
 
 
+def test_wont_happen_is_told_to_the_group_in_each_of_its_languages(
+    lifecycle_sandbox: Sandbox,
+) -> None:
+    sandbox = lifecycle_sandbox
+    channel, _ = introduce_pair(sandbox)
+    sandbox.command("UBOB", "language fr")
+    sandbox.clock.advance(days=7, minutes=1)
+    delivery.sweep(sandbox.rex)
+    _answer_followup(sandbox, "UADA", ActionId.WONT_HAPPEN)
+    told = sandbox.fake.messages(channel)[-1]["text"]
+    assert "<@UADA> says it won't happen this time." in told
+    assert "<@UADA> indique que ça ne se fera pas cette fois." in told
+
+
 def test_with_approval_on_intros_wait_for_the_managers(lifecycle_sandbox: Sandbox) -> None:
     sandbox = lifecycle_sandbox
     assert sandbox.command("UADA", "admin approval on") == ["Only Rex admins can do that."]
