@@ -1,4 +1,6 @@
-"""Slack listeners. Each module registers its own; this wires them all."""
+"""Everything that speaks Slack's wire format: the listeners (each module registers its own;
+`register` wires them all), the views they and the outbox sender render (`views/`), and the
+sender of the rows Rex owes (`outbox/`)."""
 
 from slack_bolt import App
 

@@ -1,5 +1,6 @@
-"""The App Home tab's content, published when it is opened and after every change to a
-profile (by any listener), and the Slack profile data it shows, refreshed at most weekly."""
+"""Publishing the App Home tab (its content is `views.home`): when it is opened and after every
+change to a profile, by any listener; and refreshing the Slack profile data it shows, at most
+weekly."""
 
 import logging
 from datetime import timedelta

@@ -11,7 +11,6 @@ from sqlmodel import Session
 
 from bot import members, privacy
 from bot.i18n.messages import N_, t, tn
-from bot.matching.suggest import options_for
 from bot.rounds import run_round
 from bot.text import InvalidInput
 from handlers.context import (
@@ -29,7 +28,7 @@ from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.listening import Fields, Refusal, answered, committed, submitted
 from handlers.outbox import delivery
 from handlers.subcommands import pause_end
-from handlers.views.members import add_skill_modal, pause_modal, profile_modal
+from handlers.views.members import add_skill_modal, pause_modal, profile_modal, skill_options
 from storage.models import MemberStatus, SkillKind
 
 SUGGESTIONS = 20
@@ -53,7 +52,7 @@ def on_skill_typed(ack: Ack, payload: dict[str, Any], context: BoltContext) -> N
     """Suggest labels the network already uses, the person's own wording first."""
     query = str(payload.get("value") or "")
     suggestions = rex_of(context).suggester().suggest(query, limit=SUGGESTIONS)
-    ack(options=options_for(query, suggestions, max_options=SUGGESTIONS))
+    ack(options=skill_options(query, suggestions, max_options=SUGGESTIONS))
 
 
 def on_profile_submitted(

@@ -1,4 +1,4 @@
-"""The `rex` command: run, demo, migrate, match."""
+"""The `rex` command: run, demo, migrate, match, export."""
 
 import argparse
 import logging

@@ -1,4 +1,8 @@
-"""Skill matching: does a teach label fit a learn label?
+"""The pure engines of matching (no database, no Slack): does a teach label fit a learn label
+(this module and `engine`, `vocabulary/`, `lexicon`, `typos`, `text`), the round planner
+(`rounds/`), who can meet (`meeting`) and type-ahead (`suggest`).
+
+Skill matching: does a teach label fit a learn label?
 
 Slack-free. `is_match` is the one decision every round uses; `match_labels` applies it to
 whole vocabularies at once so a round compares distinct labels, never people.

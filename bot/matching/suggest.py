@@ -1,10 +1,10 @@
 """Type-ahead skill suggestions for Slack's `external_select` menus.
 
-Slack-free and DB-free: the caller feeds the labels people typed (the `skill` rows) and
-turns suggestions into option dicts with `options_for`. Suggesting labels the network
-already uses makes the same skill get the same wording, which helps people reading
-profiles; matching does not depend on it (it goes through `normalize` anyway), so a person
-may always keep their own wording.
+Slack-free and DB-free: the caller feeds the labels people typed (the `skill` rows); the
+views turn suggestions into Slack's options (`handlers.views.members.skill_options`).
+Suggesting labels the network already uses makes the same skill get the same wording, which
+helps people reading profiles; matching does not depend on it (it goes through `normalize`
+anyway), so a person may always keep their own wording.
 
 Labels are grouped by `normalize`; a group shows its most used wording. A query ranks:
   1. the group of the query's own canonical form ("k8s", "kubernets" → Kubernetes);
@@ -26,21 +26,18 @@ import heapq
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
 from bot.matching import default_matcher, normalize
 from bot.matching.text import prepare, words
 
-# Slack's limits for options of an external select.
-SLACK_MAX_OPTIONS = 100
-OPTION_TEXT_MAX = 75
-OPTION_VALUE_MAX = 150
-# A longer query cannot be a skill label; cutting it bounds the work per keystroke.
-QUERY_MAX = OPTION_VALUE_MAX
+# A longer query cannot be a skill label (nor a Slack option's value); cutting it bounds the
+# work per keystroke.
+QUERY_MAX = 150
 # Searchable forms per group: its canonical form, its shown wording, then other wordings
 # used by a share of its entries (typos stay out: `normalize` repairs those in queries).
 FORMS_PER_GROUP = 8
@@ -311,30 +308,3 @@ def _without_slips(found: list[_Group], own: str) -> list[_Group]:
                 continue
         kept.append(group)
     return kept
-
-
-def options_for(
-    query: str, suggestions: Sequence[Suggestion], *, max_options: int = 20
-) -> list[dict[str, Any]]:
-    """Slack options for a `block_suggestion` response: the person's own wording first (so
-    they can keep it), then the suggestions; plain_text only, within Slack's limits."""
-    cap = max(0, min(max_options, SLACK_MAX_OPTIONS))
-    labels = [clean(s.label) for s in suggestions]
-    own = clean(query)
-    if own.casefold() not in {label.casefold() for label in labels}:
-        labels.insert(0, own)
-    options: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for label in labels:
-        value = label[:OPTION_VALUE_MAX]
-        if value and value.casefold() not in seen:
-            seen.add(value.casefold())
-            options.append({"text": {"type": "plain_text", "text": _clip(label)}, "value": value})
-    return options[:cap]
-
-
-def _clip(text: str) -> str:
-    """Option text within Slack's limit, visibly cut."""
-    if len(text) <= OPTION_TEXT_MAX:
-        return text
-    return text[: OPTION_TEXT_MAX - 1].rstrip() + "…"

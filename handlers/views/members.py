@@ -2,10 +2,11 @@
 the profile as `/rex me` shows it, and forgetting their data."""
 
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 from bot.i18n import l10n
 from bot.i18n.messages import N_, t
+from bot.matching.suggest import Suggestion, clean
 from bot.members import LANGUAGES, LEVELS, Profile, needs_site, spoken_languages
 from bot.text import escape
 from handlers.ids import ActionId, BlockId, CallbackId
@@ -297,3 +298,36 @@ def forget_blocks(lang: str) -> list[Block]:
         section(t("forget.confirm", lang)),
         {"type": "actions", "block_id": BlockId.FORGET_ACTIONS, "elements": [confirm_button]},
     ]
+
+
+# Slack's limits for the options of an external select.
+SLACK_MAX_OPTIONS = 100
+OPTION_TEXT_MAX = 75
+OPTION_VALUE_MAX = 150
+
+
+def skill_options(
+    query: str, suggestions: Sequence[Suggestion], *, max_options: int = 20
+) -> list[dict[str, Any]]:
+    """Slack options for a `block_suggestion` response: the person's own wording first (so
+    they can keep it), then the suggestions; plain_text only, within Slack's limits."""
+    cap = max(0, min(max_options, SLACK_MAX_OPTIONS))
+    labels = [clean(s.label) for s in suggestions]
+    own = clean(query)
+    if own.casefold() not in {label.casefold() for label in labels}:
+        labels.insert(0, own)
+    options: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for label in labels:
+        value = label[:OPTION_VALUE_MAX]
+        if value and value.casefold() not in seen:
+            seen.add(value.casefold())
+            options.append({"text": {"type": "plain_text", "text": _clip(label)}, "value": value})
+    return options[:cap]
+
+
+def _clip(text: str) -> str:
+    """Option text within Slack's limit, visibly cut."""
+    if len(text) <= OPTION_TEXT_MAX:
+        return text
+    return text[: OPTION_TEXT_MAX - 1].rstrip() + "…"

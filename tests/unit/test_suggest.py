@@ -12,14 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.matching.suggest import (
+from bot.matching.suggest import SkillSuggester, Suggestion, clean
+from handlers.views.members import (
     OPTION_TEXT_MAX,
     OPTION_VALUE_MAX,
     SLACK_MAX_OPTIONS,
-    SkillSuggester,
-    Suggestion,
-    clean,
-    options_for,
+    skill_options,
 )
 
 NETWORK = {
@@ -245,26 +243,26 @@ def option(text: str, value: str | None = None) -> dict[str, object]:
 
 
 def test_options_keep_the_person_own_wording_first(suggester: SkillSuggester) -> None:
-    options = options_for("  kubernets   admin ", suggester.suggest("kubernets admin"))
+    options = skill_options("  kubernets   admin ", suggester.suggest("kubernets admin"))
     assert options[0] == option("kubernets admin")
     assert option("Kubernetes") in options
 
 
 def test_options_do_not_repeat_the_own_wording_of_a_suggestion() -> None:
     suggestions = [Suggestion("Excel", 6, True), Suggestion("Excel pivot tables", 2, False)]
-    assert options_for("EXCEL", suggestions) == [option("Excel"), option("Excel pivot tables")]
+    assert skill_options("EXCEL", suggestions) == [option("Excel"), option("Excel pivot tables")]
 
 
 def test_options_skip_an_empty_wording_and_duplicates() -> None:
     suggestions = [Suggestion("Python", 8, False), Suggestion("python", 1, False)]
-    assert options_for("   ", suggestions) == [option("Python")]
-    assert options_for("", []) == []
+    assert skill_options("   ", suggestions) == [option("Python")]
+    assert skill_options("", []) == []
 
 
 def test_options_fit_slack_limits() -> None:
     typed = "Very long skill " + "x" * 300
     suggestions = [Suggestion(f"Skill {k} " + "y" * 200, 1, False) for k in range(150)]
-    options = options_for(typed, suggestions, max_options=500)
+    options = skill_options(typed, suggestions, max_options=500)
     assert len(options) == SLACK_MAX_OPTIONS
     assert options[0]["value"] == typed[:OPTION_VALUE_MAX]
     assert options[0]["text"]["text"].endswith("…")
@@ -272,12 +270,12 @@ def test_options_fit_slack_limits() -> None:
         assert made["text"]["type"] == "plain_text"
         assert 0 < len(made["text"]["text"]) <= OPTION_TEXT_MAX
         assert 0 < len(made["value"]) <= OPTION_VALUE_MAX
-    assert len(options_for(typed, suggestions)) == 20
-    assert len(options_for(typed, suggestions, max_options=3)) == 3
+    assert len(skill_options(typed, suggestions)) == 20
+    assert len(skill_options(typed, suggestions, max_options=3)) == 3
 
 
 def test_options_drop_control_characters() -> None:
-    assert options_for("Ex\x00cel\n\tmacros\x7f", []) == [option("Ex cel macros")]
+    assert skill_options("Ex\x00cel\n\tmacros\x7f", []) == [option("Ex cel macros")]
 
 
 @settings(max_examples=200, deadline=None)
@@ -288,7 +286,7 @@ def test_any_query_gives_bounded_suggestions_and_valid_options(
     found = suggester.suggest(query, limit)
     assert len(found) <= limit
     assert len({s.label for s in found}) == len(found)
-    options = options_for(query, found)
+    options = skill_options(query, found)
     assert len(options) <= min(20, len(found) + 1)
     for made in options:
         assert made["text"]["type"] == "plain_text"

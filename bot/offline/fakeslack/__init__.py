@@ -1,7 +1,7 @@
 """Offline Slack: a fake Web API server and a driver sending signed requests to the bot.
 
-Used by the test suite and by the offline demo sandbox, hence it lives in ``bot`` and depends on
-the standard library only.
+Used by the test suite and by the offline demo sandbox (`bot.offline`), and depends on the
+standard library only.
 """
 
 from bot.offline.fakeslack.driver import Response, SlackDriver
