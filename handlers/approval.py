@@ -11,6 +11,7 @@ from handlers.context import exchange_id_of, language_of, rex_of, session_of, us
 from handlers.ids import ActionId
 from handlers.listening import Refusal, committed
 from handlers.outbox import delivery
+from handlers.views.kit import mention
 
 
 def register(app: App) -> None:
@@ -56,7 +57,7 @@ def on_decision(ack: Ack, body: dict[str, Any], context: BoltContext, respond: R
 
     if committed(context, decide, _to_manager(respond, lang)) is None:
         return
-    respond(text=t(answer_key, lang, who=f"<@{manager}>"), replace_original=True)
+    respond(text=t(answer_key, lang, who=mention(manager)), replace_original=True)
     delivery.wake(rex_of(context))
 
 
@@ -88,7 +89,7 @@ def on_swap_out(ack: Ack, body: dict[str, Any], context: BoltContext, respond: R
     if swapped is None:
         return
     respond(
-        text=t("approval.swapped", lang, who=f"<@{manager}>", count=swapped.value),
+        text=t("approval.swapped", lang, who=mention(manager), count=swapped.value),
         replace_original=True,
     )
     delivery.wake(rex)

@@ -4,7 +4,6 @@ Rex answers only people (never bots, itself, edits or other message subtypes), a
 group DM only when mentioned; what people write is parsed, never stored or logged.
 """
 
-import re
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -23,9 +22,7 @@ from handlers.listening import answered, committed
 from handlers.subcommands import SUBCOMMANDS
 from handlers.views.help import help_blocks
 from handlers.views.intro import done_by
-from handlers.views.kit import Block, button, mention, section
-
-MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+from handlers.views.kit import MENTION, Block, button, mention, section
 
 
 def register(app: App) -> None:

@@ -11,7 +11,7 @@ from handlers.context import language_of, rex_of, selected_values, session_of, u
 from handlers.home_tab import publish_home, refresh_from_slack
 from handlers.ids import BlockId, CallbackId
 from handlers.listening import Fields, submitted
-from handlers.views.kit import skill_list
+from handlers.views.kit import mention, skill_list
 
 
 def register(app: App) -> None:
@@ -45,7 +45,7 @@ def on_join_submitted(
         text=t(
             "join.welcome",
             lang,
-            name=f"<@{slack_id}>",
+            name=mention(slack_id),
             teach=skill_list(profile.teach, lang),
             learn=skill_list(profile.learn, lang),
         ),

@@ -27,14 +27,13 @@ from handlers.listening import Refusal, answered, committed
 from handlers.outbox import delivery
 from handlers.views.digest import digest_blocks, digest_title
 from handlers.views.help import help_blocks
-from handlers.views.kit import mention, section
+from handlers.views.kit import MENTION, mention, section
 from handlers.views.members import forget_blocks, join_modal, profile_blocks, status_text
 from handlers.views.rounds import preview_blocks
 from storage import repo
 from storage.models import MemberStatus, SkillKind
 
 Subcommand = Callable[[str, dict[str, Any], BoltContext, WebClient, Respond], None]
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 

@@ -1,5 +1,6 @@
 """Block Kit building blocks shared by every view: pure functions returning Slack dicts."""
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -81,6 +82,11 @@ def options(pairs: Sequence[tuple[str, str]]) -> list[Block]:
 
 def skill_list(labels: Sequence[str], lang: str) -> str:
     return ", ".join(f"*{escape(label)}*" for label in labels) or t("me.none", lang)
+
+
+# A user mention as Slack writes it in text it sends (`<@U123>` or `<@U123|name>`): the
+# inverse of `mention`; group 1 is the user id.
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def mention(slack_id: str) -> str:
