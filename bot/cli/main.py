@@ -2,15 +2,11 @@
 
 import argparse
 import logging
-import os
-import signal
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import SettingsError, load_settings
 from storage.db import SecondProcess
 
 
@@ -34,77 +30,6 @@ def configure_logging(level: int = logging.INFO, *, json: bool = False) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # "skipped: maximum number of running instances reached" is a busy sweep, not news
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
-
-
-GIL_SWITCH_SECONDS = 0.001
-SHUTDOWN_SECONDS = 8.0  # of the 10 s a container platform gives between SIGTERM and SIGKILL
-
-
-def run(settings: Settings) -> int:
-    """Start Rex for real: Socket Mode with an app token, otherwise HTTP on PORT. SIGTERM
-    (or Ctrl-C) stops taking work, finishes or hands back what it holds, and exits."""
-    from bot.runtime.rex import build_runtime
-    from bot.serve.app import create_app
-    from bot.serve.jobs import build_scheduler
-    from bot.serve.server import HttpServer
-    from bot.serve.startup import check_app_token, check_channels, check_slack, open_database
-    from storage.db import hold_single_process
-
-    settings.check()
-    single = hold_single_process(settings.database_url)
-    rex = build_runtime(settings, engine=open_database(settings.database_url))
-    check_slack(rex)
-    if settings.socket_mode:
-        check_app_token(rex)
-    check_channels(rex)
-    app = create_app(settings, rex=rex)
-    # the type-ahead index takes a second or two on a large network: build it before anyone types
-    threading.Thread(target=rex.suggester, name="rex-suggest-index", daemon=True).start()
-    try:
-        server = HttpServer(app, rex, port=settings.port, slack=not settings.socket_mode)
-    except OSError as exc:
-        raise SettingsError(f"PORT: cannot listen on {settings.port} ({exc.strerror})") from exc
-    # Acks are a few milliseconds of Python among dozens of threads building views and
-    # calling Slack: with the GIL handed on every 1 ms instead of 5, they wait their turn far
-    # less (benchmarks/load_bench.py: ack p95 under load about 5 times lower)
-    sys.setswitchinterval(GIL_SWITCH_SECONDS)
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    log = logging.getLogger("rex")
-    socket_mode: Any = None
-    if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        socket_mode = SocketModeHandler(app, settings.app_token())
-        socket_mode.connect()
-        log.info("rex.start mode=socket worker=%s", rex.worker_id)
-    scheduler = build_scheduler(rex)
-    scheduler.start()
-    server.start()
-    if not settings.socket_mode:
-        log.info("rex.start mode=http url=%s worker=%s", server.url, rex.worker_id)
-    stop.wait()
-    log.info("rex.stopping worker=%s", rex.worker_id)
-    rex.stopping.set()
-    if socket_mode is not None:
-        socket_mode.close()
-    server.stop()
-    drained = threading.Thread(target=scheduler.shutdown, name="rex-drain")  # waits for jobs
-    drained.start()
-    drained.join(SHUTDOWN_SECONDS)
-    if drained.is_alive():
-        log.warning(
-            "rex.stopped_unclean worker=%s: what it held is taken over after its lease",
-            rex.worker_id,
-        )
-        logging.shutdown()
-        os._exit(0)
-    rex.engine.dispose()
-    if single is not None:
-        single.close()
-    log.info("rex.stopped worker=%s", rex.worker_id)
-    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -151,7 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return 2
-        return run(settings)
+        from bot.serve.process import serve
+
+        return serve(settings)
     except (SettingsError, SecondProcess) as exc:
         print(f"rex: {exc}", file=sys.stderr)
         return 2

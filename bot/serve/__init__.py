@@ -1,3 +1,4 @@
-"""Builds and runs the process: the Bolt app, its HTTP server, the scheduled jobs, start-up checks.
+"""Builds and runs the process (`process.serve`): the Bolt app, its HTTP server, the scheduled
+jobs, start-up checks.
 
 The only layer of the running bot that wires `handlers` to the runtime."""
