@@ -5,12 +5,13 @@ A payload is written as JSON by its type and read back strictly: a missing, unkn
 mistyped key raises `PayloadError` rather than sending the wrong text. The key names are
 those of rows already queued in deployed databases; keep them."""
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlmodel import Session
 
+from bot.periods import last_monday
 from storage import repo
 from storage.models import DueWork, WorkKind
 
@@ -244,14 +245,27 @@ def owe_withdrawn(session: Session, *, exchange_id: int, member_id: int, due_at:
 
 
 def owe_digest(
-    session: Session, *, period: DigestPeriod, due_at: datetime, once_key: str | None = None
+    session: Session,
+    *,
+    channel: str | None,
+    tz: tzinfo,
+    now: datetime,
+    weeks: int = 1,
+    scheduled_at: datetime | None = None,
 ) -> bool:
-    """The digest of `period` for the digest channel; with a `once_key` (a scheduled
-    digest) owed once however often it is queued: False when it already was."""
-    work = DueWork(kind=WorkKind.DIGEST, due_at=due_at, payload=period.to_json())
-    if once_key is None:
+    """Owe the digest channel the figures of the last `weeks` whole weeks (up to the Monday
+    before `scheduled_at`, else before now, where the managers are): fixed in the row, so a
+    retry reports the same weeks. A scheduled digest is owed once per period and channel
+    however often the schedule fires; False when it already was."""
+    until = last_monday(scheduled_at or now, tz)
+    work = DueWork(
+        kind=WorkKind.DIGEST,
+        due_at=now,
+        payload=DigestPeriod(until=until, weeks=weeks).to_json(),
+    )
+    if scheduled_at is None:
         session.add(work)
         session.flush()
         return True
-    work.once_key = once_key
+    work.once_key = f"digest:{channel}:{until.isoformat()}:{weeks}"
     return repo.queue_once(session, work=work)

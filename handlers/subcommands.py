@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import members, privacy, records
+from bot import members, outbox, privacy, records
 from bot.digest.compute import compute_digest
 from bot.i18n import l10n
 from bot.i18n.messages import N_, t, tn
@@ -333,7 +333,13 @@ def _digest(
         _say(respond, t("digest.no_channel", lang))
         return
     session = session_of(context)
-    delivery.queue_digest(rex, session, weeks=_period_weeks(text))
+    outbox.owe_digest(
+        session,
+        channel=channel,
+        tz=rex.settings.timezone,
+        now=rex.clock(),
+        weeks=_period_weeks(text),
+    )
     session.commit()
     delivery.wake(rex)
     _say(respond, t("digest.posted", lang, channel=channel))

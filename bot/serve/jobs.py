@@ -17,7 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
 from sqlmodel import Session
 
-from bot import members
+from bot import members, outbox
 from bot.rounds import run_round
 from bot.runtime import metrics
 from bot.runtime.rex import Rex
@@ -63,7 +63,13 @@ def _round(rex: Rex, session: Session, due: datetime) -> None:
 
 
 def _digest(rex: Rex, session: Session, due: datetime) -> None:
-    queued = delivery.queue_digest(rex, session, scheduled_at=due)
+    queued = outbox.owe_digest(
+        session,
+        channel=rex.settings.rex_digest_channel,
+        tz=rex.settings.timezone,
+        now=rex.clock(),
+        scheduled_at=due,
+    )
     log.info("digest.%s due=%s", "queued" if queued else "already_owed", due.isoformat())
 
 

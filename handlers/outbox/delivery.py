@@ -10,8 +10,7 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import accounts, exchanges, outbox
-from bot.periods import last_monday
+from bot import accounts, exchanges
 from bot.runtime import metrics
 from bot.runtime.pacing import Stopping
 from bot.runtime.rex import TOKEN_ERRORS, Rex
@@ -219,21 +218,3 @@ def wake(rex: Rex) -> None:
         rex.wake_sweeper()
     else:
         sweep(rex)
-
-
-def queue_digest(
-    rex: Rex, session: Session, *, weeks: int = 1, scheduled_at: datetime | None = None
-) -> bool:
-    """Owe the digest channel the figures of the last `weeks` whole weeks: a row like any
-    message, so a crash or a second replica never loses or doubles it, and a retry
-    reports the same weeks. A scheduled digest (`scheduled_at`, its due time) is owed once
-    per period and channel however often the schedule fires; False when it already was."""
-    now = rex.clock()
-    until = last_monday(scheduled_at or now, rex.settings.timezone)
-    period = outbox.DigestPeriod(until=until, weeks=weeks)
-    once_key = (
-        f"digest:{rex.settings.rex_digest_channel}:{until.isoformat()}:{weeks}"
-        if scheduled_at is not None
-        else None
-    )
-    return outbox.owe_digest(session, period=period, due_at=now, once_key=once_key)
