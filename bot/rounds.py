@@ -115,6 +115,11 @@ def approval_required(session: Session) -> bool:
     return repo.get_setting(session, key=APPROVAL_SETTING) == "on"
 
 
+def require_approval(session: Session, *, on: bool, now: datetime) -> None:
+    """Turn the managers' review of proposals on or off, from the next round."""
+    repo.put_setting(session, key=APPROVAL_SETTING, value="on" if on else "off", now=now)
+
+
 def run_round(
     session: Session,
     *,

@@ -18,7 +18,7 @@ from bot.i18n import l10n
 from bot.i18n.messages import N_, t, tn
 from bot.periods import Period, last_monday
 from bot.replies.commands import closest_command
-from bot.rounds import APPROVAL_SETTING, preview_round, run_round
+from bot.rounds import preview_round, require_approval, run_round
 from bot.runtime.rex import Rex
 from bot.text import InvalidInput, escape
 from handlers.context import language_of, rex_of, session_of
@@ -30,7 +30,6 @@ from handlers.views.help import help_blocks
 from handlers.views.kit import MENTION, mention, section
 from handlers.views.members import forget_blocks, join_modal, profile_blocks, status_text
 from handlers.views.rounds import preview_blocks
-from storage import repo
 from storage.models import MemberStatus, SkillKind
 
 Subcommand = Callable[[str, dict[str, Any], BoltContext, WebClient, Respond], None]
@@ -412,7 +411,7 @@ def _approval(
         _say(respond, t("approval.no_channel", lang))
         return
     session = session_of(context)
-    repo.put_setting(session, key=APPROVAL_SETTING, value=choice, now=rex.clock())
+    require_approval(session, on=choice == "on", now=rex.clock())
     session.commit()
     _say(respond, t(APPROVAL[choice], lang, channel=channel or ""))
 
