@@ -12,11 +12,9 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import time
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import NoReturn
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -24,20 +22,19 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from bot.cli.tool import EXIT_BAD_INPUT, EXIT_FAILED, OneLineParser, Progress, say
 from bot.records import EXCEL_BOM, learning_records, public_base, to_csv, xapi_json
 from bot.settings import Settings, SettingsError, load_settings
 from storage.db import is_current, make_engine
 
-EXIT_BAD_INPUT = 2
-EXIT_FAILED = 1
-QUIET_SECONDS = 1.0
+PROG = "rex export"
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def run_export(argv: Sequence[str] | None = None) -> int:
     """Entry point of `rex export`; returns the process exit code."""
-    parser = _Parser(prog="rex export", description="Export held sessions as training records.")
+    parser = OneLineParser(prog=PROG, description="Export held sessions as training records.")
     parser.add_argument("--format", required=True, choices=("csv", "xapi"))
     parser.add_argument("--since", required=True, type=_day, help="first day, YYYY-MM-DD")
     parser.add_argument("--until", required=True, type=_day, help="last day (included)")
@@ -72,7 +69,7 @@ def run_export(argv: Sequence[str] | None = None) -> int:
     tz = settings.timezone
     since = datetime.combine(args.since, datetime.min.time(), tz)
     until = datetime.combine(args.until + timedelta(days=1), datetime.min.time(), tz)
-    started = time.perf_counter()
+    progress = Progress(PROG)
     engine = make_engine(settings.database_url)
     try:
         if not is_current(engine):
@@ -83,7 +80,7 @@ def run_export(argv: Sequence[str] | None = None) -> int:
         return _say(f"cannot read the database: {str(error).splitlines()[0]}")
     finally:
         engine.dispose()
-    _progress(started, f"read {len(records):,} records")
+    progress(f"read {len(records):,} records")
     if args.format == "csv":
         text = to_csv(records, tz=tz, language=settings.rex_language)
     else:
@@ -98,15 +95,8 @@ def run_export(argv: Sequence[str] | None = None) -> int:
             Path(args.output).write_text(bom + text, encoding="utf-8", newline="")
         except OSError as error:
             return _say(f"cannot write {args.output}: {error.strerror}")
-    _progress(started, f"wrote {len(records):,} records")
+    progress(f"wrote {len(records):,} records")
     return 0
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors are one line like every other `rex export` error."""
-
-    def error(self, message: str) -> NoReturn:
-        raise SystemExit(_say(message, EXIT_BAD_INPUT))
 
 
 def _workspace_url(settings: Settings) -> str:
@@ -135,12 +125,5 @@ def _day(text: str) -> date:
     return day
 
 
-def _progress(started: float, line: str) -> None:
-    """Progress only for runs long enough that someone is waiting."""
-    if time.perf_counter() - started > QUIET_SECONDS:
-        print(f"rex export: {line}", file=sys.stderr)
-
-
 def _say(message: str, code: int = EXIT_FAILED) -> int:
-    print(f"rex export: {message}", file=sys.stderr)
-    return code
+    return say(PROG, message, code)

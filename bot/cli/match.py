@@ -13,19 +13,17 @@ import functools
 import json
 import math
 import sys
-import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
+from bot.cli.tool import EXIT_BAD_INPUT, EXIT_FAILED, OneLineParser, Progress, say
 from bot.matching.meeting import MODES, language_code, meeting_mode, timezone, utc_offset_minutes
 from bot.matching.rounds.model import Candidate, PastExchange, RoundConfig, RoundResult
 from bot.matching.rounds.planner import gc_paused, plan_round
 
-EXIT_BAD_INPUT = 2
-EXIT_WRITE_FAILED = 1
-QUIET_SECONDS = 1.0
+PROG = "rex match"
 
 INPUT_FORMAT = """\
 input format (JSON, UTF-8):
@@ -165,8 +163,8 @@ def network_json(
 def run_match(argv: Sequence[str] | None = None) -> int:
     """Entry point of `rex match`; returns the process exit code."""
     defaults = RoundConfig()
-    parser = _Parser(
-        prog="rex match",
+    parser = OneLineParser(
+        prog=PROG,
         description="Preview a matching round on a JSON file of members.",
         epilog=INPUT_FORMAT,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -183,7 +181,7 @@ def run_match(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help, or a usage error already reported in one line
         return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
-    progress = _Progress()
+    progress = Progress(PROG)
     try:
         config = RoundConfig(
             teacher_capacity=args.teacher_capacity,
@@ -205,38 +203,13 @@ def run_match(argv: Sequence[str] | None = None) -> int:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
         except OSError as error:
-            print(f"rex match: cannot write {args.output}: {error.strerror}", file=sys.stderr)
-            return EXIT_WRITE_FAILED
+            return say(PROG, f"cannot write {args.output}: {error.strerror}", EXIT_FAILED)
     progress(f"wrote {len(result.exchanges):,} exchanges")
     return 0
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors are one line like every other `rex match` error."""
-
-    def error(self, message: str) -> NoReturn:
-        print(f"rex match: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_INPUT)
-
-
-class _Progress:
-    """Progress lines on stderr, only once a run has taken more than a second."""
-
-    def __init__(self) -> None:
-        self.started = time.perf_counter()
-        self.held: list[str] = []
-
-    def __call__(self, line: str) -> None:
-        self.held.append(line)
-        if time.perf_counter() - self.started > QUIET_SECONDS:
-            for held in self.held:
-                print(f"rex match: {held}", file=sys.stderr)
-            self.held.clear()
-
-
 def _fail(message: str) -> int:
-    print(f"rex match: {message}", file=sys.stderr)
-    return EXIT_BAD_INPUT
+    return say(PROG, message, EXIT_BAD_INPUT)
 
 
 def _read_json(path: Path) -> object:
