@@ -1,4 +1,5 @@
-"""What people type: cleaned, bounded, and escaped before Slack renders it."""
+"""What people type: cleaned and bounded before Rex keeps it (views escape it for Slack:
+`handlers.views.kit.escape`)."""
 
 import re
 import unicodedata
@@ -18,19 +19,6 @@ class InvalidInput(ValueError):
         super().__init__(key)
         self.key = key
         self.params = params
-
-
-_FORMATTING = re.compile(r"([*_~`])")
-ZERO_WIDTH_SPACE = "\u200b"
-
-
-def escape(text: str) -> str:
-    """Escape the three characters Slack's mrkdwn gives meaning to, so `<!channel>`,
-    `<@U123>` or a link typed by someone shows as text and pings nobody; and follow each
-    formatting mark (`*`, `_`, `~`, a backtick) with a zero-width space, which mrkdwn has
-    no escape for: `C*` inside `*…*` then stays as typed instead of breaking the bold."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _FORMATTING.sub(rf"\1{ZERO_WIDTH_SPACE}", escaped)
 
 
 def _refuse_controls(text: str, key: str) -> str:

@@ -8,8 +8,8 @@ from sqlmodel import Session
 from bot.i18n.messages import DEFAULT_LANGUAGE, t
 from bot.members import FormErrors
 from bot.runtime.rex import Rex
-from bot.text import escape
 from handlers.ids import BlockId
+from handlers.views.kit import escape
 
 
 def session_of(context: BoltContext) -> Session:

@@ -20,14 +20,14 @@ from bot.periods import Period, last_monday
 from bot.replies.commands import closest_command
 from bot.rounds import preview_round, require_approval, run_round
 from bot.runtime.rex import Rex
-from bot.text import InvalidInput, escape
+from bot.text import InvalidInput
 from handlers.context import language_of, rex_of, session_of
 from handlers.home_tab import publish_home
 from handlers.listening import Refusal, answered, committed
 from handlers.outbox import delivery
 from handlers.views.digest import digest_blocks, digest_title
 from handlers.views.help import help_blocks
-from handlers.views.kit import MENTION, mention, section
+from handlers.views.kit import MENTION, escape, mention, section
 from handlers.views.members import forget_blocks, join_modal, profile_blocks, status_text
 from handlers.views.rounds import preview_blocks
 from storage.models import MemberStatus, SkillKind

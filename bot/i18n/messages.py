@@ -6,7 +6,7 @@ the text), read with Babel at start; plural forms come from CLDR through the fil
 `.po` file. Every key is a literal at its call (`t("key")`, `tn("key", n)`, or `N_("key")`
 where a key is chosen before the call), so `pybabel extract -k t -k tn -k N_` lists them
 all. Placeholders use `str.format` names; values that come from people must be escaped
-by the caller (see `bot.text.escape`) before they are passed in.
+by the caller (see `handlers.views.kit.escape`) before they are passed in.
 """
 
 from __future__ import annotations

@@ -11,8 +11,7 @@ from bot.i18n import l10n
 from bot.i18n.messages import N_, t
 from bot.matching import skill_name
 from bot.periods import Period
-from bot.text import escape
-from handlers.views.kit import Block, section, text_object
+from handlers.views.kit import Block, escape, section, text_object
 
 SHOWN_MAX = 40  # a skill or a name in a list is cut here, so every line stays bounded
 COUNT = "#,##0"

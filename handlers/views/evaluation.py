@@ -5,9 +5,18 @@ from typing import Final
 from bot.exchanges import ExchangeView
 from bot.i18n.messages import N_, t
 from bot.replies.intents import MAX_HOURS
-from bot.text import escape
 from handlers.ids import ActionId, BlockId, CallbackId
-from handlers.views.kit import Block, View, button, input_block, mention, modal, options, section
+from handlers.views.kit import (
+    Block,
+    View,
+    button,
+    escape,
+    input_block,
+    mention,
+    modal,
+    options,
+    section,
+)
 
 # Keys chosen by a value: each a literal, so the extractor finds them all.
 SATISFACTION: Final = {

@@ -8,13 +8,13 @@ from bot.i18n import l10n
 from bot.i18n.messages import N_, t
 from bot.matching import skill_name
 from bot.members import Profile
-from bot.text import escape
 from handlers.ids import ActionId, BlockId
 from handlers.views.kit import (
     VIEW_BLOCK_LIMIT,
     Block,
     View,
     button,
+    escape,
     lines_with_more,
     mention,
     section,

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 from bot.exchanges import ExchangeView
 from bot.i18n.l10n import group_languages
 from bot.i18n.messages import N_, t
-from bot.text import escape
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.views.kit import (
     Block,
     View,
     button,
+    escape,
     for_everyone,
     input_block,
     mention,

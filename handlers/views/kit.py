@@ -5,11 +5,23 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.i18n.messages import t
-from bot.text import escape
 from handlers.ids import ActionId, BlockId, CallbackId
 
 Block = dict[str, Any]
 View = dict[str, Any]
+
+_FORMATTING = re.compile(r"([*_~`])")
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack's mrkdwn gives meaning to, so `<!channel>`,
+    `<@U123>` or a link typed by someone shows as text and pings nobody; and follow each
+    formatting mark (`*`, `_`, `~`, a backtick) with a zero-width space, which mrkdwn has
+    no escape for: `C*` inside `*…*` then stays as typed instead of breaking the bold."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _FORMATTING.sub(rf"\1{ZERO_WIDTH_SPACE}", escaped)
+
 
 MESSAGE_BLOCK_LIMIT = 50
 VIEW_BLOCK_LIMIT = 100

@@ -8,12 +8,12 @@ from bot.i18n import l10n
 from bot.i18n.messages import N_, t
 from bot.matching.suggest import Suggestion, clean
 from bot.members import LANGUAGES, LEVELS, Profile, needs_site, spoken_languages
-from bot.text import escape
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.views.kit import (
     Block,
     View,
     button,
+    escape,
     input_block,
     mention,
     modal,

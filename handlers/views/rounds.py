@@ -10,10 +10,17 @@ from bot.i18n.messages import N_, t, tn
 from bot.matching import normalize
 from bot.matching.meeting import language_names, place_names
 from bot.matching.rounds.model import ProposedExchange, RoundResult
-from bot.text import escape
 from handlers.ids import ActionId, BlockId
 from handlers.views.intro import lesson_line
-from handlers.views.kit import MESSAGE_BLOCK_LIMIT, Block, button, mention, section, text_object
+from handlers.views.kit import (
+    MESSAGE_BLOCK_LIMIT,
+    Block,
+    button,
+    escape,
+    mention,
+    section,
+    text_object,
+)
 
 # Keys chosen by a value: each a literal, so the extractor finds them all.
 UNMATCHED: Final = {

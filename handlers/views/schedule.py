@@ -8,10 +8,10 @@ from typing import Any
 from bot.calendar import SessionPlan
 from bot.exchanges import ExchangeView
 from bot.i18n.messages import t
-from bot.text import escape
 from handlers.ids import BlockId, CallbackId
 from handlers.views.kit import (
     View,
+    escape,
     for_everyone,
     input_block,
     mention,

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.i18n.messages import t, tn
-from bot.text import InvalidInput, clean_label, clean_text, escape
+from bot.text import InvalidInput, clean_label, clean_text
+from handlers.views.kit import escape
 from tests.support.catalogue import CATALOGUES
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -25,9 +25,8 @@ from bot.digest.model import (
 )
 from bot.offline.fakeslack.blocks import message_paragraphs
 from bot.periods import Period
-from bot.text import escape
 from handlers.views.digest import chart_labels, digest_blocks, digest_title, worth_charting
-from handlers.views.kit import MESSAGE_BLOCK_LIMIT
+from handlers.views.kit import MESSAGE_BLOCK_LIMIT, escape
 from tests.support.catalogue import CATALOGUES
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import emoji
 
-from bot.text import ZERO_WIDTH_SPACE
+from handlers.views.kit import ZERO_WIDTH_SPACE
 
 _TOKEN = re.compile(r"<([^<>]+)>")
 
