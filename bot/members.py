@@ -3,7 +3,6 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlmodel import Session
 
@@ -387,14 +386,27 @@ def avoid(session: Session, *, slack_id: str, other: str) -> bool:
     return True
 
 
-def sync_from_slack(member: Member, user: dict[str, Any], now: datetime) -> None:
-    """Keep the timezone, locale and name Slack knows (never asked of the member)."""
-    member.tz = str(user.get("tz") or "")[:64] or member.tz
-    member.locale = str(user.get("locale") or "")[:16] or member.locale
-    real_name = user.get("real_name") or user.get("profile", {}).get("real_name")
-    if isinstance(real_name, str) and real_name.strip():
-        member.display_name = real_name.strip()[:120]
+@dataclass(frozen=True)
+class SlackProfile:
+    """What Slack knows of someone and Rex keeps without asking them: timezone, locale, name."""
+
+    tz: str | None
+    locale: str | None
+    name: str | None
+
+
+def sync_from_slack(session: Session, *, slack_id: str, known: SlackProfile, now: datetime) -> None:
+    """Keep what Slack knows of a member (nothing, for someone who has not joined)."""
+    member = repo.get_member(session, slack_id=slack_id)
+    if member is None:
+        return
+    member.tz = (known.tz or "")[:64] or member.tz
+    member.locale = (known.locale or "")[:16] or member.locale
+    if known.name and known.name.strip():
+        member.display_name = known.name.strip()[:120]
     member.slack_synced_at = now
+    session.add(member)
+    session.flush()
 
 
 def set_language(session: Session, *, slack_id: str, language: str) -> Member:

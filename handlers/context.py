@@ -6,7 +6,7 @@ from slack_bolt import BoltContext
 from sqlmodel import Session
 
 from bot.i18n.messages import DEFAULT_LANGUAGE, t
-from bot.members import FormErrors
+from bot.members import FormErrors, SlackProfile
 from bot.runtime.rex import Rex
 from handlers.ids import BlockId
 from handlers.views.kit import escape
@@ -95,3 +95,13 @@ def exchange_id_of(body: dict[str, Any]) -> int:
 def user_id_of(body: dict[str, Any]) -> str:
     user = body["user"]
     return str(user["id"] if isinstance(user, dict) else user)
+
+
+def slack_profile(user: dict[str, Any]) -> SlackProfile:
+    """The parts of a `users.info` user (or a `user_change` event's) that Rex keeps."""
+    name = user.get("real_name") or (user.get("profile") or {}).get("real_name")
+    return SlackProfile(
+        tz=str(user.get("tz") or "") or None,
+        locale=str(user.get("locale") or "") or None,
+        name=name if isinstance(name, str) else None,
+    )

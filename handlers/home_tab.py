@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from bot import exchanges, members
 from bot.runtime.rex import Rex
+from handlers.context import slack_profile
 from handlers.views.home import home_view
 from storage import repo
 
@@ -31,8 +32,7 @@ def refresh_from_slack(session: Session, rex: Rex, client: WebClient, slack_id: 
     except SlackApiError as exc:
         log.warning("users_info.failed member=%s error=%s", member.id, exc.response.get("error"))
         return
-    members.sync_from_slack(member, user, now)
-    session.add(member)
+    members.sync_from_slack(session, slack_id=slack_id, known=slack_profile(user), now=now)
     session.commit()
 
 

@@ -7,9 +7,8 @@ from typing import Any
 from slack_bolt import App, BoltContext
 
 from bot import accounts, members
-from handlers.context import rex_of, session_of
+from handlers.context import rex_of, session_of, slack_profile
 from handlers.outbox import delivery
-from storage import repo
 
 log = logging.getLogger("rex.workspace")
 # Events about the workspace rather than from a person to Rex: no language to work out.
@@ -51,11 +50,9 @@ def on_team_join(event: dict[str, Any], context: BoltContext) -> None:
 def _refresh(context: BoltContext, user: dict[str, Any]) -> None:
     session, rex = session_of(context), rex_of(context)
     rex.remember_locale(str(user["id"]), user.get("locale"))
-    member = repo.get_member(session, slack_id=str(user["id"]))
-    if member is not None:
-        members.sync_from_slack(member, user, rex.clock())
-        session.add(member)
-        session.commit()
+    known = slack_profile(user)
+    members.sync_from_slack(session, slack_id=str(user["id"]), known=known, now=rex.clock())
+    session.commit()
 
 
 def on_app_gone(body: dict[str, Any], context: BoltContext) -> None:
