@@ -1,8 +1,10 @@
 """Membership rules: joining with reciprocity, keeping a profile, pausing, avoiding, leaving."""
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -384,6 +386,28 @@ def avoid(session: Session, *, slack_id: str, other: str) -> bool:
     session.add(Avoidance(member_id=member.id, avoided_slack_id=other))
     session.flush()
     return True
+
+
+_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def pause_end(session: Session, *, slack_id: str, text: str, default_tz: str) -> datetime:
+    """A pause "until" the day `text` names (YYYY-MM-DD, from `/rex pause` or the pause
+    modal) ends at the start of that day where the member lives (else in `default_tz`); no
+    such day is refused."""
+    found = _DAY.search(text)
+    try:
+        day = date.fromisoformat(found.group(1)) if found else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise InvalidInput("error.pause_date", days=MAX_PAUSE.days)
+    member = repo.get_member(session, slack_id=slack_id)
+    try:
+        zone = ZoneInfo((member.tz if member else None) or default_tz)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    return datetime.combine(day, time.min, tzinfo=zone)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ from handlers.home_tab import publish_home
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.listening import Fields, Refusal, answered, committed, submitted
 from handlers.outbox import delivery
-from handlers.subcommands import pause_end
 from handlers.views.members import add_skill_modal, pause_modal, profile_modal, skill_options
 from storage.models import MemberStatus, SkillKind
 
@@ -127,7 +126,12 @@ def on_pause_submitted(
     picked = str(state_of(view, BlockId.PAUSE_UNTIL).get("selected_date"))
 
     def pause() -> None:
-        until = pause_end(context, slack_id, picked)
+        until = members.pause_end(
+            session_of(context),
+            slack_id=slack_id,
+            text=picked,
+            default_tz=rex_of(context).settings.rex_timezone,
+        )
         members.pause(
             session_of(context), slack_id=slack_id, until=until, now=rex_of(context).clock()
         )

@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
@@ -20,7 +19,6 @@ from bot.periods import Period, last_monday
 from bot.replies.commands import closest_command
 from bot.rounds import preview_round, require_approval, run_round
 from bot.runtime.rex import Rex
-from bot.text import InvalidInput
 from handlers.context import language_of, rex_of, session_of
 from handlers.home_tab import publish_home
 from handlers.listening import Refusal, answered, committed
@@ -147,30 +145,18 @@ def _pause(text: str, command: dict[str, Any], context: BoltContext, rex: Rex) -
     """`/rex pause` or `/rex pause until 2026-12-24`: resumes on that day, member's time."""
     lang = language_of(context)
     session = session_of(context)
-    until = pause_end(context, command["user_id"], text) if text else None
+    until = _pause_end(context, command["user_id"], text) if text else None
     members.pause(session, slack_id=command["user_id"], until=until, now=rex.clock())
     if until is not None:
         return t("paused.until", lang, date=until.date().isoformat())
     return t("paused", lang)
 
 
-def pause_end(context: BoltContext, slack_id: str, text: str) -> datetime:
-    """A pause "until" the day `text` names (YYYY-MM-DD, from `/rex pause` or the pause
-    modal) ends at the start of that day where the member lives; no such day is refused."""
-    found = DATE.search(text)
-    try:
-        day = date.fromisoformat(found.group(1)) if found else None
-    except ValueError:
-        day = None
-    if day is None:
-        raise InvalidInput("error.pause_date", days=members.MAX_PAUSE.days)
-    member = members.profile(session_of(context), slack_id=slack_id)
-    tz = (member.member.tz if member else None) or rex_of(context).settings.rex_timezone
-    try:
-        zone = ZoneInfo(tz)
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
-    return datetime.combine(day, time.min, tzinfo=zone)
+def _pause_end(context: BoltContext, slack_id: str, text: str) -> datetime:
+    default_tz = rex_of(context).settings.rex_timezone
+    return members.pause_end(
+        session_of(context), slack_id=slack_id, text=text, default_tz=default_tz
+    )
 
 
 def _resume(_: str, command: dict[str, Any], context: BoltContext, rex: Rex) -> str:
