@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot import lifecycle, outbox
+from bot.i18n.l10n import group_languages
 from bot.text import InvalidInput
 from storage import repo
 from storage.models import (
@@ -51,6 +52,10 @@ class ExchangeView:
     def participants(self) -> list[Member]:
         """Its people, in the order of their lessons (teachers first, as the intro reads)."""
         return [self.members[i] for i in repo.participant_ids(self.lessons)]
+
+    def languages(self) -> tuple[str, ...]:
+        """What its group DM is written in: each of its people's languages, once."""
+        return group_languages(self.members.values())
 
     def slack_ids(self) -> list[str]:
         return [member.slack_id for member in self.participants()]

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot import calendar, exchanges, lifecycle, outbox
-from bot.i18n.l10n import group_languages, language_of_member
+from bot.i18n.l10n import language_of_member
 from bot.i18n.messages import t
 from bot.runtime.rex import Rex
 from handlers.outbox.post import Sender, open_conversation, post, upload
@@ -19,11 +19,6 @@ from storage import repo
 from storage.models import DueWork, ExchangeState, WorkKind
 
 log = logging.getLogger("rex.delivery")
-
-
-def group_of(view: exchanges.ExchangeView) -> tuple[str, ...]:
-    """The languages a group DM's messages are written in: each of its people's."""
-    return group_languages(view.members.values())
 
 
 def _live_exchange(session: Session, work: DueWork) -> exchanges.ExchangeView | None:
@@ -38,7 +33,7 @@ def _send_intro(rex: Rex, session: Session, work: DueWork, now: datetime) -> str
     view = _live_exchange(session, work)
     if view is None:
         return "skipped"
-    langs = group_of(view)
+    langs = view.languages()
     channel = open_conversation(rex, view.slack_ids())
     notes = repo.learner_notes(session, lessons=view.lessons)
     ts = post(
@@ -104,7 +99,7 @@ def _send_close(rex: Rex, session: Session, work: DueWork, now: datetime) -> str
     if view is None or not exchanges.close_unevaluated(session, view, now=now):
         return "skipped"
     if view.exchange.channel_id:
-        text = for_everyone(group_of(view), lambda lang: t("closed.text", lang))
+        text = for_everyone(view.languages(), lambda lang: t("closed.text", lang))
         post(rex, work, channel=view.exchange.channel_id, text=text)
     log.info("exchange.closed exchange=%s reason=not_evaluated", view.id)
     return "sent"
@@ -122,7 +117,7 @@ def _send_nudge(rex: Rex, session: Session, work: DueWork, now: datetime) -> str
     view = _still_proposed(session, work)
     if view is None:
         return "skipped"
-    post(rex, work, channel=view.exchange.channel_id, text=nudge_text(view, group_of(view)))
+    post(rex, work, channel=view.exchange.channel_id, text=nudge_text(view, view.languages()))
     log.info("intro.nudged exchange=%s", view.id)
     return "sent"
 
@@ -137,7 +132,7 @@ def _send_expiry(rex: Rex, session: Session, work: DueWork, now: datetime) -> st
         work,
         channel=view.exchange.channel_id,
         text=for_everyone(
-            group_of(view),
+            view.languages(),
             lambda lang: t("expired.text", lang, days=rex.settings.rex_intro_expire_days),
         ),
     )
@@ -162,7 +157,7 @@ def _send_reminder(rex: Rex, session: Session, work: DueWork, now: datetime) -> 
         rex,
         work,
         channel=view.exchange.channel_id,
-        text=reminder_text(view, group_of(view)),
+        text=reminder_text(view, view.languages()),
     )
     return "sent"
 
@@ -183,10 +178,10 @@ def _send_invitation(rex: Rex, session: Session, work: DueWork, now: datetime) -
         name=name,
         title=name,
         content=lambda: calendar.build_ics(
-            session_plan(view, organiser.tz if organiser else None, group_of(view)[0]),
+            session_plan(view, organiser.tz if organiser else None, view.languages()[0]),
             now=now,
         ),
-        comment=invitation_text(view, organiser, group_of(view)),
+        comment=invitation_text(view, organiser, view.languages()),
     )
     if uploaded:
         log.info(
@@ -200,7 +195,7 @@ def _send_withdrawn(rex: Rex, session: Session, work: DueWork, now: datetime) ->
     view = exchanges.load(session, exchange_id=work.exchange_id or -1)
     if view is None or not view.exchange.channel_id:
         return "skipped"
-    text = for_everyone(group_of(view), lambda lang: t("withdrawn.text", lang))
+    text = for_everyone(view.languages(), lambda lang: t("withdrawn.text", lang))
     post(rex, work, channel=view.exchange.channel_id, text=text)
     log.info("exchange.withdrawn exchange=%s", view.id)
     return "sent"
@@ -222,7 +217,7 @@ def _send_uninvite(rex: Rex, session: Session, work: DueWork, now: datetime) -> 
     organiser = next(
         (view.members[i] for i in repo.participant_ids(view.lessons) if i in view.members), None
     )
-    langs = group_of(view)
+    langs = view.languages()
     upload(
         rex,
         work,

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.exchanges import ExchangeView
-from bot.i18n.l10n import group_languages
 from bot.i18n.messages import N_, t
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.views.kit import (
@@ -143,8 +142,7 @@ def intro_blocks(
 
 def done_by(view: ExchangeView, key: str, slack_id: str) -> str:
     """What someone did, told to the whole group DM in each of its people's languages."""
-    langs = group_languages(view.members.values())
-    return for_everyone(langs, lambda lang: t(key, lang, who=mention(slack_id)))
+    return for_everyone(view.languages(), lambda lang: t(key, lang, who=mention(slack_id)))
 
 
 def intro_fallback(view: ExchangeView, langs: Sequence[str]) -> str:
