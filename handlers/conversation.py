@@ -97,12 +97,17 @@ def on_direct_message(event: dict[str, Any], context: BoltContext, client: WebCl
     pending = conversation.pending_followup(session, slack_id=slack_id)
     expecting = conversation.expecting(session, pending, slack_id=slack_id)
     intent = parse_reply(str(event.get("text") or ""), expecting)
-    answer = conversation.apply(
-        session, intent, view=pending, slack_id=slack_id, now=rex_of(context).clock()
+    done = committed(
+        context,
+        lambda: conversation.apply(
+            session, intent, view=pending, slack_id=slack_id, now=rex_of(context).clock()
+        ),
+        answered(say, lang),
     )
-    if answer is not None:
-        session.commit()
-        _reply_to_answer(answer, say, lang)
+    if done is None:
+        return
+    if done.value is not None:
+        _reply_to_answer(done.value, say, lang)
     elif isinstance(intent, Command):
         _run_command(intent, slack_id, context, client, say, lang)
     elif isinstance(intent, Unknown):
@@ -186,11 +191,18 @@ def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -
     intent = parse_reply(text, expecting)
     say = _Say(client, channel)
     if view is not None and view.member_for(slack_id) is not None:
-        answer = conversation.apply(
-            session, intent, view=view, slack_id=slack_id, now=rex_of(context).clock()
+        in_group = view
+        done = committed(
+            context,
+            lambda: conversation.apply(
+                session, intent, view=in_group, slack_id=slack_id, now=rex_of(context).clock()
+            ),
+            answered(say, lang),
         )
+        if done is None:
+            return
+        answer = done.value
         if answer is not None:
-            session.commit()
             if answer.outcome == conversation.Outcome.MET:
                 say(text=done_by(view, N_("met.done"), slack_id))
             else:
