@@ -14,11 +14,11 @@ from bot.exchanges import ExchangeView
 from bot.i18n import l10n
 from bot.i18n.messages import N_, t
 from bot.replies.commands import command_word
-from bot.replies.intents import Command, Expecting, Hours, Rating, Unknown
+from bot.replies.intents import Command, Expecting, Hours, Intent, Rating, Unknown
 from bot.replies.parse import parse_reply
 from handlers.context import language_of, rex_of, session_of
 from handlers.ids import ActionId
-from handlers.listening import answered, committed
+from handlers.listening import Done, answered, committed
 from handlers.subcommands import SUBCOMMANDS
 from handlers.views.help import help_blocks
 from handlers.views.intro import done_by
@@ -87,6 +87,26 @@ def _not_understood(intent: Unknown, say: _Say, lang: str) -> None:
     say(text=text)
 
 
+def _apply(
+    context: BoltContext,
+    intent: Intent,
+    view: ExchangeView | None,
+    slack_id: str,
+    say: _Say,
+    lang: str,
+) -> Done[conversation.Answer | None] | None:
+    """What a typed reply does to the question pending (None: there was none to answer), in
+    the one listener shape: a refusal answered kindly, a lost race run again."""
+
+    def apply() -> conversation.Answer | None:
+        now = rex_of(context).clock()
+        return conversation.apply(
+            session_of(context), intent, view=view, slack_id=slack_id, now=now
+        )
+
+    return committed(context, apply, answered(say, lang))
+
+
 def on_direct_message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     if event.get("channel_type") != "im" or not _from_a_person(event):
         return
@@ -97,13 +117,7 @@ def on_direct_message(event: dict[str, Any], context: BoltContext, client: WebCl
     pending = conversation.pending_followup(session, slack_id=slack_id)
     expecting = conversation.expecting(session, pending, slack_id=slack_id)
     intent = parse_reply(str(event.get("text") or ""), expecting)
-    done = committed(
-        context,
-        lambda: conversation.apply(
-            session, intent, view=pending, slack_id=slack_id, now=rex_of(context).clock()
-        ),
-        answered(say, lang),
-    )
+    done = _apply(context, intent, pending, slack_id, say, lang)
     if done is None:
         return
     if done.value is not None:
@@ -191,14 +205,7 @@ def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -
     intent = parse_reply(text, expecting)
     say = _Say(client, channel)
     if view is not None and view.member_for(slack_id) is not None:
-        in_group = view
-        done = committed(
-            context,
-            lambda: conversation.apply(
-                session, intent, view=in_group, slack_id=slack_id, now=rex_of(context).clock()
-            ),
-            answered(say, lang),
-        )
+        done = _apply(context, intent, view, slack_id, say, lang)
         if done is None:
             return
         answer = done.value
