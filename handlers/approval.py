@@ -7,7 +7,14 @@ from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot import rounds
 from bot.i18n.messages import N_, t
-from handlers.context import exchange_id_of, language_of, rex_of, session_of, user_id_of
+from handlers.context import (
+    ONLY_TO_CLICKER,
+    exchange_id_of,
+    language_of,
+    rex_of,
+    session_of,
+    user_id_of,
+)
 from handlers.ids import ActionId
 from handlers.listening import Refusal, committed
 from handlers.outbox import delivery
@@ -23,11 +30,7 @@ def register(app: App) -> None:
 def _decision(body: dict[str, Any], context: BoltContext, respond: Respond) -> int | None:
     """The exchange a manager decides on, or None (answered) when they may not."""
     if not rex_of(context).is_admin(user_id_of(body)):
-        respond(
-            text=t("admin.only", language_of(context)),
-            response_type="ephemeral",
-            replace_original=False,
-        )
+        respond(text=t("admin.only", language_of(context)), **ONLY_TO_CLICKER)
         return None
     return exchange_id_of(body)
 
@@ -99,6 +102,6 @@ def _to_manager(respond: Respond, lang: str) -> Callable[[Refusal], None]:
     """The domain's one refusal here, a proposal already decided, told to the manager alone."""
 
     def answer(_: Refusal) -> None:
-        respond(text=t("exchange.closed", lang), response_type="ephemeral", replace_original=False)
+        respond(text=t("exchange.closed", lang), **ONLY_TO_CLICKER)
 
     return answer

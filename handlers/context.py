@@ -11,6 +11,9 @@ from bot.runtime.rex import Rex
 from handlers.ids import BlockId
 from handlers.views.kit import escape
 
+# An answer to a click seen by the clicker alone, below the message they clicked (which stays).
+ONLY_TO_CLICKER: dict[str, Any] = {"response_type": "ephemeral", "replace_original": False}
+
 
 def session_of(context: BoltContext) -> Session:
     session = context["session"]

@@ -11,6 +11,7 @@ from bot.i18n.messages import N_, t
 from bot.replies.intents import MAX_HOURS
 from bot.text import InvalidInput
 from handlers.context import (
+    ONLY_TO_CLICKER,
     exchange_id_of,
     language_of,
     rex_of,
@@ -45,9 +46,7 @@ def on_evaluate_clicked(
     view = exchanges.load(session_of(context), exchange_id=exchange_id)
     member = view.member_for(user_id_of(body)) if view else None
     if view is None or member is None or member.id is None:
-        respond(
-            text=t("exchange.not_yours", lang), response_type="ephemeral", replace_original=False
-        )
+        respond(text=t("exchange.not_yours", lang), **ONLY_TO_CLICKER)
         return
     client.views_open(
         trigger_id=body["trigger_id"],
@@ -68,15 +67,14 @@ def on_wont_happen_clicked(
     slack_id = user_id_of(body)
     session = session_of(context)
     exchange_id = exchange_id_of(body)
-    only_to_clicker: dict[str, Any] = {"response_type": "ephemeral", "replace_original": False}
 
     def wont_happen() -> None:
         now = rex_of(context).clock()
         exchanges.wont_happen(session, exchange_id=exchange_id, slack_id=slack_id, now=now)
 
-    if committed(context, wont_happen, answered(respond, lang, **only_to_clicker)) is None:
+    if committed(context, wont_happen, answered(respond, lang, **ONLY_TO_CLICKER)) is None:
         return
-    respond(text=t("wont_happen.done", lang, who=mention(slack_id)), **only_to_clicker)
+    respond(text=t("wont_happen.done", lang, who=mention(slack_id)), **ONLY_TO_CLICKER)
     loaded = exchanges.load(session, exchange_id=exchange_id)
     if loaded is not None and loaded.exchange.channel_id:
         group_text = done_by(loaded, N_("wont_happen.done"), slack_id)

@@ -12,6 +12,7 @@ from bot import calendar, exchanges
 from bot.i18n.messages import N_, t
 from bot.text import InvalidInput, clean_text
 from handlers.context import (
+    ONLY_TO_CLICKER,
     exchange_id_of,
     language_of,
     rex_of,
@@ -68,17 +69,16 @@ def on_met_clicked(
     slack_id = user_id_of(body)
     session = session_of(context)
     exchange_id = exchange_id_of(body)
-    only_to_clicker: dict[str, Any] = {"response_type": "ephemeral", "replace_original": False}
 
     def met() -> bool:
         now = rex_of(context).clock()
         return exchanges.mark_met(session, exchange_id=exchange_id, slack_id=slack_id, now=now)
 
-    done = committed(context, met, answered(respond, lang, **only_to_clicker))
+    done = committed(context, met, answered(respond, lang, **ONLY_TO_CLICKER))
     if done is None:
         return
     if not done.value:
-        respond(text=t("met.already", lang), **only_to_clicker)
+        respond(text=t("met.already", lang), **ONLY_TO_CLICKER)
         return
     channel, done_key = _channel_of(body), N_("met.done")
     view = exchanges.load(session, exchange_id=exchange_id)

@@ -14,6 +14,7 @@ from bot.i18n.messages import N_, t, tn
 from bot.rounds import run_round
 from bot.text import InvalidInput
 from handlers.context import (
+    ONLY_TO_CLICKER,
     language_of,
     rex_of,
     selected_value,
@@ -194,7 +195,7 @@ def on_status_button(
     if committed(context, change_status, _say_nothing) is None:
         return
     if body.get("container", {}).get("type") == "message":
-        respond(text=t(answer_key, lang), response_type="ephemeral", replace_original=False)
+        respond(text=t(answer_key, lang), **ONLY_TO_CLICKER)
     publish_home(session, client, slack_id, lang)
 
 

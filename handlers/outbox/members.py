@@ -12,13 +12,18 @@ from handlers.outbox.post import Sender, post
 from handlers.views.members import auto_paused_blocks
 from handlers.views.rounds import unmatched_text
 from storage import repo
-from storage.models import DueWork, MemberStatus, WorkKind
+from storage.models import DueWork, Member, MemberStatus, WorkKind
 
 log = logging.getLogger("rex.delivery")
 
 
+def _addressee(session: Session, work: DueWork) -> Member | None:
+    """The member a row is owed to."""
+    return repo.get_members(session, ids=[work.member_id or -1]).get(work.member_id or -1)
+
+
 def _send_auto_paused(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
-    member = repo.get_members(session, ids=[work.member_id or -1]).get(work.member_id or -1)
+    member = _addressee(session, work)
     if member is None or member.status != MemberStatus.PAUSED:
         return "skipped"
     notice = outbox.AutoPaused.of(work)
@@ -37,7 +42,7 @@ def _send_auto_paused(rex: Rex, session: Session, work: DueWork, now: datetime) 
 
 def _send_unmatched(rex: Rex, session: Session, work: DueWork, now: datetime) -> str:
     """Tell a member left out of a round why, once; not if they have paused or left since."""
-    member = repo.get_members(session, ids=[work.member_id or -1]).get(work.member_id or -1)
+    member = _addressee(session, work)
     if member is None or member.status != MemberStatus.ACTIVE:
         return "skipped"
     notice = outbox.UnmatchedNotice.of(work)
