@@ -154,20 +154,12 @@ class Workspace:
         self, channel_id: str, name: str, *, private: bool = False, members: Iterable[str] = ()
     ) -> None:
         """Create a public (or private) channel with these members; the bot is one only if
-        listed (or `invite`d later), as in Slack."""
+        listed, as in Slack."""
         kind: ChannelKind = "private" if private else "public"
         with self.lock:
             self.channels_by_id[channel_id] = Channel(
                 channel_id, name, kind, list(members), int(time.time())
             )
-
-    def invite(self, channel_id: str, user_id: str | None = None) -> None:
-        """`/invite @Rex` (or another user) in a channel."""
-        with self.lock:
-            members = self.channels_by_id[channel_id].members
-            who = user_id or self.bot_user_id
-            if who not in members:
-                members.append(who)
 
     def deactivate_user(self, user_id: str) -> None:
         """An admin deactivates an account: users.info says `deleted`, DMs answer
